@@ -3,5 +3,14 @@
 //! No I/O, no async, nothing of HTTP, SQL or IndexedDB; it builds for wasm32 and native alike.
 //!
 //! - [`ids`]: validated identifiers (GTIN, SSCC, GLN, serial, lot, product codes).
+//! - [`gs1`]: scanner strings (element strings, `]d2` prefixes, GS separators, the bracketed form, Digital
+//!   Link URIs) parsed into (AI, value) pairs and formatted back.
+//! - [`serials`]: serial number generation: randomised (a keyed permutation of a counter) and patterned.
+//! - [`pool`]: the serial number pool state machine (Available / Assigned).
+//! - [`unit`]: the unit lifecycle state machine, its commands, events and EPCIS mapping.
 
+pub mod gs1;
 pub mod ids;
+pub mod pool;
+pub mod serials;
+pub mod unit;
