@@ -1,0 +1,9 @@
+//! The serialtrack browser app (Leptos, client-side rendering, compiled to WebAssembly).
+//!
+//! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
+//! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
+
+pub mod scan_view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

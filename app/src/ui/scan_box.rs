@@ -1,0 +1,96 @@
+//! The scan box: a keyboard-wedge scanner or a person types into it, and the parsed elements show as they type.
+
+use crate::scan_view::{scan_view, ScanView, SEPARATOR_CHOICES};
+use leptos::prelude::*;
+
+#[component]
+pub fn ScanBox() -> impl IntoView {
+    let (input, set_input) = signal(String::new());
+    let (separator, set_separator) = signal(None::<char>);
+    let view_of_input = Memo::new(move |_| scan_view(&input.get(), separator.get()));
+
+    view! {
+        <section class="panel scan-panel" aria-labelledby="scan-heading">
+            <h1 id="scan-heading">"Scan"</h1>
+            <div class="field">
+                <label for="scan-input">"Scan or enter a code"</label>
+                <input
+                    id="scan-input"
+                    class="scan-input"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    spellcheck="false"
+                    autofocus
+                    placeholder="(01)09506000134352(21)ABC123 or a Digital Link"
+                    prop:value=input
+                    on:input=move |event| set_input.set(event_target_value(&event))
+                />
+            </div>
+            <div class="field field-inline">
+                <label for="separator-select">"Scanner sends GS as"</label>
+                <select
+                    id="separator-select"
+                    on:change=move |event| {
+                        let index: usize = event_target_value(&event).parse().unwrap_or(0);
+                        set_separator.set(SEPARATOR_CHOICES.get(index).and_then(|(_, c)| *c));
+                    }
+                >
+                    {SEPARATOR_CHOICES
+                        .iter()
+                        .enumerate()
+                        .map(|(index, (label, _))| view! { <option value=index.to_string()>{*label}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="scan-result" aria-live="polite">
+                {move || match view_of_input.get() {
+                    ScanView::Empty => view! {
+                        <p class="hint">"Scan a GS1 DataMatrix, type a code in brackets, or paste a Digital Link."</p>
+                    }
+                    .into_any(),
+                    ScanView::Parsed { rows, bracketed } => view! {
+                        <table class="elements">
+                            <caption>"Parsed elements"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"AI"</th>
+                                    <th scope="col">"Meaning"</th>
+                                    <th scope="col">"Value"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|row| view! {
+                                        <tr>
+                                            <td class="ai">{format!("({})", row.ai)}</td>
+                                            <td>{row.title}</td>
+                                            <td class="value">{row.value}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        <p class="bracketed">"Human-readable: " <code>{bracketed}</code></p>
+                    }
+                    .into_any(),
+                    ScanView::Invalid { message, position, marked } => view! {
+                        <div class="scan-error" role="alert">
+                            <p class="error-message">
+                                {match position {
+                                    Some(position) => format!("Not a valid code (at character {}): {message}", position + 1),
+                                    None => format!("Not a valid code: {message}"),
+                                }}
+                            </p>
+                            {marked.map(|(before, at, after)| view! {
+                                <p class="marked"><code>{before}<mark>{at}</mark>{after}</code></p>
+                            })}
+                        </div>
+                    }
+                    .into_any(),
+                }}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,52 @@
+//! The `serialtrack` command line: one binary for the server and for operators' and integrators' tools.
+
+mod gs1_parse;
+mod serials_generate;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "serialtrack", version, about = "Offline-first serial number tracking: server and tools")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server: the JSON API under /api/v1 and the browser app.
+    Serve(serve::ServeArgs),
+    /// GS1 scanner strings, element strings and Digital Link URIs.
+    Gs1 {
+        #[command(subcommand)]
+        command: Gs1Command,
+    },
+    /// Serial number generation.
+    Serials {
+        #[command(subcommand)]
+        command: SerialsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Gs1Command {
+    /// Parse a scanner string into its (AI, value) elements; `-` reads one input per line from stdin.
+    Parse(gs1_parse::ParseArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SerialsCommand {
+    /// Write serial numbers to stdout, one per line.
+    Generate(serials_generate::GenerateArgs),
+}
+
+/// Runs a parsed command line; the exit code says whether every input was valid.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Gs1 { command: Gs1Command::Parse(args) } => gs1_parse::run(args),
+        Command::Serials { command: SerialsCommand::Generate(args) } => serials_generate::run(args),
+    }
+}
