@@ -43,9 +43,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if !app_dir.join("index.html").is_file() {
         tracing::warn!(app.dir = %app_dir.display(), "no built app found: run `trunk build --release` (scripts/run does)");
     }
-    let state = AppState { backend: database.backend_name(), app_dir };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        let store = crate::store::connect(&database).await.context("opening the database")?;
+        let state = AppState::new(store, app_dir);
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;
