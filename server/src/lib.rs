@@ -7,5 +7,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod domain;
+pub mod seed;
 pub mod store;
 pub mod web;

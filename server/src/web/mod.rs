@@ -18,10 +18,12 @@ mod pool;
 mod principal;
 mod product_settings;
 mod products;
-mod serial_generation;
+mod scan;
 mod sessions;
 mod static_app;
 mod time_format;
+mod unit_commands;
+mod unit_registration;
 mod units;
 
 pub use error::{ApiError, ErrorBody};
@@ -73,6 +75,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(locations::router())
         .merge(pool::router())
         .merge(units::router())
+        .merge(unit_registration::router())
+        .merge(unit_commands::router())
         .merge(events::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)

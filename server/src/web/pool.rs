@@ -139,7 +139,8 @@ pub async fn pool_generate(
     let product = state.store.product(tenant, &product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
     let first = state.store.product_reserve_counters(tenant, &product_id, count as i64).await?;
-    let serials = super::serial_generation::generate(&product, first as u64, count)?;
+    let serials = crate::domain::serials::generate(&product, first as u64, count)
+        .map_err(|error| ApiError::invalid("invalid_serial_scheme", error.to_string()))?;
     let added =
         state.store.pool_insert(tenant, &product_id, "generated", &serials).await.map_err(|error| match error {
             StoreError::Conflict(_) => ApiError::Conflict {

@@ -162,6 +162,26 @@ impl TestApp {
         self.get_as(role, "/pool/counts").await
     }
 
+    pub async fn units_register(&self, role: Role, body: Value) -> Answer {
+        self.post_as(role, "/units", body).await
+    }
+
+    pub async fn units_lookup(&self, role: Role, query: &str) -> Answer {
+        self.get_as(role, &format!("/units{query}")).await
+    }
+
+    pub async fn units_history(&self, role: Role, unit_id: &str, query: &str) -> Answer {
+        self.get_as(role, &format!("/units/{unit_id}/history{query}")).await
+    }
+
+    pub async fn units_commands(&self, role: Role, unit_id: &str, body: Value) -> Answer {
+        self.post_as(role, &format!("/units/{unit_id}/commands"), body).await
+    }
+
+    pub async fn events_list(&self, role: Role, query: &str) -> Answer {
+        self.get_as(role, &format!("/events{query}")).await
+    }
+
     pub async fn sessions_create(&self, client: &reqwest::Client, username: &str, password: &str) -> Answer {
         let body = json!({"username": username, "password": password});
         let url = format!("{}/api/v1/sessions", self.address);

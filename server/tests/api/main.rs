@@ -9,3 +9,4 @@ mod pool;
 mod products;
 mod sessions;
 mod tenant_isolation;
+mod units;
