@@ -53,6 +53,10 @@ pub trait LogStore {
     /// Creates units and their first events in one transaction with consecutive seqs; all or none (an existing
     /// unit is a [`StoreError::Conflict`]). `events[i]` belongs to `units[i]`. Returns the last seq.
     async fn units_register(&self, tenant_id: &str, units: &[NewUnit], events: &[NewEvent]) -> Result<i64, StoreError>;
+    /// Appends events decided elsewhere (an import of another system's history, a benchmark's synthetic
+    /// history) with consecutive seqs, without touching the projection: run a rebuild afterwards when they
+    /// change units. Returns the last seq.
+    async fn events_append(&self, tenant_id: &str, events: &[NewEvent]) -> Result<i64, StoreError>;
     /// Which of these serials of a product are units already.
     async fn units_existing(
         &self,

@@ -43,6 +43,15 @@ macro_rules! impl_log_store {
                 Ok(first + events.len() as i64 - 1)
             }
 
+            async fn events_append(&self, tenant_id: &str, events: &[NewEvent]) -> Result<i64, StoreError> {
+                let now = now_millis();
+                let mut transaction = self.writer().begin().await?;
+                let first = allocate_seqs(&mut transaction, tenant_id, events.len() as i64).await?;
+                insert_events(&mut transaction, tenant_id, first, events, now).await?;
+                transaction.commit().await?;
+                Ok(first + events.len() as i64 - 1)
+            }
+
             async fn units_existing(
                 &self,
                 tenant_id: &str,
