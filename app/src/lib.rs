@@ -1,8 +1,10 @@
 //! The serialtrack browser app (Leptos, client-side rendering, compiled to WebAssembly).
 //!
+//! - [`model`]: the records kept on the device and shown by the screens.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
+pub mod model;
 pub mod scan_view;
 
 #[cfg(target_arch = "wasm32")]
