@@ -103,7 +103,7 @@ fn split_with_offsets(text: &str, separator: char, base: usize) -> Vec<(usize, &
 }
 
 /// The primary key and its qualifiers must end the path; anything before them is the resolver's own stem.
-fn find_key<'a>(segments: &[(usize, &'a str)]) -> Result<(usize, &'static AiDefinition), Gs1Error> {
+fn find_key(segments: &[(usize, &str)]) -> Result<(usize, &'static AiDefinition), Gs1Error> {
     let position = segments.first().map_or(0, |s| s.0);
     let no_key = || dl_error(position, "no GS1 key (such as /01/ followed by a GTIN) ends the link's path");
     if segments.len() < 2 || segments.len() % 2 == 1 && segments.len() < 3 {

@@ -47,7 +47,7 @@ pub fn parse_raw(input: &str, start: usize, options: &ParseOptions) -> Result<Ve
 }
 
 fn unknown_ai(input: &str, position: usize) -> Gs1Error {
-    let shown: String = input[position..].chars().take(4).map(|c| printable(c)).collect();
+    let shown: String = input[position..].chars().take(4).map(printable).collect();
     Gs1Error::at(
         Gs1Rule::UnknownAi,
         position,

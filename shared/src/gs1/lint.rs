@@ -215,7 +215,7 @@ fn code_in(value: &str, codes: &[&str], what: &str) -> Result<(), LintFailure> {
 
 fn country_list(value: &str) -> Result<(), LintFailure> {
     all_digits(value)?;
-    if value.is_empty() || value.len() % 3 != 0 || value.len() > 15 {
+    if value.is_empty() || !value.len().is_multiple_of(3) || value.len() > 15 {
         return Err((None, "a list of countries is 1 to 5 three-digit ISO 3166 codes".into()));
     }
     for start in (0..value.len()).step_by(3) {
@@ -227,7 +227,7 @@ fn country_list(value: &str) -> Result<(), LintFailure> {
 
 fn piece_of_total(value: &str) -> Result<(), LintFailure> {
     all_digits(value)?;
-    if value.is_empty() || value.len() % 2 != 0 {
+    if value.is_empty() || !value.len().is_multiple_of(2) {
         return Err((None, "piece and total must have the same number of digits".into()));
     }
     let half = value.len() / 2;
