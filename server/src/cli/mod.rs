@@ -1,6 +1,8 @@
 //! The `serialtrack` command line: one binary for the server and for operators' and integrators' tools.
 
+mod database;
 mod gs1_parse;
+mod rebuild;
 mod serials_generate;
 mod serve;
 
@@ -18,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Start the server: the JSON API under /api/v1 and the browser app.
     Serve(serve::ServeArgs),
+    /// Recompute the unit projection from the event log (it should come out as it was).
+    Rebuild(rebuild::RebuildArgs),
     /// GS1 scanner strings, element strings and Digital Link URIs.
     Gs1 {
         #[command(subcommand)]
@@ -46,6 +50,7 @@ pub enum SerialsCommand {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Rebuild(args) => rebuild::run(args),
         Command::Gs1 { command: Gs1Command::Parse(args) } => gs1_parse::run(args),
         Command::Serials { command: SerialsCommand::Generate(args) } => serials_generate::run(args),
     }

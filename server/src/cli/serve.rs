@@ -1,6 +1,9 @@
 //! `serialtrack serve`: start the HTTP server.
 
-use crate::config::{default_app_dir, default_database_url, DatabaseUrl};
+use super::database::DatabaseArgs;
+use crate::auth::PasswordCost;
+use crate::config::default_app_dir;
+use crate::seed::{self, AdminPassword};
 use crate::web::{self, AppState};
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -12,15 +15,14 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "SERIALTRACK_BIND")]
     bind: SocketAddr,
-    /// sqlite://… (embedded default) or postgres://…; defaults to a SQLite file in the data folder.
-    #[arg(long, env = "DATABASE_URL")]
-    database_url: Option<String>,
-    /// Folder for the embedded database and other local data.
-    #[arg(long, default_value = "data", env = "SERIALTRACK_DATA_DIR")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
     /// Folder of the built browser app (`trunk build` writes it to `dist`).
     #[arg(long, env = "SERIALTRACK_APP_DIR")]
     app_dir: Option<PathBuf>,
+    /// On an empty database, create the demo: tenants, one user per role, products, pools and units.
+    #[arg(long)]
+    demo: bool,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -30,26 +32,37 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| "serialtrack=info,tower_http=info".into()),
         )
         .init();
-    let database_url = match &args.database_url {
-        Some(url) => url.clone(),
-        None => {
-            std::fs::create_dir_all(&args.data_dir)
-                .with_context(|| format!("creating the data folder {}", args.data_dir.display()))?;
-            default_database_url(&args.data_dir)
-        }
-    };
-    let database = DatabaseUrl::parse(&database_url)?;
-    let app_dir = args.app_dir.unwrap_or_else(default_app_dir);
+    let app_dir = args.app_dir.clone().unwrap_or_else(default_app_dir);
     if !app_dir.join("index.html").is_file() {
         tracing::warn!(app.dir = %app_dir.display(), "no built app found: run `trunk build --release` (scripts/run does)");
     }
-    let state = AppState { backend: database.backend_name(), app_dir };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        let store = args.database.open().await?;
+        if args.demo {
+            if seed::seed_demo(store.as_ref(), PasswordCost::Standard).await? {
+                tracing::info!("demo data created: sign in as admin / demo-admin-2026 (see the README for every role)");
+            }
+        } else {
+            let password = std::env::var("SERIALTRACK_ADMIN_PASSWORD").ok();
+            match seed::bootstrap_admin(store.as_ref(), password, PasswordCost::Standard).await? {
+                Some(AdminPassword::Generated(password)) => println!(
+                    "serialtrack: created the first account: username 'admin', password '{password}' \
+                     (shown only now; set SERIALTRACK_ADMIN_PASSWORD to choose it yourself)"
+                ),
+                Some(AdminPassword::FromEnvironment) => {
+                    tracing::info!(
+                        "created the first account 'admin' with the password from SERIALTRACK_ADMIN_PASSWORD"
+                    )
+                }
+                None => {}
+            }
+        }
+        let state = AppState::new(store.clone(), app_dir);
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;
-        tracing::info!(bind = %listener.local_addr()?, database = database.backend_name(), "serialtrack is ready");
+        tracing::info!(bind = %listener.local_addr()?, database = store.backend_name(), "serialtrack is ready");
         axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
         anyhow::Ok(())
     })?;

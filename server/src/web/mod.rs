@@ -1,25 +1,94 @@
-//! The HTTP face of the server: `router(state)` is apart from `main` so tests can drive it on port 0.
+//! The HTTP face of the server: the JSON API under `/api/v1` and the built app. `router(state)` is apart from
+//! `main` so tests can drive it on port 0. Only this module knows HTTP; it asks `store` for data and `shared`
+//! for decisions.
+//!
+//! Every API route is registered through `utoipa_axum::routes!`, which records it in the OpenAPI document as
+//! it adds it to the router, so the document served at `/api/v1/openapi.json` lists exactly the routes served.
 
+mod api_keys;
+mod credential_cache;
+mod error;
+mod events;
+mod extract;
 mod health;
+mod json_errors;
+mod locations;
+mod openapi;
+mod pool;
+mod principal;
+mod product_settings;
+mod products;
+mod scan;
+mod sessions;
 mod static_app;
+mod time_format;
+mod unit_commands;
+mod unit_registration;
+mod units;
 
+pub use error::{ApiError, ErrorBody};
+pub use openapi::api_document;
+pub use principal::SESSION_COOKIE;
+
+use crate::auth::{PasswordCost, SignInLimiter};
+use crate::store::Store;
 use axum::Router;
+use credential_cache::CredentialCache;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The database backend in use, reported by the health check.
-    pub backend: &'static str,
+    pub store: Arc<dyn Store>,
     /// The folder of the built browser app.
     pub app_dir: PathBuf,
+    /// How expensive new password hashes are.
+    pub password_cost: PasswordCost,
+    pub sign_in_limiter: Arc<SignInLimiter>,
+    credentials: Arc<CredentialCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, app_dir: PathBuf) -> Self {
+        Self {
+            store,
+            app_dir,
+            password_cost: PasswordCost::Standard,
+            sign_in_limiter: Arc::new(SignInLimiter::default()),
+            credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
+        }
+    }
+}
+
+/// The API routes with their OpenAPI description, before the state is attached.
+pub fn api() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(sessions::router())
+        .merge(api_keys::router())
+        .merge(products::router())
+        .merge(locations::router())
+        .merge(pool::router())
+        .merge(units::router())
+        .merge(unit_registration::router())
+        .merge(unit_commands::router())
+        .merge(events::router())
+        .fallback(health::api_not_found);
+    OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new().route("/health", axum::routing::get(health::health_show)).fallback(health::api_not_found);
+    let (api, _) = api().split_for_parts();
     Router::new()
-        .nest("/api/v1", api)
+        .merge(api)
         .fallback_service(static_app::service(&state.app_dir))
+        .layer(axum::middleware::map_response(json_errors::rewrite_plain_errors))
+        .layer(CatchPanicLayer::custom(json_errors::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,0 +1,12 @@
+//! Accounts and security without HTTP: roles and what they may do, password hashes, secret tokens, and the
+//! limit on failed sign-ins.
+
+mod password;
+mod role;
+mod sign_in_limit;
+mod token;
+
+pub use password::{verify as verify_password, PasswordCost, PasswordError};
+pub use role::{Permission, Role};
+pub use sign_in_limit::SignInLimiter;
+pub use token::{hash_token, new_api_key, new_session_token, API_KEY_PREFIX};

@@ -1,0 +1,58 @@
+//! Password hashes: argon2id in the PHC string format, so each hash carries its own parameters.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// How expensive new hashes are. Verification always uses the parameters stored in the hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// The argon2 crate's defaults (19 MiB, 2 passes), per OWASP's advice.
+    Standard,
+    /// The smallest parameters argon2 allows: for tests and benchmarks only, never for real accounts.
+    Minimal,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct PasswordError(String);
+
+impl PasswordCost {
+    fn hasher(self) -> Argon2<'static> {
+        let params = match self {
+            PasswordCost::Standard => Params::default(),
+            PasswordCost::Minimal => {
+                Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None).unwrap_or_else(|_| Params::default())
+            }
+        };
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    }
+
+    pub fn hash(self, password: &str) -> Result<String, PasswordError> {
+        let mut salt = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|error| PasswordError(error.to_string()))?;
+        let hash = self.hasher().hash_password(password.as_bytes(), &salt);
+        Ok(hash.map_err(|error| PasswordError(error.to_string()))?.to_string())
+    }
+}
+
+/// True when `password` matches the stored hash; a malformed hash matches nothing.
+pub fn verify(password: &str, stored_hash: &str) -> bool {
+    match PasswordHash::new(stored_hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_matches_its_hash_and_nothing_else() {
+        let hash = PasswordCost::Minimal.hash("correct horse").unwrap();
+        assert!(verify("correct horse", &hash));
+        assert!(!verify("correct horse!", &hash));
+        assert!(!verify("correct horse", "not a hash"));
+    }
+}

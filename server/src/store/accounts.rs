@@ -1,0 +1,30 @@
+//! Tenants, partnerships, users, sessions and API keys.
+
+use super::{ApiKeyRecord, NewApiKey, NewUser, PrincipalRecord, StoreError, TenantRecord, UserRecord};
+
+#[async_trait::async_trait]
+pub trait AccountStore {
+    async fn tenant_create(&self, name: &str, kind: &str) -> Result<TenantRecord, StoreError>;
+    async fn tenant(&self, tenant_id: &str) -> Result<Option<TenantRecord>, StoreError>;
+    async fn tenant_count(&self) -> Result<i64, StoreError>;
+    /// Records that `partner` (a CMO) works for `owner` (the brand owner, MAH).
+    async fn partnership_create(&self, owner: &str, partner: &str) -> Result<(), StoreError>;
+    /// The tenants on the other side of a partnership with `tenant_id`, either way round.
+    async fn partners(&self, tenant_id: &str) -> Result<Vec<TenantRecord>, StoreError>;
+
+    async fn user_create(&self, user: NewUser) -> Result<UserRecord, StoreError>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn users(&self, tenant_id: &str) -> Result<Vec<UserRecord>, StoreError>;
+
+    async fn session_create(&self, token_hash: &str, user: &UserRecord, expires_at: i64) -> Result<(), StoreError>;
+    /// The user behind a session that has not expired at `now`.
+    async fn session_principal(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalRecord>, StoreError>;
+    async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError>;
+    /// The key behind a hash, unless it was revoked.
+    async fn api_key_principal(&self, key_hash: &str) -> Result<Option<PrincipalRecord>, StoreError>;
+    async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError>;
+    /// Revokes a key of the tenant; false when the tenant has no such key.
+    async fn api_key_revoke(&self, tenant_id: &str, key_id: &str) -> Result<bool, StoreError>;
+}

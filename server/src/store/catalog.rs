@@ -1,0 +1,63 @@
+//! Products, locations and the serial number pool.
+
+use super::{LocationRecord, NewProduct, PoolCountRecord, ProductChanges, ProductRecord, StoreError};
+
+#[async_trait::async_trait]
+pub trait CatalogStore {
+    async fn product_create(&self, tenant_id: &str, product: NewProduct) -> Result<ProductRecord, StoreError>;
+    /// Applies the changes; `None` when the tenant has no such product.
+    async fn product_update(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        changes: ProductChanges,
+    ) -> Result<Option<ProductRecord>, StoreError>;
+    async fn product(&self, tenant_id: &str, product_id: &str) -> Result<Option<ProductRecord>, StoreError>;
+    async fn product_by_gtin(&self, tenant_id: &str, gtin: &str) -> Result<Option<ProductRecord>, StoreError>;
+    /// Products whose code contains `query` or whose name contains it, ignoring case; all when `None`.
+    async fn products(
+        &self,
+        tenant_id: &str,
+        query: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ProductRecord>, StoreError>;
+    /// Reserves `count` generator counters for a product and returns the first; never hands one out twice.
+    async fn product_reserve_counters(&self, tenant_id: &str, product_id: &str, count: i64) -> Result<i64, StoreError>;
+
+    async fn location_create(
+        &self,
+        tenant_id: &str,
+        name: &str,
+        gln: Option<&str>,
+    ) -> Result<LocationRecord, StoreError>;
+    async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError>;
+
+    /// Adds serials to a product's pool as `available`, all or none: one already there is a
+    /// [`StoreError::Conflict`] and nothing is added.
+    async fn pool_insert(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        source: &str,
+        serials: &[String],
+    ) -> Result<u64, StoreError>;
+    /// Which of these serials the product's pool already holds.
+    async fn pool_existing(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        serials: &[String],
+    ) -> Result<Vec<String>, StoreError>;
+    /// How many serials each product of the tenant has in each pool status.
+    async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError>;
+    /// Marks available serials as assigned (to an order, a device's block or a partner tenant); returns how many.
+    async fn pool_assign(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        serials: &[String],
+        assigned_to: &str,
+        partner_tenant_id: Option<&str>,
+    ) -> Result<u64, StoreError>;
+}

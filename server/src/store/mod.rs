@@ -1,0 +1,50 @@
+//! The storage interface: the only place that knows SQL.
+//!
+//! One interface ([`Store`], split by topic into [`AccountStore`], [`CatalogStore`] and [`LogStore`]) with two
+//! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
+//! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
+//! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
+//! in [`sql`] and stamped onto each backend by a macro; what truly differs (connection set-up, row locking,
+//! how writes are serialised) stays in the backend module.
+
+mod accounts;
+mod catalog;
+mod error;
+mod log;
+pub mod postgres;
+mod records;
+pub(crate) mod sql;
+pub mod sqlite;
+
+pub use accounts::AccountStore;
+pub use catalog::CatalogStore;
+pub use error::StoreError;
+pub use log::{Decision, LogStore, OpInput, OpOutcome};
+pub use records::*;
+
+use crate::config::DatabaseUrl;
+use std::sync::Arc;
+
+/// Everything the server stores, behind one object both backends implement.
+pub trait Store: AccountStore + CatalogStore + LogStore + Send + Sync + std::fmt::Debug {
+    /// `sqlite` or `postgres`, for the health check and logs.
+    fn backend_name(&self) -> &'static str;
+}
+
+/// Opens the database the URL names and brings its schema up to date.
+pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { url } => Arc::new(sqlite::SqliteStore::connect(url).await?),
+        DatabaseUrl::Postgres { url } => Arc::new(postgres::PostgresStore::connect(url).await?),
+    })
+}
+
+/// Milliseconds since the Unix epoch, the one time format both backends store.
+pub fn now_millis() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A new random id (UUID v4) as text.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

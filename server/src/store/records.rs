@@ -1,0 +1,189 @@
+//! Rows as the store hands them out and takes them in. Plain data: text, integers and JSON text.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TenantRecord {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub last_seq: i64,
+    pub log_epoch: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub tenant_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+}
+
+/// Who a session cookie or an API key speaks for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PrincipalRecord {
+    /// The user id, or the API key id.
+    pub id: String,
+    pub tenant_id: String,
+    /// The username, or the API key's name.
+    pub name: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub role: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub tenant_id: String,
+    pub name: String,
+    pub role: String,
+    pub prefix: String,
+    pub key_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub code_schema: String,
+    pub code: String,
+    pub gtin: Option<String>,
+    pub name: String,
+    pub serial_source: String,
+    pub serial_scheme: String,
+    pub workflow: String,
+    pub next_counter: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProduct {
+    pub code_schema: String,
+    pub code: String,
+    pub gtin: Option<String>,
+    pub name: String,
+    pub serial_source: String,
+    pub serial_scheme: String,
+    pub workflow: String,
+}
+
+/// Changes to a product; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProductChanges {
+    pub name: Option<String>,
+    pub serial_source: Option<String>,
+    pub serial_scheme: Option<String>,
+    pub workflow: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LocationRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub gln: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct PoolCountRecord {
+    pub product_id: String,
+    pub status: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub product_id: String,
+    pub serial: String,
+    pub lot: Option<String>,
+    pub status: String,
+    pub state: String,
+    pub version: i64,
+    pub last_seq: i64,
+    pub updated_at: i64,
+}
+
+/// A unit as a registration or a command leaves it; the store adds the bookkeeping.
+#[derive(Debug, Clone)]
+pub struct UnitChange {
+    pub status: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub id: String,
+    pub product_id: String,
+    pub serial: String,
+    pub lot: Option<String>,
+    pub change: UnitChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRecord {
+    pub tenant_id: String,
+    pub seq: i64,
+    pub op_id: String,
+    pub op_index: i64,
+    pub unit_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub actor: String,
+    pub device_id: Option<String>,
+    pub device_seq: Option<i64>,
+    pub recorded_at: i64,
+}
+
+/// An event to append; the store gives it its tenant, seq and time.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub op_id: String,
+    pub op_index: i64,
+    pub unit_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub actor: String,
+    pub device_id: Option<String>,
+    pub device_seq: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpResultRecord {
+    pub op_id: String,
+    pub tenant_id: String,
+    pub device_id: Option<String>,
+    pub device_seq: Option<i64>,
+    pub outcome: String,
+    pub seq: Option<i64>,
+    pub reason_code: Option<String>,
+    pub reason_message: Option<String>,
+    pub unit_state: Option<String>,
+    pub recorded_at: i64,
+}

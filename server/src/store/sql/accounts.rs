@@ -1,0 +1,204 @@
+//! The SQL of [`AccountStore`](crate::store::AccountStore), the same for both backends.
+
+macro_rules! impl_account_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::AccountStore for $store {
+            async fn tenant_create(&self, name: &str, kind: &str) -> Result<TenantRecord, StoreError> {
+                let record = TenantRecord {
+                    id: new_id(),
+                    name: name.to_owned(),
+                    kind: kind.to_owned(),
+                    last_seq: 0,
+                    log_epoch: new_id(),
+                    created_at: now_millis(),
+                };
+                sqlx::query(
+                    "INSERT INTO tenants (id, name, kind, last_seq, log_epoch, created_at) VALUES ($1, $2, $3, 0, $4, $5)",
+                )
+                .bind(&record.id)
+                .bind(&record.name)
+                .bind(&record.kind)
+                .bind(&record.log_epoch)
+                .bind(record.created_at)
+                .execute(self.writer())
+                .await?;
+                Ok(record)
+            }
+
+            async fn tenant(&self, tenant_id: &str) -> Result<Option<TenantRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM tenants WHERE id = $1")
+                    .bind(tenant_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn tenant_count(&self) -> Result<i64, StoreError> {
+                let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants").fetch_one(self.reader()).await?;
+                Ok(count)
+            }
+
+            async fn partnership_create(&self, owner: &str, partner: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO partnerships (owner_tenant_id, partner_tenant_id, created_at) VALUES ($1, $2, $3)")
+                    .bind(owner)
+                    .bind(partner)
+                    .bind(now_millis())
+                    .execute(self.writer())
+                    .await
+                    .map_err(|error| StoreError::from_insert(error, "this partnership"))?;
+                Ok(())
+            }
+
+            async fn partners(&self, tenant_id: &str) -> Result<Vec<TenantRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT t.* FROM tenants t JOIN partnerships p \
+                     ON (p.owner_tenant_id = $1 AND t.id = p.partner_tenant_id) \
+                     OR (p.partner_tenant_id = $1 AND t.id = p.owner_tenant_id) ORDER BY t.name",
+                )
+                .bind(tenant_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn user_create(&self, user: NewUser) -> Result<UserRecord, StoreError> {
+                let record = UserRecord {
+                    id: new_id(),
+                    tenant_id: user.tenant_id,
+                    username: user.username,
+                    display_name: user.display_name,
+                    role: user.role,
+                    password_hash: user.password_hash,
+                    created_at: now_millis(),
+                };
+                sqlx::query(
+                    "INSERT INTO users (id, tenant_id, username, display_name, role, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&record.id)
+                .bind(&record.tenant_id)
+                .bind(&record.username)
+                .bind(&record.display_name)
+                .bind(&record.role)
+                .bind(&record.password_hash)
+                .bind(record.created_at)
+                .execute(self.writer())
+                .await
+                .map_err(|error| StoreError::from_insert(error, "a user with this username"))?;
+                Ok(record)
+            }
+
+            async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn users(&self, tenant_id: &str) -> Result<Vec<UserRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM users WHERE tenant_id = $1 ORDER BY username")
+                    .bind(tenant_id)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn session_create(
+                &self,
+                token_hash: &str,
+                user: &UserRecord,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(token_hash)
+                .bind(&user.id)
+                .bind(&user.tenant_id)
+                .bind(now_millis())
+                .bind(expires_at)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn session_principal(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> Result<Option<PrincipalRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT u.id, u.tenant_id, u.username AS name, u.display_name, u.role FROM sessions s \
+                     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(self.reader())
+                .await?)
+            }
+
+            async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
+                let record = ApiKeyRecord {
+                    id: new_id(),
+                    tenant_id: key.tenant_id,
+                    name: key.name,
+                    role: key.role,
+                    prefix: key.prefix,
+                    created_at: now_millis(),
+                    revoked_at: None,
+                };
+                sqlx::query(
+                    "INSERT INTO api_keys (id, tenant_id, name, role, prefix, key_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&record.id)
+                .bind(&record.tenant_id)
+                .bind(&record.name)
+                .bind(&record.role)
+                .bind(&record.prefix)
+                .bind(&key.key_hash)
+                .bind(record.created_at)
+                .execute(self.writer())
+                .await
+                .map_err(|error| StoreError::from_insert(error, "this API key"))?;
+                Ok(record)
+            }
+
+            async fn api_key_principal(&self, key_hash: &str) -> Result<Option<PrincipalRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, tenant_id, name, name AS display_name, role FROM api_keys \
+                     WHERE key_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(key_hash)
+                .fetch_optional(self.reader())
+                .await?)
+            }
+
+            async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at FROM api_keys \
+                     WHERE tenant_id = $1 ORDER BY created_at, id",
+                )
+                .bind(tenant_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn api_key_revoke(&self, tenant_id: &str, key_id: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant_id)
+                .bind(key_id)
+                .bind(now_millis())
+                .execute(self.writer())
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
+    };
+}
+pub(crate) use impl_account_store;

@@ -1,0 +1,249 @@
+//! The SQL of [`CatalogStore`](crate::store::CatalogStore), the same for both backends.
+
+macro_rules! impl_catalog_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::CatalogStore for $store {
+            async fn product_create(&self, tenant_id: &str, product: NewProduct) -> Result<ProductRecord, StoreError> {
+                let now = now_millis();
+                let record = ProductRecord {
+                    id: new_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    code_schema: product.code_schema,
+                    code: product.code,
+                    gtin: product.gtin,
+                    name: product.name,
+                    serial_source: product.serial_source,
+                    serial_scheme: product.serial_scheme,
+                    workflow: product.workflow,
+                    next_counter: 0,
+                    created_at: now,
+                    updated_at: now,
+                };
+                sqlx::query(
+                    "INSERT INTO products (id, tenant_id, code_schema, code, gtin, name, serial_source, serial_scheme, \
+                     workflow, next_counter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+                )
+                .bind(&record.id)
+                .bind(&record.tenant_id)
+                .bind(&record.code_schema)
+                .bind(&record.code)
+                .bind(&record.gtin)
+                .bind(&record.name)
+                .bind(&record.serial_source)
+                .bind(&record.serial_scheme)
+                .bind(&record.workflow)
+                .bind(now)
+                .execute(self.writer())
+                .await
+                .map_err(|error| StoreError::from_insert(error, "a product with this code"))?;
+                Ok(record)
+            }
+
+            async fn product_update(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                changes: ProductChanges,
+            ) -> Result<Option<ProductRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "UPDATE products SET name = COALESCE($3, name), serial_source = COALESCE($4, serial_source), \
+                     serial_scheme = COALESCE($5, serial_scheme), workflow = COALESCE($6, workflow), updated_at = $7 \
+                     WHERE tenant_id = $1 AND id = $2 RETURNING *",
+                )
+                .bind(tenant_id)
+                .bind(product_id)
+                .bind(changes.name)
+                .bind(changes.serial_source)
+                .bind(changes.serial_scheme)
+                .bind(changes.workflow)
+                .bind(now_millis())
+                .fetch_optional(self.writer())
+                .await?)
+            }
+
+            async fn product(&self, tenant_id: &str, product_id: &str) -> Result<Option<ProductRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM products WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(product_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn product_by_gtin(&self, tenant_id: &str, gtin: &str) -> Result<Option<ProductRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM products WHERE tenant_id = $1 AND gtin = $2")
+                    .bind(tenant_id)
+                    .bind(gtin)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn products(
+                &self,
+                tenant_id: &str,
+                query: Option<&str>,
+                limit: i64,
+                offset: i64,
+            ) -> Result<Vec<ProductRecord>, StoreError> {
+                // LIKE wildcards in the search text are escaped, so "50%" finds a literal "50%".
+                let pattern = query.map(|text| {
+                    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    format!("%{escaped}%")
+                });
+                Ok(sqlx::query_as(
+                    "SELECT * FROM products WHERE tenant_id = $1 AND ($2 IS NULL \
+                     OR lower(code) LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\' OR gtin LIKE $2 ESCAPE '\\') \
+                     ORDER BY name, id LIMIT $3 OFFSET $4",
+                )
+                .bind(tenant_id)
+                .bind(pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn product_reserve_counters(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                count: i64,
+            ) -> Result<i64, StoreError> {
+                let next: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE products SET next_counter = next_counter + $3 WHERE tenant_id = $1 AND id = $2 \
+                     RETURNING next_counter",
+                )
+                .bind(tenant_id)
+                .bind(product_id)
+                .bind(count)
+                .fetch_optional(self.writer())
+                .await?;
+                let (next,) = next.ok_or_else(|| StoreError::NotFound("the product".into()))?;
+                Ok(next - count)
+            }
+
+            async fn location_create(
+                &self,
+                tenant_id: &str,
+                name: &str,
+                gln: Option<&str>,
+            ) -> Result<LocationRecord, StoreError> {
+                let record = LocationRecord {
+                    id: new_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    name: name.to_owned(),
+                    gln: gln.map(str::to_owned),
+                    created_at: now_millis(),
+                };
+                sqlx::query("INSERT INTO locations (id, tenant_id, name, gln, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&record.id)
+                    .bind(&record.tenant_id)
+                    .bind(&record.name)
+                    .bind(&record.gln)
+                    .bind(record.created_at)
+                    .execute(self.writer())
+                    .await
+                    .map_err(|error| StoreError::from_insert(error, "a location with this name"))?;
+                Ok(record)
+            }
+
+            async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM locations WHERE tenant_id = $1 ORDER BY name")
+                    .bind(tenant_id)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn pool_insert(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                source: &str,
+                serials: &[String],
+            ) -> Result<u64, StoreError> {
+                let now = now_millis();
+                let mut transaction = self.writer().begin().await?;
+                let mut inserted = 0;
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at) ",
+                    );
+                    query.push_values(chunk, |mut row, serial| {
+                        row.push_bind(tenant_id)
+                            .push_bind(product_id)
+                            .push_bind(serial)
+                            .push_bind("available")
+                            .push_bind(source)
+                            .push_bind(now);
+                    });
+                    inserted += query
+                        .build()
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(|error| StoreError::from_insert(error, "a serial in this list"))?
+                        .rows_affected();
+                }
+                transaction.commit().await?;
+                Ok(inserted)
+            }
+
+            async fn pool_existing(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serials: &[String],
+            ) -> Result<Vec<String>, StoreError> {
+                let mut existing = Vec::new();
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT serial FROM pool_serials WHERE tenant_id = ");
+                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in chunk {
+                        separated.push_bind(serial);
+                    }
+                    query.push(")");
+                    let rows: Vec<(String,)> = query.build_query_as().fetch_all(self.reader()).await?;
+                    existing.extend(rows.into_iter().map(|(serial,)| serial));
+                }
+                Ok(existing)
+            }
+
+            async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT product_id, status, COUNT(*) AS count FROM pool_serials WHERE tenant_id = $1 \
+                     GROUP BY product_id, status ORDER BY product_id, status",
+                )
+                .bind(tenant_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn pool_assign(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serials: &[String],
+                assigned_to: &str,
+                partner_tenant_id: Option<&str>,
+            ) -> Result<u64, StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let mut assigned = 0;
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE pool_serials SET status = 'assigned', assigned_to = ");
+                    query.push_bind(assigned_to).push(", assigned_tenant_id = ").push_bind(partner_tenant_id);
+                    query.push(" WHERE status = 'available' AND tenant_id = ").push_bind(tenant_id);
+                    query.push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in chunk {
+                        separated.push_bind(serial);
+                    }
+                    query.push(")");
+                    assigned += query.build().execute(&mut *transaction).await?.rows_affected();
+                }
+                transaction.commit().await?;
+                Ok(assigned)
+            }
+        }
+    };
+}
+pub(crate) use impl_catalog_store;

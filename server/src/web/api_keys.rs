@@ -1,0 +1,118 @@
+//! API keys for machines (line systems, ERPs, partner systems). A key is shown once, when it is made.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::{ApiJson, ApiPath};
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::time_format::rfc3339;
+use super::AppState;
+use crate::auth::{hash_token, new_api_key, Permission, Role};
+use crate::store::{ApiKeyRecord, NewApiKey};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api_keys_list, api_keys_create)).routes(routes!(api_keys_delete))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyCreate {
+    /// What the key is for, e.g. `line-1` or `erp`: 1 to 100 characters.
+    name: String,
+    /// The role the key acts with.
+    role: Role,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiKeyView {
+    id: String,
+    name: String,
+    role: String,
+    /// The first characters of the key, to tell keys apart.
+    prefix: String,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiKeyCreated {
+    /// The key itself: send it as `Authorization: Bearer <key>`. It is shown only this once.
+    key: String,
+    api_key: ApiKeyView,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiKeyList {
+    api_keys: Vec<ApiKeyView>,
+}
+
+impl From<ApiKeyRecord> for ApiKeyView {
+    fn from(record: ApiKeyRecord) -> Self {
+        Self {
+            id: record.id,
+            name: record.name,
+            role: record.role,
+            prefix: record.prefix,
+            created_at: rfc3339(record.created_at),
+            revoked_at: record.revoked_at.map(rfc3339),
+        }
+    }
+}
+
+/// The tenant's API keys (never the keys themselves). Admins only.
+#[utoipa::path(get, path = "/api_keys", tag = "api_keys", security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = ApiKeyList), CommonErrors))]
+pub async fn api_keys_list(State(state): State<AppState>, principal: Principal) -> ApiResult<Json<ApiKeyList>> {
+    principal.require(Permission::ManageKeys, "manage API keys")?;
+    let keys = state.store.api_keys(&principal.tenant_id).await?;
+    Ok(Json(ApiKeyList { api_keys: keys.into_iter().map(ApiKeyView::from).collect() }))
+}
+
+/// Makes a key for the caller's tenant. Admins only.
+#[utoipa::path(post, path = "/api_keys", tag = "api_keys", request_body = ApiKeyCreate,
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 201, body = ApiKeyCreated), (status = 409, body = ErrorBody), CommonErrors))]
+pub async fn api_keys_create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(create): ApiJson<ApiKeyCreate>,
+) -> ApiResult<(StatusCode, Json<ApiKeyCreated>)> {
+    principal.require(Permission::ManageKeys, "manage API keys")?;
+    let name = create.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("invalid_name", "give the key a name of 1 to 100 characters"));
+    }
+    let key = new_api_key();
+    let record = state
+        .store
+        .api_key_create(NewApiKey {
+            tenant_id: principal.tenant_id.clone(),
+            name: name.to_owned(),
+            role: create.role.as_str().to_owned(),
+            prefix: key.chars().take(10).collect(),
+            key_hash: hash_token(&key),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(ApiKeyCreated { key, api_key: record.into() })))
+}
+
+/// Revokes a key of the caller's tenant; it stops working at once on this server. Admins only.
+#[utoipa::path(delete, path = "/api_keys/{key_id}", tag = "api_keys", params(("key_id" = String, Path)),
+    security(("session" = []), ("api_key" = [])), responses((status = 204, description = "Revoked"), CommonErrors))]
+pub async fn api_keys_delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(key_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    principal.require(Permission::ManageKeys, "manage API keys")?;
+    if !state.store.api_key_revoke(&principal.tenant_id, &key_id).await? {
+        return Err(ApiError::NotFound("an API key with this id".into()));
+    }
+    state.credentials.forget_principal(&key_id);
+    Ok(StatusCode::NO_CONTENT)
+}

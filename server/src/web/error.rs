@@ -1,0 +1,150 @@
+//! The one HTTP error type. Each variant documents its status; every error body is `{"code", "message"}`
+//! (plus the unit's state when a command is refused). 4xx messages say what to fix; 5xx are logged with their
+//! cause and answer a generic sentence, so internals never leak.
+
+use crate::store::StoreError;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use std::time::Duration;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable snake_case code to match on, e.g. `invalid_gtin` or `transition_not_allowed`.
+    pub code: String,
+    /// A sentence for people: what is wrong and what to do.
+    pub message: String,
+    /// For a refused command: the unit as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<super::units::UnitView>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is malformed (bad JSON, a bad query parameter).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    /// 422: well-formed, but a value is invalid (a GTIN with a wrong check digit, an unknown role).
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    /// 401: no valid session cookie or API key.
+    #[error("sign in (POST /api/v1/sessions) or send an API key as 'Authorization: Bearer st_…'")]
+    Unauthenticated,
+    /// 401: the username or password is wrong.
+    #[error("the username or password is wrong")]
+    BadCredentials,
+    /// 403: the role may not do this.
+    #[error("your role ({role}) may not {action}")]
+    Forbidden { role: &'static str, action: &'static str },
+    /// 404: nothing of the caller's tenant has this id or key.
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// 409: a clash with what is stored (a duplicate code or serial).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// 409: the state machine refused the command; carries the unit as it is.
+    #[error("{message}")]
+    Refused { code: String, message: String, unit: Box<super::units::UnitView> },
+    /// 413: the body is larger than the route accepts.
+    #[error("the request body is too large: {0}")]
+    TooLarge(String),
+    /// 415: the body is not `application/json`.
+    #[error("send the body as JSON with 'Content-Type: application/json'")]
+    NotJson,
+    /// 429: too many failed sign-ins for this username.
+    #[error("too many failed sign-ins for this username: wait {} seconds and try again", .0.as_secs().max(1))]
+    TooManyAttempts(Duration),
+    /// 503: the database is busy or unreachable; retry with backoff.
+    #[error("the server is busy: retry in a moment")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected failure; logged, never shown.
+    #[error("something went wrong on the server; it has been logged")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid { code, message: message.into() }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest { code, message: message.into() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated | Self::BadCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } | Self::Refused { .. } => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Invalid { code, .. } | Self::Conflict { code, .. } => code,
+            Self::Refused { code, .. } => code,
+            Self::Unauthenticated => "unauthenticated",
+            Self::BadCredentials => "bad_credentials",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::TooLarge(_) => "too_large",
+            Self::NotJson => "not_json",
+            Self::TooManyAttempts(_) => "too_many_attempts",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(what) => {
+                Self::Conflict { code: "conflict", message: format!("{what} already exists") }
+            }
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Database(sqlx::Error::PoolTimedOut) => Self::Unavailable("database pool timed out".into()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            Self::Internal(cause) => tracing::error!(error.cause = %cause, "answering 500"),
+            Self::Unavailable(cause) => tracing::warn!(error.cause = %cause, "answering 503"),
+            _ => {}
+        }
+        let retry_after = match &self {
+            Self::TooManyAttempts(wait) => Some(wait.as_secs().max(1).to_string()),
+            Self::Unavailable(_) => Some("1".to_owned()),
+            _ => None,
+        };
+        let code = self.code().to_owned();
+        let message = self.to_string();
+        let unit = match self {
+            Self::Refused { unit, .. } => Some(*unit),
+            _ => None,
+        };
+        let mut response = (status, Json(ErrorBody { code, message, unit })).into_response();
+        if let Some(seconds) = retry_after.and_then(|text| text.parse().ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        response
+    }
+}
+
+/// Any route's answer: a value or an [`ApiError`].
+pub type ApiResult<T> = Result<T, ApiError>;

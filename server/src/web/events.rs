@@ -1,0 +1,101 @@
+//! The tenant's event log, read in seq order from a cursor: how clients and partner systems follow along.
+
+use super::error::ApiResult;
+use super::extract::ApiQuery;
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::time_format::rfc3339;
+use super::AppState;
+use crate::auth::Permission;
+use crate::store::EventRecord;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events_list))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    /// The tenant's running number: gap-free, ascending.
+    pub seq: i64,
+    /// The command's id (its idempotency key).
+    pub op_id: String,
+    /// Which of the command's events this is, from 0.
+    pub op_index: i64,
+    pub unit_id: String,
+    pub kind: String,
+    /// The versioned event as the shared crate writes it.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// `user:<username>` or `key:<name>`.
+    pub actor: String,
+    pub device_id: Option<String>,
+    pub device_seq: Option<i64>,
+    pub recorded_at: String,
+}
+
+impl From<EventRecord> for EventView {
+    fn from(record: EventRecord) -> Self {
+        Self {
+            seq: record.seq,
+            op_id: record.op_id,
+            op_index: record.op_index,
+            unit_id: record.unit_id,
+            kind: record.kind,
+            payload: serde_json::from_str(&record.payload).unwrap_or_default(),
+            actor: record.actor,
+            device_id: record.device_id,
+            device_seq: record.device_seq,
+            recorded_at: rfc3339(record.recorded_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// Events with a seq greater than this (default 0: from the start).
+    after: Option<u64>,
+    /// At most this many (1–500, default 500).
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventPage {
+    /// Changes when the log is restored or rebuilt: a client holding another epoch starts over.
+    log_epoch: String,
+    events: Vec<EventView>,
+    /// Pass as `after` for the next page.
+    next_after: i64,
+    /// The tenant's latest seq.
+    head_seq: i64,
+    has_more: bool,
+}
+
+/// The tenant's events after a seq, ascending, at most 500 a page.
+#[utoipa::path(get, path = "/events", tag = "events", params(EventsQuery),
+    security(("session" = []), ("api_key" = [])), responses((status = 200, body = EventPage), CommonErrors))]
+pub async fn events_list(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<EventsQuery>,
+) -> ApiResult<Json<EventPage>> {
+    principal.require(Permission::Read, "read events")?;
+    let tenant = state.store.tenant(&principal.tenant_id).await?;
+    let tenant = tenant.ok_or(super::ApiError::Unauthenticated)?;
+    let after = i64::try_from(query.after.unwrap_or(0)).unwrap_or(i64::MAX);
+    let limit = i64::from(query.limit.unwrap_or(500).clamp(1, 500));
+    let events = state.store.events_since(&tenant.id, after, limit).await?;
+    let next_after = events.last().map_or(after.min(tenant.last_seq), |event| event.seq);
+    Ok(Json(EventPage {
+        log_epoch: tenant.log_epoch,
+        has_more: next_after < tenant.last_seq,
+        head_seq: tenant.last_seq,
+        next_after,
+        events: events.into_iter().map(EventView::from).collect(),
+    }))
+}

@@ -1,0 +1,80 @@
+//! Locations: sites, warehouses and lines, optionally with a GLN.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::ApiJson;
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::time_format::rfc3339;
+use super::AppState;
+use crate::auth::Permission;
+use crate::store::LocationRecord;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::Gln;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(locations_list, locations_create))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationCreate {
+    /// 1 to 200 characters, unique in the tenant.
+    name: String,
+    /// A 13-digit Global Location Number with its check digit.
+    gln: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LocationView {
+    id: String,
+    name: String,
+    gln: Option<String>,
+    created_at: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LocationList {
+    locations: Vec<LocationView>,
+}
+
+impl From<LocationRecord> for LocationView {
+    fn from(record: LocationRecord) -> Self {
+        Self { id: record.id, name: record.name, gln: record.gln, created_at: rfc3339(record.created_at) }
+    }
+}
+
+/// The tenant's locations.
+#[utoipa::path(get, path = "/locations", tag = "locations", security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = LocationList), CommonErrors))]
+pub async fn locations_list(State(state): State<AppState>, principal: Principal) -> ApiResult<Json<LocationList>> {
+    principal.require(Permission::Read, "read locations")?;
+    let locations = state.store.locations(&principal.tenant_id).await?;
+    Ok(Json(LocationList { locations: locations.into_iter().map(LocationView::from).collect() }))
+}
+
+/// Adds a location. Supervisors and admins.
+#[utoipa::path(post, path = "/locations", tag = "locations", request_body = LocationCreate,
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 201, body = LocationView), (status = 409, body = ErrorBody), CommonErrors))]
+pub async fn locations_create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(create): ApiJson<LocationCreate>,
+) -> ApiResult<(StatusCode, Json<LocationView>)> {
+    principal.require(Permission::ManageCatalog, "add locations")?;
+    let name = create.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid("invalid_name", "give the location a name of 1 to 200 characters"));
+    }
+    let gln = match create.gln.as_deref() {
+        Some(text) => Some(Gln::parse(text).map_err(|error| ApiError::invalid("invalid_gln", error.to_string()))?),
+        None => None,
+    };
+    let record = state.store.location_create(&principal.tenant_id, name, gln.as_ref().map(Gln::as_str)).await?;
+    Ok((StatusCode::CREATED, Json(record.into())))
+}

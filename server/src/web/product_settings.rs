@@ -1,0 +1,47 @@
+//! A product's serial and workflow settings as the API takes them: checked before they are stored.
+
+use super::error::{ApiError, ApiResult};
+use serde::{Deserialize, Serialize};
+
+/// Where a product's serials come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SerialSource {
+    /// Generated here by the pool.
+    Generated,
+    /// Imported as a list.
+    Imported,
+    /// Supplied by an external system.
+    External,
+    /// Assigned by a partner (the brand owner, for a CMO).
+    Partner,
+}
+
+impl SerialSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SerialSource::Generated => "generated",
+            SerialSource::Imported => "imported",
+            SerialSource::External => "external",
+            SerialSource::Partner => "partner",
+        }
+    }
+}
+
+/// Checks a serial scheme and returns it as stored JSON; `None` gives the default randomised scheme.
+pub fn validate_scheme(scheme: Option<serde_json::Value>) -> ApiResult<String> {
+    let scheme = scheme.unwrap_or_else(|| serde_json::json!({}));
+    if !scheme.is_object() {
+        return Err(ApiError::invalid("invalid_serial_scheme", "serial_scheme must be a JSON object"));
+    }
+    Ok(scheme.to_string())
+}
+
+/// Checks workflow settings and returns them as stored JSON; `None` gives the default workflow.
+pub fn validate_workflow(workflow: Option<serde_json::Value>) -> ApiResult<String> {
+    let workflow = workflow.unwrap_or_else(|| serde_json::json!({}));
+    if !workflow.is_object() {
+        return Err(ApiError::invalid("invalid_workflow", "workflow must be a JSON object"));
+    }
+    Ok(workflow.to_string())
+}

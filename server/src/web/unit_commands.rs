@@ -1,0 +1,127 @@
+//! `POST /api/v1/units/{unit_id}/commands`: one command through the state machine, idempotent by `op_id`.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::events::EventView;
+use super::extract::{ApiJson, ApiPath};
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::units::UnitView;
+use super::AppState;
+use crate::auth::Permission;
+use crate::domain::units::{decide, parse_command};
+use crate::store::{new_id, OpInput, OpOutcome, OpResultRecord, UnitRecord};
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(units_commands))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// A UUID that makes retries safe: the same op_id again answers the first answer and changes nothing.
+    /// Made up by the server when left out (then a retry applies twice).
+    op_id: Option<String>,
+    /// The command, e.g. `{"type": "ship"}`.
+    #[schema(value_type = Object)]
+    command: serde_json::Value,
+    /// The device that recorded the command offline, and its running number there.
+    device_id: Option<String>,
+    device_seq: Option<u64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CommandAccepted {
+    /// Always `accepted` (a refusal is a 409).
+    outcome: String,
+    op_id: String,
+    /// The seq of the command's last event.
+    seq: i64,
+    /// The command's events (empty when answering a repeated op_id).
+    events: Vec<EventView>,
+    unit: UnitView,
+    /// True when this op_id had been applied before and nothing changed now.
+    repeated: bool,
+}
+
+fn refused(result: OpResultRecord, unit: UnitRecord) -> ApiError {
+    let mut view = UnitView::from(unit);
+    if let Some(state) = result.unit_state.as_deref().and_then(|text| serde_json::from_str(text).ok()) {
+        view.state = state;
+    }
+    ApiError::Refused {
+        code: result.reason_code.unwrap_or_else(|| "refused".into()),
+        message: result.reason_message.unwrap_or_default(),
+        unit: Box::new(view),
+    }
+}
+
+/// Applies a command to a unit. Accepted: the events with their seqs. Refused by the state machine or the
+/// workflow: 409 with the reason code and the unit as it is; the refused command is kept.
+#[utoipa::path(post, path = "/units/{unit_id}/commands", tag = "units", params(("unit_id" = String, Path)),
+    request_body = CommandRequest, security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = CommandAccepted),
+        (status = 409, body = ErrorBody, description = "Refused: the reason code and the unit's current state"),
+        CommonErrors))]
+pub async fn units_commands(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(unit_id): ApiPath<String>,
+    ApiJson(request): ApiJson<CommandRequest>,
+) -> ApiResult<Json<CommandAccepted>> {
+    principal.require(Permission::ApplyCommands, "apply commands to units")?;
+    let tenant = &principal.tenant_id;
+    let op_id = match request.op_id.as_deref() {
+        Some(text) => uuid::Uuid::parse_str(text)
+            .map_err(|_| ApiError::invalid("invalid_op_id", "op_id must be a UUID, e.g. 0b9c…-…"))?
+            .to_string(),
+        None => new_id(),
+    };
+    let device_seq = request.device_seq.map(|seq| i64::try_from(seq).unwrap_or(i64::MAX));
+    let payload = serde_json::to_string(&request).unwrap_or_default();
+    let command =
+        parse_command(request.command).map_err(|error| ApiError::invalid("invalid_command", error.to_string()))?;
+    let unit =
+        state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit with this id".into()))?;
+    let product = state.store.product(tenant, &unit.product_id).await?;
+    let product = product.ok_or_else(|| ApiError::Internal("a unit without its product".into()))?;
+    let op = OpInput {
+        op_id: op_id.clone(),
+        unit_id: unit.id.clone(),
+        actor: principal.actor(),
+        device_id: request.device_id,
+        device_seq,
+        payload,
+    };
+    let role = principal.role;
+    let outcome = state.store.unit_apply(tenant, op, &|current| decide(&product, current, &command, role)).await?;
+    match outcome {
+        OpOutcome::Accepted { events, unit } => Ok(Json(CommandAccepted {
+            outcome: "accepted".into(),
+            op_id,
+            seq: unit.last_seq,
+            events: events.into_iter().map(EventView::from).collect(),
+            unit: unit.into(),
+            repeated: false,
+        })),
+        OpOutcome::Refused { result, unit } => Err(refused(result, unit)),
+        OpOutcome::Repeated { result } => {
+            let unit = state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit".into()))?;
+            match result.seq {
+                Some(seq) if result.outcome == "accepted" => Ok(Json(CommandAccepted {
+                    outcome: "accepted".into(),
+                    op_id,
+                    seq,
+                    events: Vec::new(),
+                    unit: unit.into(),
+                    repeated: true,
+                })),
+                _ => Err(refused(result, unit)),
+            }
+        }
+    }
+}

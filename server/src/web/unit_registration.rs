@@ -1,0 +1,146 @@
+//! `POST /api/v1/units`: register a range or a list of serials as units in one call, in one transaction.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::ApiJson;
+use super::openapi::CommonErrors;
+use super::pool::{validate_serials, MAX_SERIALS_PER_CALL};
+use super::principal::Principal;
+use super::AppState;
+use crate::auth::Permission;
+use crate::domain::units::register;
+use crate::store::{new_id, NewEvent, NewUnit, StoreError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::Lot;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The largest body this route takes: a million short serials.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(units_register)).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// A numbered range of serials: `prefix` + `start`, `start + 1`, … zero-padded to `width` digits.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SerialRange {
+    #[serde(default)]
+    prefix: String,
+    start: u64,
+    count: u32,
+    /// Digits of the number, zero-padded (default: no padding).
+    #[serde(default)]
+    width: u8,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRegistration {
+    product_id: String,
+    /// The lot (batch), 1–20 CSET 82 characters.
+    lot: Option<String>,
+    /// Either a list of serials …
+    serials: Option<Vec<String>>,
+    /// … or a range.
+    range: Option<SerialRange>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitsRegistered {
+    registered: usize,
+    /// The seqs of the registration events: `first_seq..=last_seq`.
+    first_seq: i64,
+    last_seq: i64,
+}
+
+fn range_serials(range: &SerialRange) -> ApiResult<Vec<String>> {
+    let count = range.count as usize;
+    if count == 0 || count > MAX_SERIALS_PER_CALL {
+        return Err(ApiError::invalid("invalid_count", "a range holds 1 to 1,000,000 serials"));
+    }
+    let last = range
+        .start
+        .checked_add(range.count as u64 - 1)
+        .ok_or_else(|| ApiError::invalid("invalid_range", "the range runs past the largest number: start lower"))?;
+    let width = usize::from(range.width);
+    let longest = range.prefix.chars().count() + last.to_string().len().max(width);
+    if longest > 20 {
+        return Err(ApiError::invalid("invalid_range", "prefix and number together must fit in 20 characters"));
+    }
+    Ok((range.start..=last).map(|number| format!("{}{number:0width$}", range.prefix)).collect())
+}
+
+/// Registers units from a list or a range of serials, all or none: a bad serial is a 422, one already
+/// registered a 409 naming it. Operators, supervisors and admins.
+#[utoipa::path(post, path = "/units", tag = "units", request_body = UnitRegistration,
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 201, body = UnitsRegistered), (status = 409, body = ErrorBody), CommonErrors))]
+pub async fn units_register(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(registration): ApiJson<UnitRegistration>,
+) -> ApiResult<(StatusCode, Json<UnitsRegistered>)> {
+    principal.require(Permission::RegisterUnits, "register units")?;
+    let tenant = &principal.tenant_id;
+    let serials = match (registration.serials, &registration.range) {
+        (Some(list), None) => validate_serials(list)?,
+        (None, Some(range)) => validate_serials(range_serials(range)?)?,
+        _ => return Err(ApiError::invalid("invalid_registration", "give either serials (a list) or range, not both")),
+    };
+    let lot = match registration.lot.as_deref() {
+        Some(text) => Some(Lot::parse(text).map_err(|error| ApiError::invalid("invalid_lot", error.to_string()))?),
+        None => None,
+    };
+    let product = state.store.product(tenant, &registration.product_id).await?;
+    let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let actor = principal.actor();
+    let lot = lot.as_ref().map(Lot::as_str);
+    let (units, events): (Vec<NewUnit>, Vec<NewEvent>) = serials
+        .iter()
+        .map(|serial| {
+            let (change, kind, payload) = register(&product.id, serial, lot);
+            let unit_id = new_id();
+            let event = NewEvent {
+                op_id: new_id(),
+                op_index: 0,
+                unit_id: unit_id.clone(),
+                kind,
+                payload,
+                actor: actor.clone(),
+                device_id: None,
+                device_seq: None,
+            };
+            let unit = NewUnit {
+                id: unit_id,
+                product_id: product.id.clone(),
+                serial: serial.clone(),
+                lot: lot.map(str::to_owned),
+                change,
+            };
+            (unit, event)
+        })
+        .unzip();
+    let last_seq = match state.store.units_register(tenant, &units, &events).await {
+        Err(StoreError::Conflict(_)) => {
+            let existing = state.store.units_existing(tenant, &product.id, &serials).await?;
+            return Err(ApiError::Conflict {
+                code: "units_exist",
+                message: format!(
+                    "{} of these serials are registered already, e.g. {}: nothing was registered",
+                    existing.len(),
+                    existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+        other => other?,
+    };
+    let registered = units.len();
+    Ok((
+        StatusCode::CREATED,
+        Json(UnitsRegistered { registered, first_seq: last_seq - registered as i64 + 1, last_seq }),
+    ))
+}

@@ -1,0 +1,144 @@
+//! Units: register a range or a list, look one up (by GTIN + serial or any scanner string), its history, and
+//! commands through the shared state machine.
+
+use super::error::{ApiError, ApiResult};
+use super::events::EventView;
+use super::extract::{ApiPath, ApiQuery};
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::time_format::rfc3339;
+use super::AppState;
+use crate::auth::Permission;
+use crate::store::UnitRecord;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::{Gtin, Serial};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(units_lookup)).routes(routes!(units_show)).routes(routes!(units_history))
+}
+
+/// A unit as it is now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitView {
+    pub id: String,
+    pub product_id: String,
+    pub serial: String,
+    pub lot: Option<String>,
+    pub status: String,
+    /// The unit's full state, folded from its events.
+    #[schema(value_type = Object)]
+    pub state: serde_json::Value,
+    /// How many events the unit has.
+    pub version: i64,
+    /// The seq of its last event.
+    pub last_seq: i64,
+    pub updated_at: String,
+}
+
+impl From<UnitRecord> for UnitView {
+    fn from(record: UnitRecord) -> Self {
+        Self {
+            id: record.id,
+            product_id: record.product_id,
+            serial: record.serial,
+            lot: record.lot,
+            status: record.status,
+            state: serde_json::from_str(&record.state).unwrap_or_default(),
+            version: record.version,
+            last_seq: record.last_seq,
+            updated_at: rfc3339(record.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnitLookup {
+    /// A GTIN (8, 12, 13 or 14 digits); give it with `serial`.
+    gtin: Option<String>,
+    /// The serial (AI 21).
+    serial: Option<String>,
+    /// Or a whole scanner string: `]d2…` with GS separators, `(01)…(21)…`, or a GS1 Digital Link.
+    scan: Option<String>,
+}
+
+/// Finds a unit by GTIN + serial, or by any scanner string that holds both.
+#[utoipa::path(get, path = "/units", tag = "units", params(UnitLookup), security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = UnitView), CommonErrors))]
+pub async fn units_lookup(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(lookup): ApiQuery<UnitLookup>,
+) -> ApiResult<Json<UnitView>> {
+    principal.require(Permission::Read, "look up units")?;
+    let (gtin, serial) = match (lookup.scan, lookup.gtin, lookup.serial) {
+        (Some(scan), None, None) => super::scan::gtin_and_serial(&scan)?,
+        (None, Some(gtin), Some(serial)) => (gtin, serial),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_lookup",
+                "give either gtin and serial, or scan (a whole scanner string) alone",
+            ))
+        }
+    };
+    let gtin = Gtin::parse(&gtin).map_err(|error| ApiError::invalid("invalid_gtin", error.to_string()))?;
+    let serial = Serial::parse(&serial).map_err(|error| ApiError::invalid("invalid_serial", error.to_string()))?;
+    let tenant = &principal.tenant_id;
+    let not_found = || ApiError::NotFound(format!("a unit with GTIN {gtin} and serial {serial}"));
+    let product = state.store.product_by_gtin(tenant, gtin.as_str()).await?.ok_or_else(not_found)?;
+    let unit = state.store.unit_by_serial(tenant, &product.id, serial.as_str()).await?.ok_or_else(not_found)?;
+    Ok(Json(unit.into()))
+}
+
+/// One unit of the tenant.
+#[utoipa::path(get, path = "/units/{unit_id}", tag = "units", params(("unit_id" = String, Path)),
+    security(("session" = []), ("api_key" = [])), responses((status = 200, body = UnitView), CommonErrors))]
+pub async fn units_show(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(unit_id): ApiPath<String>,
+) -> ApiResult<Json<UnitView>> {
+    principal.require(Permission::Read, "look up units")?;
+    let unit = state.store.unit(&principal.tenant_id, &unit_id).await?;
+    Ok(Json(unit.ok_or_else(|| ApiError::NotFound("a unit with this id".into()))?.into()))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Only events older than this seq (for the next page).
+    before: Option<u64>,
+    /// At most this many (1–500, default 100).
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitHistory {
+    unit: UnitView,
+    /// Newest first.
+    events: Vec<EventView>,
+}
+
+/// A unit's history, newest first.
+#[utoipa::path(get, path = "/units/{unit_id}/history", tag = "units",
+    params(("unit_id" = String, Path), HistoryQuery), security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = UnitHistory), CommonErrors))]
+pub async fn units_history(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(unit_id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<Json<UnitHistory>> {
+    principal.require(Permission::Read, "read unit histories")?;
+    let tenant = &principal.tenant_id;
+    let unit =
+        state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit with this id".into()))?;
+    let before = query.before.map(|seq| i64::try_from(seq).unwrap_or(i64::MAX));
+    let limit = i64::from(query.limit.unwrap_or(100).clamp(1, 500));
+    let events = state.store.unit_history(tenant, &unit_id, before, limit).await?;
+    Ok(Json(UnitHistory { unit: unit.into(), events: events.into_iter().map(EventView::from).collect() }))
+}

@@ -1,0 +1,39 @@
+use crate::helpers::{spawn_app, Answer};
+use reqwest::Method;
+use serde_json::json;
+use serialtrack_server::auth::Role;
+
+#[tokio::test]
+async fn an_admin_makes_a_key_that_works_until_it_is_revoked() {
+    let app = spawn_app().await;
+    let created = app.post_as(Role::Admin, "/api_keys", json!({"name": "line-7", "role": "operator"})).await;
+    let created = created.expect(201);
+    let key = created["key"].as_str().unwrap().to_owned();
+    let key_id = created["api_key"]["id"].as_str().unwrap().to_owned();
+    assert!(key.starts_with("st_"));
+    app.call(Method::GET, "/me", Some(&key), None).await.expect(200);
+    let list = app.get_as(Role::Admin, "/api_keys").await;
+    assert!(!list.text.contains(&key), "the key itself is never listed");
+    let revoked = app.call(Method::DELETE, &format!("/api_keys/{key_id}"), Some(app.key(Role::Admin)), None).await;
+    assert_eq!(revoked.status, 204);
+    app.call(Method::GET, "/me", Some(&key), None).await.expect(401);
+}
+
+#[tokio::test]
+async fn only_admins_manage_keys() {
+    let app = spawn_app().await;
+    for role in [Role::Operator, Role::Supervisor, Role::Quality, Role::Service, Role::Auditor] {
+        app.post_as(role, "/api_keys", json!({"name": "x", "role": "admin"})).await.expect(403);
+        app.get_as(role, "/api_keys").await.expect(403);
+    }
+}
+
+#[tokio::test]
+async fn a_key_with_an_unknown_role_or_empty_name_is_refused() {
+    let app = spawn_app().await;
+    let answer = app.post_as(Role::Admin, "/api_keys", json!({"name": "x", "role": "root"})).await;
+    answer.expect(422);
+    app.post_as(Role::Admin, "/api_keys", json!({"name": "  ", "role": "operator"})).await.expect(422);
+    let missing = app.call(Method::DELETE, "/api_keys/nope", Some(app.key(Role::Admin)), None).await;
+    Answer::expect(&missing, 404);
+}

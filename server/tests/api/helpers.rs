@@ -1,0 +1,204 @@
+//! `spawn_app()`: the server on port 0 over a fresh SQLite database, two tenants with one user and one API key
+//! per role, and one helper per endpoint.
+
+#[path = "../support/databases.rs"]
+#[allow(dead_code)]
+mod databases;
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
+use serialtrack_server::store::{NewApiKey, NewUser, Store};
+use serialtrack_server::web::{router, AppState};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a-test-password";
+
+pub struct TestApp {
+    pub address: String,
+    #[allow(dead_code)]
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+    /// Tenant A ("Acme"): an API key per role.
+    pub keys: HashMap<Role, String>,
+    /// Tenant B ("Other"): an API key per role, for isolation probes.
+    pub other_keys: HashMap<Role, String>,
+    pub tenant_id: String,
+    _database: databases::TestDatabase,
+}
+
+/// A tenant with a user `<prefix>-<role>` (password [`PASSWORD`]) and an API key for each role.
+async fn seed_tenant(store: &Arc<dyn Store>, name: &str, prefix: &str) -> (String, HashMap<Role, String>) {
+    let tenant = store.tenant_create(name, "brand_owner").await.expect("creating a test tenant");
+    let mut keys = HashMap::new();
+    for role in Role::ALL {
+        let user = NewUser {
+            tenant_id: tenant.id.clone(),
+            username: format!("{prefix}-{role}"),
+            display_name: format!("{name} {role}"),
+            role: role.as_str().into(),
+            password_hash: PasswordCost::Minimal.hash(PASSWORD).expect("hashing"),
+        };
+        store.user_create(user).await.expect("creating a test user");
+        let key = new_api_key();
+        let new_key = NewApiKey {
+            tenant_id: tenant.id.clone(),
+            name: format!("{prefix}-{role}-key"),
+            role: role.as_str().into(),
+            prefix: key[..10].into(),
+            key_hash: hash_token(&key),
+        };
+        store.api_key_create(new_key).await.expect("creating a test key");
+        keys.insert(role, key);
+    }
+    (tenant.id, keys)
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database = databases::sqlite().await;
+    let store = database.store.clone();
+    let (tenant_id, keys) = seed_tenant(&store, "Acme", "acme").await;
+    let (_, other_keys) = seed_tenant(&store, "Other", "other").await;
+    let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));
+    state.password_cost = PasswordCost::Minimal;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
+    let address = format!("http://{}", listener.local_addr().expect("a local address"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let client = reqwest::Client::new();
+    TestApp { address, store, client, keys, other_keys, tenant_id, _database: database }
+}
+
+/// A response read whole: its status, headers and JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    pub async fn read(response: Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("reading a response body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self { status, headers, body, text }
+    }
+
+    /// Asserts the status and, for errors, our `{"code", "message"}` shape; returns the body.
+    pub fn expect(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        if status >= 400 {
+            assert_error_shape(self);
+        }
+        &self.body
+    }
+
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+pub fn assert_error_shape(answer: &Answer) {
+    let shape_ok = answer.body["code"].is_string() && answer.body["message"].is_string();
+    assert!(shape_ok, "error {} without our JSON shape: {}", answer.status, answer.text);
+    assert!(answer.status.as_u16() < 500, "a server error: {}", answer.text);
+}
+
+impl TestApp {
+    pub fn key(&self, role: Role) -> &str {
+        &self.keys[&role]
+    }
+
+    pub async fn call(&self, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> Answer {
+        let mut request = self.client.request(method, format!("{}/api/v1{path}", self.address));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Answer::read(request.send().await.expect("sending a request")).await
+    }
+
+    pub async fn get_as(&self, role: Role, path: &str) -> Answer {
+        self.call(Method::GET, path, Some(self.key(role)), None).await
+    }
+
+    pub async fn post_as(&self, role: Role, path: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(self.key(role)), Some(body)).await
+    }
+
+    pub async fn products_create(&self, role: Role, body: Value) -> Answer {
+        self.post_as(role, "/products", body).await
+    }
+
+    /// Creates a GTIN product as admin and returns its id.
+    pub async fn a_product(&self, gtin: &str, name: &str) -> String {
+        let body = json!({"code_schema": "gtin", "code": gtin, "name": name});
+        let answer = self.products_create(Role::Admin, body).await;
+        answer.expect(201)["id"].as_str().expect("a product id").to_owned()
+    }
+
+    pub async fn products_list(&self, role: Role, query: &str) -> Answer {
+        self.get_as(role, &format!("/products{query}")).await
+    }
+
+    pub async fn products_update(&self, role: Role, product_id: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, &format!("/products/{product_id}"), Some(self.key(role)), Some(body)).await
+    }
+
+    pub async fn pool_import(&self, role: Role, product_id: &str, body: Value) -> Answer {
+        self.post_as(role, &format!("/products/{product_id}/pool/import"), body).await
+    }
+
+    pub async fn pool_generate(&self, role: Role, product_id: &str, count: u32) -> Answer {
+        self.post_as(role, &format!("/products/{product_id}/pool/generate"), json!({"count": count})).await
+    }
+
+    pub async fn pool_counts(&self, role: Role) -> Answer {
+        self.get_as(role, "/pool/counts").await
+    }
+
+    pub async fn units_register(&self, role: Role, body: Value) -> Answer {
+        self.post_as(role, "/units", body).await
+    }
+
+    pub async fn units_lookup(&self, role: Role, query: &str) -> Answer {
+        self.get_as(role, &format!("/units{query}")).await
+    }
+
+    pub async fn units_history(&self, role: Role, unit_id: &str, query: &str) -> Answer {
+        self.get_as(role, &format!("/units/{unit_id}/history{query}")).await
+    }
+
+    pub async fn units_commands(&self, role: Role, unit_id: &str, body: Value) -> Answer {
+        self.post_as(role, &format!("/units/{unit_id}/commands"), body).await
+    }
+
+    pub async fn events_list(&self, role: Role, query: &str) -> Answer {
+        self.get_as(role, &format!("/events{query}")).await
+    }
+
+    pub async fn sessions_create(&self, client: &reqwest::Client, username: &str, password: &str) -> Answer {
+        let body = json!({"username": username, "password": password});
+        let url = format!("{}/api/v1/sessions", self.address);
+        Answer::read(client.post(url).json(&body).send().await.expect("signing in")).await
+    }
+
+    /// The OpenAPI document's operations as (method, path) pairs, paths as documented.
+    pub async fn documented_operations(&self) -> Vec<(Method, String)> {
+        let document = self.call(Method::GET, "/openapi.json", None, None).await;
+        let paths = document.body["paths"].as_object().expect("paths in the OpenAPI document").clone();
+        let mut operations = Vec::new();
+        for (path, item) in paths {
+            for method in item.as_object().expect("a path item").keys() {
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("an HTTP method");
+                operations.push((method, path.clone()));
+            }
+        }
+        operations
+    }
+}

@@ -1,0 +1,12 @@
+//! API tests over real HTTP: each test spawns the server on port 0 with a fresh database.
+
+mod helpers;
+
+mod api_keys;
+mod bad_input;
+mod openapi;
+mod pool;
+mod products;
+mod sessions;
+mod tenant_isolation;
+mod units;

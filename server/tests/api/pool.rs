@@ -1,0 +1,44 @@
+use crate::helpers::spawn_app;
+use serde_json::json;
+use serialtrack_server::auth::Role;
+
+#[tokio::test]
+async fn an_imported_list_is_taken_whole_and_counted() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let serials: Vec<String> = (0..2_000).map(|n| format!("IMP{n:05}")).collect();
+    let added = app.pool_import(Role::Supervisor, &product_id, json!({"serials": serials})).await;
+    assert_eq!(added.expect(201)["added"], 2_000);
+    let counts = app.pool_counts(Role::Auditor).await;
+    let product = &counts.expect(200)["products"][0];
+    assert_eq!((product["available"].as_i64(), product["assigned"].as_i64()), (Some(2_000), Some(0)));
+}
+
+#[tokio::test]
+async fn one_bad_or_repeated_serial_refuses_the_whole_import() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let bad = app.pool_import(Role::Admin, &product_id, json!({"serials": ["OK1", "BAD SPACE", "OK2"]})).await;
+    bad.expect(422);
+    assert!(bad.text.contains("BAD SPACE"), "{}", bad.text);
+    let repeated = app.pool_import(Role::Admin, &product_id, json!({"serials": ["A", "B", "A"]})).await;
+    repeated.expect(422);
+    app.pool_import(Role::Admin, &product_id, json!({"serials": ["A", "B"]})).await.expect(201);
+    let overlap = app.pool_import(Role::Admin, &product_id, json!({"serials": ["C", "B"]})).await;
+    overlap.expect(409);
+    assert_eq!(overlap.code(), "serials_in_pool");
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["available"], 2, "nothing of a refused list is kept");
+}
+
+#[tokio::test]
+async fn generated_serials_never_repeat_across_calls() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    app.pool_generate(Role::Supervisor, &product_id, 1_000).await.expect(201);
+    app.pool_generate(Role::Supervisor, &product_id, 1_000).await.expect(201);
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["available"], 2_000);
+    app.pool_generate(Role::Operator, &product_id, 10).await.expect(403);
+    app.pool_generate(Role::Admin, &product_id, 0).await.expect(422);
+}

@@ -1,0 +1,68 @@
+use crate::helpers::spawn_app;
+use serde_json::json;
+use serialtrack_server::auth::Role;
+
+#[tokio::test]
+async fn a_supervisor_adds_a_product_and_finds_it_by_code_or_name() {
+    let app = spawn_app().await;
+    let body = json!({"code_schema": "gtin", "code": "9520123456788", "name": "Paracetamol 500 mg"});
+    let product = app.products_create(Role::Supervisor, body).await;
+    let product = product.expect(201);
+    assert_eq!(product["gtin"].as_str(), Some("09520123456788"), "GTINs are kept as GTIN-14");
+    let internal = json!({"code_schema": "internal", "code": "CM-500", "name": "Coffee machine"});
+    app.products_create(Role::Supervisor, internal).await.expect(201);
+
+    for (query, expected) in
+        [("?q=parac", "Paracetamol 500 mg"), ("?q=cm-5", "Coffee machine"), ("?q=0952012", "Paracetamol 500 mg")]
+    {
+        let list = app.products_list(Role::Operator, query).await;
+        let names: Vec<_> =
+            list.expect(200)["products"].as_array().unwrap().iter().map(|p| p["name"].clone()).collect();
+        assert_eq!(names, [json!(expected)], "query {query}");
+    }
+    assert_eq!(app.products_list(Role::Auditor, "").await.expect(200)["products"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_gtin_with_a_wrong_check_digit_is_refused_with_the_right_digit() {
+    let app = spawn_app().await;
+    let body = json!({"code_schema": "gtin", "code": "9520123456789", "name": "Typo"});
+    let answer = app.products_create(Role::Admin, body).await;
+    answer.expect(422);
+    assert_eq!(answer.code(), "invalid_product_code");
+    assert!(answer.body["message"].as_str().unwrap().contains("should be 8"), "{}", answer.text);
+}
+
+#[tokio::test]
+async fn the_same_code_twice_is_a_conflict() {
+    let app = spawn_app().await;
+    app.a_product("9520123456788", "First").await;
+    let again = app
+        .products_create(Role::Admin, json!({"code_schema": "gtin", "code": "09520123456788", "name": "Again"}))
+        .await;
+    again.expect(409);
+    assert_eq!(again.code(), "duplicate_product");
+}
+
+#[tokio::test]
+async fn operators_and_auditors_cannot_add_or_change_products() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    for role in [Role::Operator, Role::Auditor, Role::Quality, Role::Service] {
+        let body = json!({"code_schema": "internal", "code": "X-1", "name": "X"});
+        app.products_create(role, body).await.expect(403);
+        app.products_update(role, &product_id, json!({"name": "Renamed"})).await.expect(403);
+    }
+}
+
+#[tokio::test]
+async fn a_product_is_renamed_and_its_settings_changed() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let body = json!({"name": "Pill 20 mg", "serial_source": "imported"});
+    let updated = app.products_update(Role::Supervisor, &product_id, body).await;
+    let updated = updated.expect(200);
+    assert_eq!((updated["name"].as_str(), updated["serial_source"].as_str()), (Some("Pill 20 mg"), Some("imported")));
+    app.products_update(Role::Admin, "no-such-product", json!({"name": "x"})).await.expect(404);
+    app.products_update(Role::Admin, &product_id, json!({"name": ""})).await.expect(422);
+}

@@ -1,0 +1,58 @@
+//! A user or key of one tenant probing every route with another tenant's ids sees nothing of it.
+
+use crate::helpers::{spawn_app, Answer};
+use serde_json::{json, Value};
+use serialtrack_server::auth::Role;
+
+fn body_for(path: &str) -> Option<Value> {
+    let body = match path {
+        p if p.ends_with("/pool/import") => json!({"serials": ["PROBE1"]}),
+        p if p.ends_with("/pool/generate") => json!({"count": 1}),
+        p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
+        p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
+        "/api/v1/products" => json!({"code_schema": "internal", "code": "PROBE-1", "name": "Probe"}),
+        "/api/v1/units" => json!({"product_id": "{product_id}", "serials": ["PROBE2"]}),
+        "/api/v1/sessions" => json!({"username": "acme-admin", "password": "wrong"}),
+        _ => return None,
+    };
+    Some(body)
+}
+
+#[tokio::test]
+async fn another_tenant_sees_nothing_of_ours_on_any_route() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9527770001118", "Secret Pill").await;
+    app.pool_import(Role::Admin, &product_id, json!({"serials": ["SECRET1", "SECRET2"]})).await.expect(201);
+    let markers = ["Secret Pill", "SECRET1", "09527770001118", product_id.as_str(), app.tenant_id.as_str()];
+
+    for (method, path) in app.documented_operations().await {
+        let url_path = path.replace("{product_id}", &product_id).replace("{unit_id}", &product_id);
+        let url_path = url_path.replace("{key_id}", &product_id);
+        let relative = url_path.strip_prefix("/api/v1").unwrap_or(&url_path).to_owned();
+        let body = body_for(&path)
+            .map(|body| serde_json::from_str(&body.to_string().replace("{product_id}", &product_id)).unwrap_or(body));
+        for role in [Role::Admin, Role::Operator, Role::Auditor] {
+            let key = app.other_keys[&role].clone();
+            let answer: Answer = app.call(method.clone(), &relative, Some(&key), body.clone()).await;
+            for marker in markers {
+                assert!(
+                    !answer.text.contains(marker),
+                    "{method} {path} as other {role} leaked {marker}: {}",
+                    answer.text
+                );
+            }
+            if path.contains('{') {
+                assert!(
+                    [403, 404].contains(&answer.status.as_u16()),
+                    "{method} {path} as other {role} answered {}: {}",
+                    answer.status,
+                    answer.text
+                );
+            }
+        }
+    }
+    let product = app.get_as(Role::Admin, &format!("/products/{product_id}")).await;
+    assert_eq!(product.expect(200)["name"], "Secret Pill");
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["available"], 2);
+}

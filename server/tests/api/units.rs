@@ -1,0 +1,119 @@
+use crate::helpers::{spawn_app, TestApp};
+use serde_json::{json, Value};
+use serialtrack_server::auth::Role;
+
+async fn registered(app: &TestApp, serials: &[&str]) -> (String, Vec<Value>) {
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let answer =
+        app.units_register(Role::Operator, json!({"product_id": product_id, "serials": serials, "lot": "L1"})).await;
+    assert_eq!(answer.expect(201)["registered"], serials.len());
+    let mut units = Vec::new();
+    for serial in serials {
+        let unit = app.units_lookup(Role::Auditor, &format!("?gtin=9520123456788&serial={serial}")).await;
+        units.push(unit.expect(200).clone());
+    }
+    (product_id, units)
+}
+
+#[tokio::test]
+async fn a_registered_list_is_found_by_gtin_and_serial_or_by_a_scan() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1", "A2"]).await;
+    assert_eq!((units[0]["status"].as_str(), units[0]["lot"].as_str()), (Some("available"), Some("L1")));
+    let scanned = app.units_lookup(Role::Operator, "?scan=(01)09520123456788(21)A2").await;
+    assert_eq!(scanned.expect(200)["id"], units[1]["id"]);
+    app.units_lookup(Role::Operator, "?gtin=9520123456788&serial=NOPE").await.expect(404);
+    app.units_lookup(Role::Operator, "?gtin=9520123456789&serial=A1").await.expect(422);
+    app.units_lookup(Role::Operator, "?serial=A1").await.expect(400);
+}
+
+#[tokio::test]
+async fn a_range_is_registered_in_one_call_with_consecutive_seqs() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let body = json!({"product_id": product_id, "range": {"prefix": "R", "start": 1, "count": 5000, "width": 6}});
+    let answer = app.units_register(Role::Supervisor, body).await;
+    let answer = answer.expect(201);
+    assert_eq!(
+        (answer["registered"].as_i64(), answer["first_seq"].as_i64(), answer["last_seq"].as_i64()),
+        (Some(5000), Some(1), Some(5000))
+    );
+    app.units_lookup(Role::Operator, "?gtin=9520123456788&serial=R005000").await.expect(200);
+}
+
+#[tokio::test]
+async fn registering_a_serial_twice_registers_nothing_and_names_it() {
+    let app = spawn_app().await;
+    let (product_id, _) = registered(&app, &["A1"]).await;
+    let again = app.units_register(Role::Operator, json!({"product_id": product_id, "serials": ["A2", "A1"]})).await;
+    again.expect(409);
+    assert!(again.text.contains("A1"), "{}", again.text);
+    app.units_lookup(Role::Operator, "?gtin=9520123456788&serial=A2").await.expect(404);
+}
+
+#[tokio::test]
+async fn a_command_is_accepted_with_its_seq_and_shows_in_the_history_newest_first() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    let op_id = "7d9f3a4e-0c1b-4d2a-9e8f-1a2b3c4d5e6f";
+    let body = json!({"op_id": op_id, "command": {"type": "allocate"}});
+    let accepted = app.units_commands(Role::Operator, unit_id, body.clone()).await;
+    let accepted = accepted.expect(200);
+    assert_eq!((accepted["seq"].as_i64(), accepted["unit"]["status"].as_str()), (Some(2), Some("allocated")));
+    assert_eq!(accepted["events"][0]["seq"], 2);
+    let repeated = app.units_commands(Role::Operator, unit_id, body).await;
+    assert_eq!((repeated.expect(200)["repeated"].as_bool(), repeated.body["seq"].as_i64()), (Some(true), Some(2)));
+    let history = app.units_history(Role::Auditor, unit_id, "").await;
+    let kinds: Vec<_> = history.expect(200)["events"].as_array().unwrap().iter().map(|e| e["kind"].clone()).collect();
+    assert_eq!(kinds, [json!("allocate"), json!("registered")]);
+    let events = app.events_list(Role::Auditor, "?after=0").await;
+    assert_eq!(events.expect(200)["head_seq"], 2);
+}
+
+#[tokio::test]
+async fn a_refused_command_is_a_409_with_the_reason_and_the_units_state() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    let refused = app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "deliver"}})).await;
+    refused.expect(409);
+    assert_eq!(
+        (refused.code(), refused.body["unit"]["status"].as_str()),
+        ("transition_not_allowed", Some("available"))
+    );
+    let events = app.events_list(Role::Auditor, "").await;
+    assert_eq!(events.expect(200)["head_seq"], 1, "a refusal appends nothing");
+}
+
+#[tokio::test]
+async fn auditors_cannot_apply_commands_or_register_units() {
+    let app = spawn_app().await;
+    let (product_id, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    app.units_commands(Role::Auditor, unit_id, json!({"command": {"type": "allocate"}})).await.expect(403);
+    app.units_register(Role::Auditor, json!({"product_id": product_id, "serials": ["X"]})).await.expect(403);
+    app.units_register(Role::Quality, json!({"product_id": product_id, "serials": ["X"]})).await.expect(403);
+}
+
+#[tokio::test]
+async fn the_workflow_restricts_releasing_a_quarantined_unit_to_quality_staff() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "quarantine"}})).await.expect(200);
+    let by_operator = app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "make_available"}})).await;
+    by_operator.expect(409);
+    app.units_commands(Role::Quality, unit_id, json!({"command": {"type": "make_available"}})).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_bad_command_or_op_id_is_a_422() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "teleport"}})).await.expect(422);
+    app.units_commands(Role::Operator, unit_id, json!({"op_id": "x", "command": {"type": "allocate"}}))
+        .await
+        .expect(422);
+}
