@@ -39,6 +39,8 @@ pub struct AiDefinition {
     pub excludes: Vec<String>,
     /// `None` when not a Digital Link primary key; else its alternative qualifier sequences.
     pub dl_key: Option<Vec<Vec<String>>>,
+    /// Whether some primary key takes this AI as a Digital Link qualifier (22, 10, 21 for a GTIN …).
+    pub dl_qualifier: bool,
 }
 
 impl AiDefinition {
@@ -74,6 +76,11 @@ fn registry() -> &'static Registry {
                 definitions.push(definition(row, ai));
             }
         }
+        let qualifiers: Vec<String> =
+            definitions.iter().filter_map(|d: &AiDefinition| d.dl_key.clone()).flatten().flatten().collect();
+        for definition in &mut definitions {
+            definition.dl_qualifier = qualifiers.contains(&definition.ai);
+        }
         Registry { definitions, by_code }
     })
 }
@@ -108,6 +115,7 @@ fn definition(row: &Row, ai: String) -> AiDefinition {
                     .collect(),
             ),
         },
+        dl_qualifier: false,
         ai,
     }
 }
@@ -196,8 +204,4 @@ pub fn predefined_length(ai: &str) -> Option<usize> {
 /// Does `ai` match `pattern` (`01`, `31nn`, `392n`)?
 pub fn matches_pattern(ai: &str, pattern: &str) -> bool {
     ai.len() == pattern.len() && ai.bytes().zip(pattern.bytes()).all(|(a, p)| p == b'n' || a == p)
-}
-
-pub fn all_definitions() -> &'static [AiDefinition] {
-    &registry().definitions
 }

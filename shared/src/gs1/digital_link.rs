@@ -18,7 +18,10 @@ fn dl_error(position: usize, message: impl Into<String>) -> Gs1Error {
 
 pub fn parse(input: &str, options: &ParseOptions) -> Result<Vec<Element>, Gs1Error> {
     let scheme_end = input.find("://").map_or(0, |i| i + 3);
-    if let Some(bad) = input.find(|c: char| " <>{}\\^`\"|".contains(c) || c.is_control() || !c.is_ascii()) {
+    let forbidden = |b: u8| {
+        matches!(b, b' ' | b'<' | b'>' | b'{' | b'}' | b'\\' | b'^' | b'`' | b'"' | b'|') || !b.is_ascii_graphic()
+    };
+    if let Some(bad) = input.bytes().position(forbidden) {
         return Err(dl_error(bad, "this link contains a character a URI may not hold: check the scan"));
     }
     let without_fragment = input.split('#').next().unwrap_or(input);
@@ -53,7 +56,7 @@ pub fn parse(input: &str, options: &ParseOptions) -> Result<Vec<Element>, Gs1Err
         value::validate(definition, &decoded, value_offset)?;
         elements.push(Element { ai: ai_text.to_owned(), value: decoded });
     }
-    let path_ais: Vec<String> = elements.iter().map(|e| e.ai.clone()).collect();
+    let path_len = elements.len();
     if let Some(query) = query {
         let query_offset = input.find('?').map_or(0, |i| i + 1);
         for (offset, parameter) in split_with_offsets(query, '&', query_offset) {
@@ -69,7 +72,7 @@ pub fn parse(input: &str, options: &ParseOptions) -> Result<Vec<Element>, Gs1Err
             let decoded = percent_decode(raw, true, value_offset, name)?;
             match ai::lookup(name) {
                 Some(definition) => {
-                    check_attribute(definition, key, &path_ais, offset, options)?;
+                    check_attribute(definition, key, &elements[..path_len], offset, options)?;
                     let decoded = pad_gtin(definition, decoded, options);
                     value::validate(definition, &decoded, value_offset)?;
                     if elements.iter().any(|e| e.ai == name) {
@@ -115,7 +118,7 @@ fn find_key(segments: &[(usize, &str)]) -> Result<(usize, &'static AiDefinition)
         start -= 2;
         let ai_text = segments[start].1;
         let Some(definition) = ai::lookup(ai_text) else { break };
-        let is_path_ai = definition.dl_key.is_some() || is_qualifier_anywhere(ai_text);
+        let is_path_ai = definition.dl_key.is_some() || definition.dl_qualifier;
         if !is_path_ai || segments[start + 1].1.is_empty() && start + 2 == segments.len() {
             break;
         }
@@ -129,20 +132,12 @@ fn find_key(segments: &[(usize, &str)]) -> Result<(usize, &'static AiDefinition)
     match best {
         Some(found) => Ok(found),
         None if segments.len() >= 2
-            && ai::lookup(segments[segments.len() - 2].1)
-                .is_some_and(|d| d.dl_key.is_some() || is_qualifier_anywhere(&d.ai)) =>
+            && ai::lookup(segments[segments.len() - 2].1).is_some_and(|d| d.dl_key.is_some() || d.dl_qualifier) =>
         {
             Err(dl_error(position, "the AIs in the link's path are not a key followed by its qualifiers in order"))
         }
         None => Err(no_key()),
     }
-}
-
-fn is_qualifier_anywhere(ai_text: &str) -> bool {
-    ai::all_definitions()
-        .iter()
-        .filter_map(|d| d.dl_key.as_ref())
-        .any(|alternatives| alternatives.iter().any(|sequence| sequence.iter().any(|q| q == ai_text)))
 }
 
 /// Qualifiers must follow one alternative's order, each at most once.
@@ -166,19 +161,18 @@ fn follows_alternatives(alternatives: &[Vec<String>], qualifiers: &[&str]) -> bo
 fn check_attribute(
     definition: &AiDefinition,
     key: &AiDefinition,
-    path_ais: &[String],
+    path: &[Element],
     offset: usize,
     options: &ParseOptions,
 ) -> Result<(), Gs1Error> {
     let name = &definition.ai;
-    if path_ais.contains(name) {
+    if path.iter().any(|element| &element.ai == name) {
         return Err(dl_error(offset, format!("AI ({name}) appears twice in the link")));
     }
     let alternatives = key.dl_key.as_deref().unwrap_or(&[]);
-    let path_qualifiers = &path_ais[1..];
     let could_be_in_path = alternatives
         .iter()
-        .any(|sequence| sequence.contains(name) && path_qualifiers.iter().all(|q| sequence.contains(q)));
+        .any(|sequence| sequence.contains(name) && path[1..].iter().all(|qualifier| sequence.contains(&qualifier.ai)));
     if could_be_in_path {
         return Err(dl_error(offset, format!("AI ({name}) belongs in the link's path, not its query")));
     }
