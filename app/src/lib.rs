@@ -14,4 +14,8 @@ pub mod pool_filter;
 pub mod scan_view;
 
 #[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod db;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
