@@ -19,7 +19,10 @@ async fn type_into_scan_box(text: &str) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), serialtrack_app::ui::App).forget();
+    leptos::mount::mount_to(root.clone(), || {
+        leptos::view! { <serialtrack_app::ui::scan_box::ScanBox heading="Scan"/> }
+    })
+    .forget();
     let input: HtmlInputElement = root.query_selector("#scan-input").unwrap().unwrap().unchecked_into();
     input.set_value(text);
     let init = EventInit::new();

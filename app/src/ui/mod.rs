@@ -5,7 +5,7 @@ mod lookup_page;
 mod nav;
 mod online_badge;
 mod pool_page;
-mod scan_box;
+pub mod scan_box;
 mod sign_in;
 mod unit_card;
 
