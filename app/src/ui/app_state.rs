@@ -170,7 +170,13 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
         return;
     }
     match api::unit_with_history(key.gtin.as_str(), key.serial.as_str()).await {
-        Ok(Some((unit, history))) => {
+        Ok(Some((mut unit, history))) => {
+            if unit.product_name.is_none() {
+                // The device's pool knows the product behind the GTIN; name it.
+                unit.product_name = device.products.with_untracked(|products| {
+                    products.iter().find(|product| product.code == unit.gtin).map(|product| product.name.clone())
+                });
+            }
             if let Err(error) = db.put_unit_with_history(&unit, &history).await {
                 device.notice.set(Some(error.to_string()));
             }
