@@ -165,37 +165,6 @@ fn scan_generate_in_scope(vector: &Value) -> Option<(&'static str, String)> {
     plain_gs1.then(|| (prefix, expected.to_owned()))
 }
 
-fn lint_named(name: &str) -> Option<Lint> {
-    Some(match name {
-        "csum" => Lint::CheckDigit,
-        "yymmd0" => Lint::DateDayMayBeZero,
-        "yymmdd" => Lint::Date,
-        "yyyymmdd" => Lint::LongDate,
-        "yyyymmd0" => Lint::LongDateDayMayBeZero,
-        "hhmi" => Lint::HourMinute,
-        "hh" => Lint::Hour,
-        "mi" => Lint::Minute,
-        "ss" => Lint::Second,
-        "iso3166" => Lint::Country,
-        "iso3166999" => Lint::CountryOr999,
-        "iso3166alpha2" => Lint::CountryAlpha2,
-        "iso4217" => Lint::Currency,
-        "iso5218" => Lint::Sex,
-        "nonzero" => Lint::NonZero,
-        "zero" => Lint::Zero,
-        "nozeroprefix" => Lint::NoZeroPrefix,
-        "winding" => Lint::Winding,
-        "yesno" => Lint::YesNo,
-        "pieceoftotal" => Lint::PieceOfTotal,
-        "csetnumeric" => Lint::Numeric,
-        "pcenc" => Lint::PercentEncoded,
-        "hyphen" => Lint::Hyphen,
-        "hasnondigit" => Lint::HasNonDigit,
-        "posinseqslash" => Lint::PositionInSequence,
-        _ => return None,
-    })
-}
-
 #[test]
 fn every_component_vector_of_a_check_we_implement_gets_gs1s_verdict() {
     let Some(document) = load("component-vectors.json") else { return };
@@ -211,7 +180,7 @@ fn every_component_vector_of_a_check_we_implement_gets_gs1s_verdict() {
             "cset64" => Some(Charset::Cset64),
             _ => None,
         };
-        let ours = match (charset, lint_named(name)) {
+        let ours = match (charset, Lint::from_name(name)) {
             (Some(charset), _) => gs1::fits_charset(charset, input),
             (None, Some(lint)) => gs1::check_component(lint, input),
             (None, None) => {

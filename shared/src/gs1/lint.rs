@@ -57,6 +57,41 @@ pub enum Lint {
     PositionInSequence,
 }
 
+impl Lint {
+    /// The check a GS1 Syntax Dictionary linter name stands for (`csum`, `yymmd0` …), if we implement it.
+    pub fn from_name(name: &str) -> Option<Lint> {
+        Some(match name {
+            "csum" => Lint::CheckDigit,
+            "yymmd0" => Lint::DateDayMayBeZero,
+            "yymmdd" => Lint::Date,
+            "yyyymmdd" => Lint::LongDate,
+            "yyyymmd0" => Lint::LongDateDayMayBeZero,
+            "hhmi" => Lint::HourMinute,
+            "hh" => Lint::Hour,
+            "mi" => Lint::Minute,
+            "ss" => Lint::Second,
+            "iso3166" => Lint::Country,
+            "iso3166999" => Lint::CountryOr999,
+            "iso3166list" => Lint::CountryList,
+            "iso3166alpha2" => Lint::CountryAlpha2,
+            "iso4217" => Lint::Currency,
+            "iso5218" => Lint::Sex,
+            "nonzero" => Lint::NonZero,
+            "zero" => Lint::Zero,
+            "nozeroprefix" => Lint::NoZeroPrefix,
+            "winding" => Lint::Winding,
+            "yesno" => Lint::YesNo,
+            "pieceoftotal" => Lint::PieceOfTotal,
+            "csetnumeric" => Lint::Numeric,
+            "pcenc" => Lint::PercentEncoded,
+            "hyphen" => Lint::Hyphen,
+            "hasnondigit" => Lint::HasNonDigit,
+            "posinseqslash" => Lint::PositionInSequence,
+            _ => return None,
+        })
+    }
+}
+
 /// Why a component failed its check: the offset in the component (None for the whole component) and a sentence.
 pub type LintFailure = (Option<usize>, String);
 
