@@ -265,3 +265,21 @@ fn events_and_commands_round_trip_through_json_and_newer_schemas_are_refused() {
     newer["schema_version"] = (EVENT_SCHEMA_VERSION + 1).into();
     assert!(matches!(upcast(newer), Err(VersionError::UpgradeRequired { .. })));
 }
+
+#[test]
+fn versioned_commands_upcast_and_newer_ones_ask_for_an_upgrade() {
+    let command = VersionedCommand {
+        schema_version: COMMAND_SCHEMA_VERSION,
+        op_id: uuid::Uuid::from_u128(42),
+        unit: key(),
+        command: sample(CommandKind::Quarantine),
+    };
+    let json = serde_json::to_value(&command).unwrap();
+    assert_eq!(upcast_command(json.clone()).unwrap(), command);
+    let mut newer = json.clone();
+    newer["schema_version"] = (COMMAND_SCHEMA_VERSION + 1).into();
+    assert!(matches!(upcast_command(newer), Err(VersionError::UpgradeRequired { .. })));
+    let mut unversioned = json;
+    unversioned.as_object_mut().unwrap().remove("schema_version");
+    assert!(matches!(upcast_command(unversioned), Err(VersionError::TooOld { .. })));
+}

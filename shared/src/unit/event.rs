@@ -101,28 +101,56 @@ pub struct RecordedEvent {
     pub event: UnitEvent,
 }
 
+/// The command schema this build writes (in outboxes and on the wire).
+pub const COMMAND_SCHEMA_VERSION: u16 = 1;
+/// The oldest command schema this build can still read.
+pub const OLDEST_COMMAND_SCHEMA_VERSION: u16 = 1;
+
+/// A command as it travels from a device to the server: versioned, and idempotent by its `op_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionedCommand {
+    pub schema_version: u16,
+    pub op_id: Uuid,
+    pub unit: UnitKey,
+    pub command: UnitCommand,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
-    #[error("this event was written by a newer serialtrack (schema {found}, this one reads up to {newest}): upgrade")]
+    #[error("this was written by a newer serialtrack (schema {found}, this one reads up to {newest}): upgrade")]
     UpgradeRequired { found: u16, newest: u16 },
-    #[error("this event's schema {found} is older than this serialtrack can read ({oldest})")]
+    #[error("schema {found} is older than this serialtrack can read ({oldest})")]
     TooOld { found: u16, oldest: u16 },
-    #[error("this event cannot be read: {0}")]
+    #[error("this cannot be read: {0}")]
     Malformed(String),
 }
 
 /// Reads a stored event of any supported schema version, upcasting it to the current one.
-pub fn upcast(mut value: serde_json::Value) -> Result<RecordedEvent, VersionError> {
+pub fn upcast(value: serde_json::Value) -> Result<RecordedEvent, VersionError> {
+    upcast_to(value, OLDEST_EVENT_SCHEMA_VERSION, EVENT_SCHEMA_VERSION)
+}
+
+/// Reads a command of any supported schema version (from an outbox or a push), upcasting it to the current one.
+/// A device with an older vocabulary keeps its outbox until it can upcast; a newer one gets "upgrade required".
+pub fn upcast_command(value: serde_json::Value) -> Result<VersionedCommand, VersionError> {
+    upcast_to(value, OLDEST_COMMAND_SCHEMA_VERSION, COMMAND_SCHEMA_VERSION)
+}
+
+fn upcast_to<T: serde::de::DeserializeOwned>(
+    mut value: serde_json::Value,
+    oldest: u16,
+    newest: u16,
+) -> Result<T, VersionError> {
     let found = value.get("schema_version").and_then(|v| v.as_u64()).unwrap_or(0) as u16;
-    if found > EVENT_SCHEMA_VERSION {
-        return Err(VersionError::UpgradeRequired { found, newest: EVENT_SCHEMA_VERSION });
+    if found > newest {
+        return Err(VersionError::UpgradeRequired { found, newest });
     }
-    if found < OLDEST_EVENT_SCHEMA_VERSION {
-        return Err(VersionError::TooOld { found, oldest: OLDEST_EVENT_SCHEMA_VERSION });
+    if found < oldest {
+        return Err(VersionError::TooOld { found, oldest });
     }
     // Each future schema change adds one step here, from `found` up to the current version.
     if let Some(object) = value.as_object_mut() {
-        object.insert("schema_version".into(), EVENT_SCHEMA_VERSION.into());
+        object.insert("schema_version".into(), newest.into());
     }
     serde_json::from_value(value).map_err(|error| VersionError::Malformed(error.to_string()))
 }

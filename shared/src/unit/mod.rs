@@ -21,7 +21,8 @@ pub use command::{CommandKind, DecommissionReason, InspectionResult, Role, UnitC
 pub use decide::{apply, fold, handle, is_transition, CommandContext, UNDO_WINDOW};
 pub use epcis::{epcis_mapping, EpcisAction, EpcisEventType, EpcisMapping};
 pub use event::{
-    past_tense, upcast, Actor, Approval, RecordedEvent, UnitEvent, UnitKey, VersionError, EVENT_SCHEMA_VERSION,
+    past_tense, upcast, upcast_command, Actor, Approval, RecordedEvent, UnitEvent, UnitKey, VersionError,
+    VersionedCommand, COMMAND_SCHEMA_VERSION, EVENT_SCHEMA_VERSION,
 };
 pub use refusal::{Refusal, RefusalCode};
 pub use status::UnitStatus;
