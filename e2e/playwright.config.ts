@@ -31,9 +31,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `../target/debug/serialtrack serve --bind 127.0.0.1:${port} --data-dir ${dataDir} --app-dir ../dist`,
+    command: `../target/debug/serialtrack serve --demo --bind 127.0.0.1:${port} --data-dir ${dataDir} --app-dir ../dist`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 120_000,
   },
 });

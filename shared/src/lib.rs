@@ -7,7 +7,7 @@
 //!   Link URIs) parsed into (AI, value) pairs and formatted back.
 //! - [`serials`]: serial number generation: randomised (a keyed permutation of a counter) and patterned.
 //! - [`pool`]: the serial number pool state machine (Available / Assigned).
-//! - [`unit`]: the unit lifecycle state machine, its commands, events and EPCIS mapping.
+//! - [`unit`](mod@unit): the unit lifecycle state machine, its commands, events and EPCIS mapping.
 
 pub mod gs1;
 pub mod ids;

@@ -1,18 +1,14 @@
-//! The Leptos components. `App` lays out the shell; each screen is its own file.
+//! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
-mod scan_box;
+mod app_state;
+mod lookup_page;
+mod nav;
+mod online_badge;
+mod pool_page;
+pub mod scan_box;
+mod sign_in;
+mod unit_card;
 
-use leptos::prelude::*;
-use scan_box::ScanBox;
+pub use app::App;
 
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <header class="app-header">
-            <a class="brand" href="/">"serialtrack"</a>
-        </header>
-        <main class="app-main" id="main">
-            <ScanBox/>
-        </main>
-    }
-}
+mod app;

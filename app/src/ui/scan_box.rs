@@ -3,15 +3,19 @@
 use crate::scan_view::{scan_view, ScanView, SEPARATOR_CHOICES};
 use leptos::prelude::*;
 
+/// `on_enter` receives the box's text when Enter is pressed — a keyboard-wedge scanner ends each scan with Enter.
 #[component]
-pub fn ScanBox() -> impl IntoView {
+pub fn ScanBox(
+    #[prop(into)] heading: String,
+    #[prop(optional)] on_enter: Option<Callback<(String, Option<char>)>>,
+) -> impl IntoView {
     let (input, set_input) = signal(String::new());
     let (separator, set_separator) = signal(None::<char>);
     let view_of_input = Memo::new(move |_| scan_view(&input.get(), separator.get()));
 
     view! {
         <section class="panel scan-panel" aria-labelledby="scan-heading">
-            <h1 id="scan-heading">"Scan"</h1>
+            <h1 id="scan-heading">{heading}</h1>
             <div class="field">
                 <label for="scan-input">"Scan or enter a code"</label>
                 <input
@@ -25,6 +29,14 @@ pub fn ScanBox() -> impl IntoView {
                     placeholder="(01)09506000134352(21)ABC123 or a Digital Link"
                     prop:value=input
                     on:input=move |event| set_input.set(event_target_value(&event))
+                    on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                        if event.key() == "Enter" {
+                            event.prevent_default();
+                            if let Some(on_enter) = on_enter {
+                                on_enter.run((input.get_untracked(), separator.get_untracked()));
+                            }
+                        }
+                    }
                 />
             </div>
             <div class="field field-inline">

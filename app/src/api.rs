@@ -1,0 +1,277 @@
+//! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
+//! screens read IndexedDB. Server JSON is mapped here into the device's records.
+
+use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// Why a call failed, sorted by what the app should do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No network or no server: keep working from the device's data, try again later.
+    Unreachable,
+    /// The session ended: sign in again to refresh.
+    SignedOut,
+    /// The server refused what was asked, with its own sentence.
+    Refused { status: u16, code: String, message: String },
+}
+
+impl ApiError {
+    pub fn sentence(&self) -> String {
+        match self {
+            ApiError::Unreachable => "The server cannot be reached: check the network, then try again.".into(),
+            ApiError::SignedOut => "Your session has ended: sign in again.".into(),
+            ApiError::Refused { message, .. } => message.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let response = response.map_err(|_| ApiError::Unreachable)?;
+    let status = response.status();
+    if response.ok() {
+        return response.json::<T>().await.map_err(|error| ApiError::Refused {
+            status,
+            code: "unexpected_response".into(),
+            message: format!("The server's answer could not be read ({error}); reload the app."),
+        });
+    }
+    if status == 401 {
+        return Err(ApiError::SignedOut);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Refused { status, code: body.code, message: body.message }),
+        // A proxy or a restarting server answers without our JSON: treat it as not reachable, retry later.
+        Err(_) if status >= 500 => Err(ApiError::Unreachable),
+        Err(_) => Err(ApiError::Refused { status, code: "http_error".into(), message: format!("HTTP {status}") }),
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::get(path).send().await).await
+}
+
+pub async fn post<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::post(path).json(body).map_err(|_| ApiError::Unreachable)?;
+    read(request.send().await).await
+}
+
+// ---- The calls the screens need, mapped into the device's records. ----
+
+#[derive(Deserialize)]
+struct MeBody {
+    name: String,
+    display_name: String,
+    role: String,
+    tenant: TenantBody,
+}
+
+#[derive(Deserialize)]
+struct TenantBody {
+    name: String,
+}
+
+pub async fn sign_in(username: &str, password: &str) -> Result<SignedInUser, ApiError> {
+    let body = serde_json::json!({ "username": username, "password": password });
+    let me: MeBody = post("/api/v1/sessions", &body).await?;
+    Ok(SignedInUser { username: me.name, display_name: me.display_name, role: me.role, tenant: me.tenant.name })
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    let response = Request::delete("/api/v1/sessions/current").send().await.map_err(|_| ApiError::Unreachable)?;
+    if response.ok() || response.status() == 401 {
+        Ok(())
+    } else {
+        Err(ApiError::Refused { status: response.status(), code: "sign_out".into(), message: "Sign-out failed".into() })
+    }
+}
+
+#[derive(Deserialize)]
+struct ProductBody {
+    id: String,
+    code_schema: String,
+    code: String,
+    name: String,
+    serial_source: String,
+    serial_scheme: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct ProductList {
+    products: Vec<ProductBody>,
+}
+
+#[derive(Deserialize)]
+struct PoolCountBody {
+    product_id: String,
+    available: u64,
+    assigned: u64,
+}
+
+#[derive(Deserialize)]
+struct PoolCounts {
+    products: Vec<PoolCountBody>,
+}
+
+/// Every product with its pool counts (the pool screen's whole content).
+pub async fn pool() -> Result<Vec<ProductRecord>, ApiError> {
+    let list: ProductList = get("/api/v1/products?limit=1000").await?;
+    let counts: PoolCounts = get("/api/v1/pool/counts").await?;
+    Ok(list
+        .products
+        .into_iter()
+        .map(|product| {
+            let count = counts.products.iter().find(|count| count.product_id == product.id);
+            ProductRecord {
+                schema: schema_label(&product.code_schema),
+                source: source_words(&product.serial_source),
+                serial_scheme: scheme_words(&product.serial_scheme),
+                available: count.map_or(0, |c| c.available),
+                assigned: count.map_or(0, |c| c.assigned),
+                id: product.id,
+                code: product.code,
+                name: product.name,
+            }
+        })
+        .collect())
+}
+
+fn schema_label(schema: &str) -> String {
+    match schema {
+        "gtin" => "GTIN".into(),
+        "ntin" => "NTIN".into(),
+        "ppn" => "PPN".into(),
+        "internal" => "Internal".into(),
+        other => other.to_owned(),
+    }
+}
+
+fn source_words(source: &str) -> String {
+    match source {
+        "generated" => "Generated here".into(),
+        "imported" => "Imported list".into(),
+        "external" => "External system".into(),
+        "partner" => "Partner".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn scheme_words(scheme: &serde_json::Value) -> String {
+    let text = |key: &str| scheme.get(key).and_then(|value| value.as_str()).map(str::to_owned);
+    if let Some(pattern) = text("pattern") {
+        return format!("Pattern {pattern}");
+    }
+    match (text("kind").as_deref(), text("template"), text("alphabet"), scheme.get("length")) {
+        (Some("patterned"), Some(template), _, _) => format!("Pattern {template}"),
+        (Some("randomised"), _, Some(alphabet), Some(length)) => {
+            format!("Randomised, {length} characters of {} symbols", alphabet.chars().count())
+        }
+        _ => "—".into(),
+    }
+}
+
+#[derive(Deserialize)]
+struct UnitBody {
+    id: String,
+    serial: String,
+    lot: Option<String>,
+    status: String,
+    #[serde(default)]
+    state: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct EventBody {
+    seq: u64,
+    kind: String,
+    #[serde(default)]
+    payload: serde_json::Value,
+    actor: String,
+    device_id: Option<String>,
+    recorded_at: String,
+}
+
+#[derive(Deserialize)]
+struct HistoryBody {
+    events: Vec<EventBody>,
+}
+
+/// The unit and its history, or `None` when the server has no such unit.
+pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<(UnitRecord, Vec<HistoryRecord>)>, ApiError> {
+    let path = format!("/api/v1/units?gtin={}&serial={}", encode(gtin), encode(serial));
+    let unit: UnitBody = match get(&path).await {
+        Ok(unit) => unit,
+        Err(ApiError::Refused { status: 404, .. }) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
+    let key = UnitRecord::key_for(gtin, serial);
+    let state_text = |field: &str| unit.state.get(field).and_then(|value| value.as_str()).map(str::to_owned);
+    let record = UnitRecord {
+        key: key.clone(),
+        gtin: gtin.to_owned(),
+        serial: unit.serial.clone(),
+        status: unit.status.clone(),
+        product_name: state_text("product_name"),
+        lot: unit.lot.clone().or_else(|| state_text("lot")),
+        expiry: state_text("expiry"),
+        location: state_text("location"),
+        owner: state_text("owner"),
+    };
+    let entries = history.events.into_iter().map(|event| history_entry(&key, event)).collect();
+    Ok(Some((record, entries)))
+}
+
+fn history_entry(unit_key: &str, event: EventBody) -> HistoryRecord {
+    let field = |name: &str| event.payload.get(name).and_then(|value| value.as_str()).map(str::to_owned);
+    let (who, role) = match event.actor.split_once(':') {
+        Some((_, name)) => (name.to_owned(), field("role")),
+        None => (event.actor.clone(), field("role")),
+    };
+    let change = match (field("from"), field("to")) {
+        (Some(from), Some(to)) => Some(format!("{} → {}", from.replace('_', " "), to.replace('_', " "))),
+        _ => None,
+    };
+    let why = ["reason", "text", "notes", "note", "tracking", "carrier", "order"]
+        .into_iter()
+        .filter_map(|name| field(name).map(|value| format!("{}: {value}", name.replace('_', " "))))
+        .collect::<Vec<_>>();
+    HistoryRecord {
+        unit_key: unit_key.to_owned(),
+        seq: event.seq,
+        at: event.recorded_at,
+        who,
+        role,
+        device: event.device_id,
+        location: field("location"),
+        what: words(&past_tense_of(&event.kind)),
+        change,
+        why: (!why.is_empty()).then(|| why.join(" · ")),
+    }
+}
+
+/// Events are named in the past tense ("shipped"); a command's name ("ship") is turned into its event's.
+fn past_tense_of(kind: &str) -> String {
+    match serde_json::from_value::<serialtrack_shared::unit::CommandKind>(serde_json::Value::from(kind)) {
+        Ok(command) => serialtrack_shared::unit::past_tense(command).to_owned(),
+        Err(_) => kind.to_owned(),
+    }
+}
+
+/// "serial_replaced" → "Serial replaced".
+fn words(kind: &str) -> String {
+    let spaced = kind.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}

@@ -1,0 +1,89 @@
+//! The app shell: opens the device's database, decides between signing in and working, lays out the screens.
+
+use super::app_state::{self, Device};
+use super::lookup_page::LookupPage;
+use super::nav::{use_screen, Nav, Screen};
+use super::online_badge::{use_online, OnlineBadge};
+use super::pool_page::PoolPage;
+use super::scan_box::ScanBox;
+use super::sign_in::SignInPage;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let online = use_online();
+    let screen = use_screen();
+    let device = Device::new(online);
+    spawn_local(app_state::start(device.clone()));
+
+    let sign_in = {
+        let device = device.clone();
+        Callback::new(move |(username, password): (String, String)| {
+            spawn_local(app_state::sign_in(device.clone(), username, password));
+        })
+    };
+    let sign_out = {
+        let device = device.clone();
+        move |_| spawn_local(app_state::sign_out(device.clone()))
+    };
+    let refresh = {
+        let device = device.clone();
+        move |_| spawn_local(app_state::refresh(device.clone()))
+    };
+    let lookup = {
+        let device = device.clone();
+        Callback::new(move |(input, separator): (String, Option<char>)| {
+            spawn_local(app_state::look_up(device.clone(), input, separator));
+        })
+    };
+    let Device { user, products, last_refreshed, notice, sign_in_error, busy, lookup: lookup_state, ready, .. } =
+        device;
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="app-header">
+            <span class="brand">"serialtrack"</span>
+            <Show when=move || user.get().is_some()>
+                <Nav screen=screen/>
+            </Show>
+            <div class="header-status">
+                <OnlineBadge online=online/>
+                <Show when=move || user.get().is_some()>
+                    <span class="last-refreshed">
+                        {move || match last_refreshed.get() {
+                            Some(at) => format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>()),
+                            None => "Not refreshed yet".to_owned(),
+                        }}
+                    </span>
+                    <button type="button" class="secondary small" on:click=refresh.clone() disabled=move || !online.get()>
+                        "Refresh"
+                    </button>
+                    <span class="user">{move || user.get().map(|u| format!("{} · {}", u.display_name, u.role))}</span>
+                    <button type="button" class="secondary small" on:click=sign_out.clone()>"Sign out"</button>
+                </Show>
+            </div>
+        </header>
+        <main class="app-main" id="main">
+            {move || notice.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            {move || {
+                if !ready.get() {
+                    view! { <p class="hint">"Opening this device's data…"</p> }.into_any()
+                } else if user.get().is_none() {
+                    view! {
+                        <SignInPage on_sign_in=sign_in error=sign_in_error.read_only() busy=busy.read_only()/>
+                        <ScanBox heading="Check a code"/>
+                    }
+                    .into_any()
+                } else {
+                    match screen.get() {
+                        Screen::Pool => view! { <PoolPage products=products.into()/> }.into_any(),
+                        Screen::Lookup => {
+                            view! { <LookupPage state=lookup_state.read_only() on_lookup=lookup/> }.into_any()
+                        }
+                    }
+                }
+            }}
+        </main>
+    }
+}

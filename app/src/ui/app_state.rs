@@ -1,0 +1,194 @@
+//! The device's state and the few things a user does to it. Every screen reads these signals; the signals are
+//! filled from IndexedDB, and IndexedDB from the server, so the network is never on the path of a screen.
+
+use super::lookup_page::LookupState;
+use crate::api::{self, ApiError};
+use crate::db::LocalDb;
+use crate::lookup_key::unit_key;
+use crate::model::{ProductRecord, SignedInUser};
+use leptos::prelude::*;
+
+const DATABASE_NAME: &str = "serialtrack";
+const META_USER: &str = "user";
+const META_LAST_REFRESHED: &str = "last_refreshed";
+
+/// Handles to the device's state; `Copy`, so every closure can hold one.
+#[derive(Clone, Copy)]
+pub struct Device {
+    pub db: StoredValue<Option<LocalDb>, LocalStorage>,
+    pub online: ReadSignal<bool>,
+    pub ready: RwSignal<bool>,
+    pub user: RwSignal<Option<SignedInUser>>,
+    pub products: RwSignal<Vec<ProductRecord>>,
+    pub last_refreshed: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+    pub sign_in_error: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    pub lookup: RwSignal<LookupState>,
+}
+
+impl Device {
+    pub fn new(online: ReadSignal<bool>) -> Self {
+        Self {
+            db: StoredValue::new_local(None),
+            online,
+            ready: RwSignal::new(false),
+            user: RwSignal::new(None),
+            products: RwSignal::new(Vec::new()),
+            last_refreshed: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            sign_in_error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            lookup: RwSignal::new(LookupState::Idle),
+        }
+    }
+
+    fn db(&self) -> Option<LocalDb> {
+        self.db.get_value()
+    }
+}
+
+fn now_iso() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Opens the device's database and shows what it holds; then refreshes from the server if online.
+pub async fn start(device: Device) {
+    request_persistent_storage();
+    match LocalDb::open(DATABASE_NAME).await {
+        Ok(db) => {
+            let user = db.meta::<SignedInUser>(META_USER).await.ok().flatten();
+            device.last_refreshed.set(db.meta::<String>(META_LAST_REFRESHED).await.ok().flatten());
+            device.products.set(db.products().await.unwrap_or_default());
+            device.db.set_value(Some(db));
+            device.user.set(user.clone());
+            device.ready.set(true);
+            if user.is_some() && device.online.get_untracked() {
+                refresh(device).await;
+            }
+        }
+        Err(error) => {
+            device.notice.set(Some(error.to_string()));
+            device.ready.set(true);
+        }
+    }
+}
+
+/// Asks the browser not to evict this device's data under storage pressure: unsynced work lives there.
+fn request_persistent_storage() {
+    if let Some(window) = web_sys::window() {
+        if let Ok(promise) = window.navigator().storage().persist() {
+            leptos::task::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            });
+        }
+    }
+}
+
+pub async fn sign_in(device: Device, username: String, password: String) {
+    device.busy.set(true);
+    device.sign_in_error.set(None);
+    let outcome = api::sign_in(&username, &password).await;
+    device.busy.set(false);
+    match outcome {
+        Ok(user) => {
+            if let Some(db) = device.db() {
+                if let Err(error) = db.set_meta(META_USER, &user).await {
+                    device.notice.set(Some(error.to_string()));
+                }
+            }
+            device.user.set(Some(user));
+            refresh(device).await;
+        }
+        Err(ApiError::SignedOut) => device.sign_in_error.set(Some("Wrong username or password.".into())),
+        Err(error) => device.sign_in_error.set(Some(error.sentence())),
+    }
+}
+
+/// Signing out clears the device's data: the next person on this tablet sees nothing of it.
+pub async fn sign_out(device: Device) {
+    let _ = api::sign_out().await;
+    if let Some(db) = device.db() {
+        if let Err(error) = db.clear_all().await {
+            device.notice.set(Some(error.to_string()));
+        }
+    }
+    device.user.set(None);
+    device.products.set(Vec::new());
+    device.last_refreshed.set(None);
+    device.lookup.set(LookupState::Idle);
+}
+
+/// Fetches the pool from the server into IndexedDB, then shows what IndexedDB holds.
+pub async fn refresh(device: Device) {
+    let Some(db) = device.db() else { return };
+    match api::pool().await {
+        Ok(products) => {
+            let stored = async {
+                db.put_products(&products).await?;
+                db.set_meta(META_LAST_REFRESHED, &now_iso()).await
+            };
+            match stored.await {
+                Ok(()) => {
+                    device.products.set(db.products().await.unwrap_or_default());
+                    device.last_refreshed.set(Some(now_iso()));
+                    device.notice.set(None);
+                }
+                Err(error) => device.notice.set(Some(error.to_string())),
+            }
+        }
+        Err(ApiError::SignedOut) => {
+            device.notice.set(Some("Your session has ended: sign out and sign in again to refresh.".into()))
+        }
+        Err(ApiError::Unreachable) => {
+            device.notice.set(Some("Working from this device's data: the server cannot be reached.".into()))
+        }
+        Err(error) => device.notice.set(Some(error.sentence())),
+    }
+}
+
+/// Shows the unit from the device at once, then refreshes it from the server when online.
+pub async fn look_up(device: Device, input: String, separator: Option<char>) {
+    let key = match unit_key(&input, separator) {
+        Ok(key) => key,
+        Err(message) => return device.lookup.set(LookupState::Missing(message)),
+    };
+    let Some(db) = device.db() else { return };
+    let storage_key = key.storage_key();
+    let local = db.unit(&storage_key).await.ok().flatten();
+    if let Some(unit) = local.clone() {
+        let history = db.history(&storage_key).await.unwrap_or_default();
+        device.lookup.set(LookupState::Found { unit, history, fresh: false });
+    } else {
+        device.lookup.set(LookupState::Searching);
+    }
+    if !device.online.get_untracked() {
+        if local.is_none() {
+            let message = "This unit is not on this device, and the device is offline: look it up again once online.";
+            device.lookup.set(LookupState::Missing(message.into()));
+        }
+        return;
+    }
+    match api::unit_with_history(key.gtin.as_str(), key.serial.as_str()).await {
+        Ok(Some((mut unit, history))) => {
+            if unit.product_name.is_none() {
+                // The device's pool knows the product behind the GTIN; name it.
+                unit.product_name = device.products.with_untracked(|products| {
+                    products.iter().find(|product| product.code == unit.gtin).map(|product| product.name.clone())
+                });
+            }
+            if let Err(error) = db.put_unit_with_history(&unit, &history).await {
+                device.notice.set(Some(error.to_string()));
+            }
+            let unit = db.unit(&storage_key).await.ok().flatten().unwrap_or(unit);
+            let history = db.history(&storage_key).await.unwrap_or(history);
+            device.lookup.set(LookupState::Found { unit, history, fresh: true });
+        }
+        Ok(None) if local.is_none() => {
+            device.lookup.set(LookupState::Missing(format!("No unit {} · {} is registered.", key.gtin, key.serial)))
+        }
+        Ok(None) => {}
+        Err(error) if local.is_none() => device.lookup.set(LookupState::Missing(error.sentence())),
+        Err(_) => {}
+    }
+}

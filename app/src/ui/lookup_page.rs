@@ -1,0 +1,40 @@
+//! Unit lookup: scan or type a code, press Enter, see the unit and its history — from this device's data,
+//! refreshed from the server when online.
+
+use super::scan_box::ScanBox;
+use super::unit_card::UnitCard;
+use crate::model::{HistoryRecord, UnitRecord};
+use leptos::prelude::*;
+
+/// What the lookup panel shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupState {
+    Idle,
+    Searching,
+    Found { unit: UnitRecord, history: Vec<HistoryRecord>, fresh: bool },
+    Missing(String),
+}
+
+#[component]
+pub fn LookupPage(state: ReadSignal<LookupState>, on_lookup: Callback<(String, Option<char>)>) -> impl IntoView {
+    view! {
+        <ScanBox heading="Unit lookup" on_enter=on_lookup/>
+        <section class="panel lookup-result" aria-live="polite" aria-label="Lookup result">
+            {move || match state.get() {
+                LookupState::Idle => view! {
+                    <p class="hint">"Scan a unit, or type its code and press Enter, to see its status and history."</p>
+                }
+                .into_any(),
+                LookupState::Searching => view! { <p class="hint">"Looking up…"</p> }.into_any(),
+                LookupState::Missing(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                LookupState::Found { unit, history, fresh } => view! {
+                    {(!fresh).then(|| view! {
+                        <p class="notice">"Shown from this device's data; it could not be refreshed from the server."</p>
+                    })}
+                    <UnitCard unit=unit history=history/>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}

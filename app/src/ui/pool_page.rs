@@ -1,0 +1,139 @@
+//! The serial number pool (seed 000): products with code, schema, name and source of serials; a search by code or
+//! part of the name; each row expands to the product's details and a donut of Available versus Assigned.
+
+use crate::donut::{assigned_percent, pool_donut_svg};
+use crate::model::ProductRecord;
+use crate::pool_filter;
+use leptos::prelude::*;
+
+#[component]
+pub fn PoolPage(products: Signal<Vec<ProductRecord>>) -> impl IntoView {
+    let (search, set_search) = signal(String::new());
+    let (expanded, set_expanded) = signal(None::<String>);
+    let visible = Memo::new(move |_| {
+        products.with(|all| pool_filter::filter(all, &search.get()).into_iter().cloned().collect::<Vec<_>>())
+    });
+
+    view! {
+        <section class="panel" aria-labelledby="pool-heading">
+            <h1 id="pool-heading">"Serial number pool"</h1>
+            <div class="toolbar" role="search">
+                <div class="field grow">
+                    <label for="pool-search">"Search products"</label>
+                    <input
+                        id="pool-search"
+                        type="search"
+                        placeholder="Product code or part of the name"
+                        prop:value=search
+                        on:input=move |event| set_search.set(event_target_value(&event))
+                    />
+                </div>
+                <button type="button" class="secondary" on:click=move |_| set_search.set(String::new())>
+                    "Reset filters"
+                </button>
+            </div>
+            <p class="count" aria-live="polite">
+                {move || format!("{} of {} products", visible.with(Vec::len), products.with(Vec::len))}
+            </p>
+            <table class="pool-table">
+                <caption class="visually-hidden">"Products in the serial number pool"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col"><span class="visually-hidden">"Details"</span></th>
+                        <th scope="col">"Product code"</th>
+                        <th scope="col">"Code schema"</th>
+                        <th scope="col">"Product name"</th>
+                        <th scope="col">"Source of serials"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || visible.get() key=|product| product.id.clone() let:product>
+                        <ProductRows product=product expanded=expanded set_expanded=set_expanded/>
+                    </For>
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn ProductRows(
+    product: ProductRecord,
+    expanded: ReadSignal<Option<String>>,
+    set_expanded: WriteSignal<Option<String>>,
+) -> impl IntoView {
+    let id = product.id.clone();
+    let is_open = {
+        let id = id.clone();
+        Memo::new(move |_| expanded.get().as_deref() == Some(id.as_str()))
+    };
+    let toggle = move |_| {
+        set_expanded.update(|open| *open = if open.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })
+    };
+    let details_id = format!("product-details-{}", product.id);
+    let details = product.clone();
+    view! {
+        <tr class="product-row" class:open=is_open>
+            <td>
+                <button
+                    type="button"
+                    class="expand"
+                    aria-label=format!("Expand {}", product.code)
+                    aria-expanded=move || is_open.get().to_string()
+                    aria-controls=details_id.clone()
+                    on:click=toggle
+                >
+                    <span aria-hidden="true">{move || if is_open.get() { "▾" } else { "▸" }}</span>
+                </button>
+            </td>
+            <td class="code">{product.code.clone()}</td>
+            <td>{product.schema.clone()}</td>
+            <td>{product.name.clone()}</td>
+            <td>{product.source.clone()}</td>
+        </tr>
+        <Show when=move || is_open.get()>
+            <tr class="details-row" id=details_id.clone()>
+                <td colspan="5">
+                    <ProductDetails product=details.clone()/>
+                </td>
+            </tr>
+        </Show>
+    }
+}
+
+#[component]
+fn ProductDetails(product: ProductRecord) -> impl IntoView {
+    let (available, assigned) = (product.available, product.assigned);
+    let summary = format!("Available: {available} serials. Assigned: {assigned} serials.");
+    view! {
+        <div class="product-details">
+            <dl class="facts">
+                <dt>"Product code"</dt><dd>{product.code.clone()}</dd>
+                <dt>"Code schema"</dt><dd>{product.schema.clone()}</dd>
+                <dt>"Product name"</dt><dd>{product.name.clone()}</dd>
+                <dt>"Source of serials"</dt><dd>{product.source.clone()}</dd>
+                <dt>"Serial scheme"</dt><dd>{product.serial_scheme.clone()}</dd>
+            </dl>
+            <figure class="donut">
+                // The chart is focusable so keyboard users get the same tooltip as mouse users.
+                <div
+                    class="donut-chart"
+                    tabindex="0"
+                    role="img"
+                    aria-label=format!("Pool status of {}: {summary}", product.code)
+                    inner_html=pool_donut_svg(available, assigned, 180)
+                ></div>
+                <div class="donut-tooltip" aria-hidden="true">
+                    {format!("Available {available} · Assigned {assigned}")}
+                </div>
+                <figcaption>
+                    <ul class="legend">
+                        <li><span class="swatch available" aria-hidden="true"></span>{format!("Available: {available}")}</li>
+                        <li><span class="swatch assigned" aria-hidden="true"></span>{format!("Assigned: {assigned}")}</li>
+                    </ul>
+                    <p class="muted">{format!("{}% assigned", assigned_percent(available, assigned))}</p>
+                </figcaption>
+            </figure>
+        </div>
+    }
+}

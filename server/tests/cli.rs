@@ -1,0 +1,119 @@
+//! The `serialtrack` command line as operators and line integrators use it: real processes, real stdin/stdout.
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn serialtrack(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serialtrack"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the serialtrack binary starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin is written");
+    child.wait_with_output().expect("serialtrack finishes")
+}
+
+fn lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn gs1_parse_json_reads_one_input_per_line_and_answers_one_object_per_line() {
+    let input = "]d2010950600013435221ABC123\u{1d}10LOT7\n(01)09506000134353(21)X\r\n(21)ALONE\n";
+    let output = serialtrack(&["gs1", "parse", "--json", "-"], input);
+    assert_eq!(output.status.code(), Some(1), "an invalid line makes the exit code 1");
+    let answers: Vec<Value> = lines(&output).iter().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers[0]["input"], "]d2010950600013435221ABC123\u{1d}10LOT7");
+    assert_eq!(answers[0]["valid"], true);
+    assert_eq!(
+        answers[0]["elements"],
+        serde_json::json!([
+            {"ai": "01", "value": "09506000134352"},
+            {"ai": "21", "value": "ABC123"},
+            {"ai": "10", "value": "LOT7"}
+        ])
+    );
+    assert_eq!(answers[1]["input"], "(01)09506000134353(21)X", "the CR of a CRLF line end is not part of the input");
+    assert_eq!(answers[1]["valid"], false);
+    assert_eq!(answers[1]["position"], 17, "the wrong check digit is the 18th character");
+    assert!(answers[1]["error"].as_str().unwrap().contains("check digit"));
+    assert_eq!(answers[2]["valid"], false);
+    assert!(answers[2]["position"].is_null(), "a missing (01) has no single position");
+}
+
+#[test]
+fn gs1_parse_takes_the_scanners_stand_in_separator() {
+    let output = serialtrack(&["gs1", "parse", "--json", "--separator", "|", "010950600013435221A1|10L1"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let answer: Value = serde_json::from_str(&lines(&output)[0]).unwrap();
+    assert_eq!(answer["elements"][1], serde_json::json!({"ai": "21", "value": "A1"}));
+    assert_eq!(answer["elements"][2], serde_json::json!({"ai": "10", "value": "L1"}));
+}
+
+#[test]
+fn gs1_parse_prints_a_table_with_each_ais_meaning() {
+    let output = serialtrack(&["gs1", "parse", "(01)09506000134352(21)ABC"], "");
+    let table = lines(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(table[0].starts_with("(01)") && table[0].contains("GTIN") && table[0].ends_with("09506000134352"));
+    assert!(table[1].contains("Serial number") && table[1].ends_with("ABC"));
+}
+
+#[test]
+fn a_separator_of_more_than_one_character_is_a_usage_error() {
+    let output = serialtrack(&["gs1", "parse", "--separator", "ab", "x"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("one character"));
+}
+
+const KEY: &str = "00112233445566778899aabbccddeeff";
+
+#[test]
+fn randomised_serials_with_a_key_are_unique_and_repeatable() {
+    let args = ["serials", "generate", "--count", "2000", "--key", KEY, "--length", "10"];
+    let first = lines(&serialtrack(&args, ""));
+    let second = lines(&serialtrack(&args, ""));
+    assert_eq!(first.len(), 2000);
+    assert_eq!(first, second, "the same key and counters give the same serials");
+    let unique: std::collections::HashSet<&String> = first.iter().collect();
+    assert_eq!(unique.len(), 2000);
+    assert!(first.iter().all(|serial| serial.len() == 10));
+    let continued = lines(&serialtrack(
+        &["serials", "generate", "--count", "10", "--key", KEY, "--length", "10", "--start", "2000"],
+        "",
+    ));
+    assert!(continued.iter().all(|serial| !unique.contains(serial)), "continuing from --start never repeats");
+}
+
+#[test]
+fn a_scheme_too_small_for_the_fmd_rule_is_refused_with_what_to_change() {
+    let output =
+        serialtrack(&["serials", "generate", "--count", "200", "--alphabet", "0123456789", "--length", "6"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing is written");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("longer serial"));
+}
+
+#[test]
+fn patterned_serials_follow_the_template() {
+    let output =
+        serialtrack(&["serials", "generate", "--count", "3", "--pattern", "CM500-{YYYY}-{NNNN}", "--year", "2026"], "");
+    assert_eq!(lines(&output), ["CM500-2026-0001", "CM500-2026-0002", "CM500-2026-0003"]);
+}
+
+#[test]
+fn serials_already_issued_are_refused() {
+    let existing = std::env::temp_dir().join(format!("serialtrack-existing-{}.txt", std::process::id()));
+    std::fs::write(&existing, "CM500-2026-0002\n").unwrap();
+    let existing_path = existing.to_str().unwrap();
+    let args = ["serials", "generate", "--count", "3", "--pattern", "CM500-{YYYY}-{NNNN}", "--year", "2026"];
+    let output = serialtrack(&[&args[..], &["--existing", existing_path]].concat(), "");
+    let _ = std::fs::remove_file(&existing);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CM500-2026-0002 (already issued)"));
+    assert!(output.stdout.is_empty());
+}
