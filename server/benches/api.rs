@@ -97,7 +97,7 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
                 let mine: Vec<&String> = ids.iter().skip(worker).step_by(concurrency).collect();
                 for round in 0..total / concurrency {
                     let unit = mine[round % mine.len()];
-                    let verb = if (round / mine.len()) % 2 == 0 { "allocate" } else { "make_available" };
+                    let verb = if (round / mine.len()).is_multiple_of(2) { "allocate" } else { "make_available" };
                     let body = json!({"op_id": new_id(), "command": {"type": verb}});
                     let url = format!("{address}/units/{unit}/commands");
                     let response = client.post(url).bearer_auth(&key).json(&body).send().await.expect("a response");

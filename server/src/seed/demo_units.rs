@@ -25,11 +25,11 @@ const JOURNEYS: [&[&str]; 11] = [
 const UNITS_PER_JOURNEY: usize = 12;
 
 pub fn randomised_scheme() -> String {
-    json!({}).to_string()
+    serde_json::to_string(&crate::domain::serials::default_scheme()).unwrap_or_default()
 }
 
-pub fn patterned_scheme(pattern: &str) -> String {
-    json!({ "pattern": pattern }).to_string()
+pub fn patterned_scheme(template: &str) -> String {
+    json!({ "kind": "patterned", "template": template }).to_string()
 }
 
 fn command_json(verb: &str) -> serde_json::Value {

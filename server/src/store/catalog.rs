@@ -1,6 +1,8 @@
 //! Products, locations and the serial number pool.
 
-use super::{LocationRecord, NewProduct, PoolCountRecord, ProductChanges, ProductRecord, StoreError};
+use super::{
+    LocationRecord, NewProduct, PartnerSerialRecord, PoolCountRecord, ProductChanges, ProductRecord, StoreError,
+};
 
 #[async_trait::async_trait]
 pub trait CatalogStore {
@@ -60,4 +62,21 @@ pub trait CatalogStore {
         assigned_to: &str,
         partner_tenant_id: Option<&str>,
     ) -> Result<u64, StoreError>;
+    /// Assigns the next `count` available serials of a product (to an order, or to a partner tenant, which
+    /// then sees them) and returns them; fewer when the pool runs short.
+    async fn pool_assign_next(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        count: i64,
+        assigned_to: &str,
+        partner_tenant_id: Option<&str>,
+    ) -> Result<Vec<String>, StoreError>;
+    /// The serials other tenants assigned to `partner_tenant_id`, by product and serial, after `after`.
+    async fn pool_partner_serials(
+        &self,
+        partner_tenant_id: &str,
+        after: (&str, &str),
+        limit: i64,
+    ) -> Result<Vec<PartnerSerialRecord>, StoreError>;
 }

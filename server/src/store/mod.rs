@@ -44,7 +44,8 @@ pub fn now_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// A new random id (UUID v4) as text.
+/// A new id as text: a UUID v7, whose time-ordered prefix makes index inserts append at the end of the
+/// B-tree instead of landing at random pages (a large part of registering 100,000 units at once).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }

@@ -116,6 +116,18 @@ pub struct PoolCountRecord {
     pub count: i64,
 }
 
+/// A serial a brand owner assigned to a partner, as the partner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PartnerSerialRecord {
+    pub owner_tenant_id: String,
+    pub product_id: String,
+    pub code: String,
+    pub gtin: Option<String>,
+    pub name: String,
+    pub serial: String,
+    pub assigned_to: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UnitRecord {
     pub id: String,

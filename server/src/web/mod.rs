@@ -15,6 +15,7 @@ mod json_errors;
 mod locations;
 mod openapi;
 mod pool;
+mod pool_assignments;
 mod principal;
 mod product_settings;
 mod products;
@@ -74,6 +75,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(products::router())
         .merge(locations::router())
         .merge(pool::router())
+        .merge(pool_assignments::router())
         .merge(units::router())
         .merge(unit_registration::router())
         .merge(unit_commands::router())

@@ -31,10 +31,9 @@ impl SerialSource {
 /// Checks a serial scheme and returns it as stored JSON; `None` gives the default randomised scheme.
 pub fn validate_scheme(scheme: Option<serde_json::Value>) -> ApiResult<String> {
     let scheme = scheme.unwrap_or_else(|| serde_json::json!({}));
-    if !scheme.is_object() {
-        return Err(ApiError::invalid("invalid_serial_scheme", "serial_scheme must be a JSON object"));
-    }
-    Ok(scheme.to_string())
+    let (scheme, _) = crate::domain::serials::parse_scheme(&scheme)
+        .map_err(|error| ApiError::invalid("invalid_serial_scheme", error.to_string()))?;
+    Ok(serde_json::to_string(&scheme).unwrap_or_default())
 }
 
 /// Checks workflow settings and returns them as stored JSON; `None` gives the default workflow.

@@ -1,22 +1,17 @@
 //! Reading a GTIN and a serial out of whatever a scanner sent, with the shared GS1 parser.
 
 use super::error::{ApiError, ApiResult};
+use serialtrack_shared::gs1::{self, ParseOptions};
 
-/// The (GTIN, serial) pair of AIs 01 and 21 in a scanner string.
+/// The (GTIN, serial) pair of AIs 01 and 21 in a scanner string (`]d2…`, bracketed, or a Digital Link).
 pub fn gtin_and_serial(scan: &str) -> ApiResult<(String, String)> {
-    // Until the shared parser lands, only the bracketed form `(01)…(21)…` is read.
-    let mut gtin = None;
-    let mut serial = None;
-    for part in scan.split('(').skip(1) {
-        if let Some((ai, value)) = part.split_once(')') {
-            match ai {
-                "01" => gtin = Some(value.to_owned()),
-                "21" => serial = Some(value.to_owned()),
-                _ => {}
-            }
-        }
-    }
-    match (gtin, serial) {
+    let options = ParseOptions { permit_zero_suppressed_gtin: true, ..ParseOptions::default() };
+    let elements = gs1::parse(scan, &options).map_err(|error| {
+        let at = error.position.map(|position| format!(" at character {position}")).unwrap_or_default();
+        ApiError::invalid("invalid_scan", format!("the scanner string is not valid GS1{at}: {}", error.message))
+    })?;
+    let value = |ai: &str| elements.iter().find(|element| element.ai == ai).map(|element| element.value.clone());
+    match (value("01"), value("21")) {
         (Some(gtin), Some(serial)) => Ok((gtin, serial)),
         _ => Err(ApiError::invalid("invalid_scan", "the scanner string must hold a GTIN (AI 01) and a serial (AI 21)")),
     }

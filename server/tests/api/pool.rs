@@ -42,3 +42,20 @@ async fn generated_serials_never_repeat_across_calls() {
     app.pool_generate(Role::Operator, &product_id, 10).await.expect(403);
     app.pool_generate(Role::Admin, &product_id, 0).await.expect(422);
 }
+
+#[tokio::test]
+async fn serials_assigned_to_a_partner_are_all_the_partner_sees() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    app.pool_generate(Role::Admin, &product_id, 100).await.expect(201);
+    let not_partner = json!({"count": 5, "assigned_to": "order 1", "partner_tenant_id": "someone-else"});
+    app.post_as(Role::Admin, &format!("/products/{product_id}/pool/assign"), not_partner).await.expect(422);
+    let order = json!({"count": 5, "assigned_to": "order 1"});
+    let assigned = app.post_as(Role::Supervisor, &format!("/products/{product_id}/pool/assign"), order).await;
+    assert_eq!(assigned.expect(200)["serials"].as_array().unwrap().len(), 5);
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["assigned"], 5);
+    let partner_view =
+        app.call(reqwest::Method::GET, "/pool/partner_serials", Some(&app.other_keys[&Role::Admin]), None);
+    assert_eq!(partner_view.await.expect(200)["serials"].as_array().unwrap().len(), 0, "no partnership, nothing seen");
+}

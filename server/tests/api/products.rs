@@ -66,3 +66,17 @@ async fn a_product_is_renamed_and_its_settings_changed() {
     app.products_update(Role::Admin, "no-such-product", json!({"name": "x"})).await.expect(404);
     app.products_update(Role::Admin, &product_id, json!({"name": ""})).await.expect(422);
 }
+
+#[tokio::test]
+async fn a_serial_scheme_is_checked_with_the_shared_generator() {
+    let app = spawn_app().await;
+    let patterned = json!({"code_schema": "internal", "code": "CM-500", "name": "Coffee machine",
+        "serial_scheme": {"kind": "patterned", "template": "CM500-{YYYY}-{NNNN}"}});
+    let product = app.products_create(Role::Admin, patterned).await;
+    let product_id = product.expect(201)["id"].as_str().unwrap().to_owned();
+    app.pool_generate(Role::Admin, &product_id, 20).await.expect(201);
+    let bad = json!({"code_schema": "internal", "code": "X-1", "name": "X", "serial_scheme": {"kind": "randomised", "alphabet": "A", "length": 0}});
+    app.products_create(Role::Admin, bad).await.expect(422);
+    let unknown = json!({"code_schema": "internal", "code": "X-2", "name": "X", "serial_scheme": {"kind": "magic"}});
+    app.products_create(Role::Admin, unknown).await.expect(422);
+}

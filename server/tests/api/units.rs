@@ -22,6 +22,11 @@ async fn a_registered_list_is_found_by_gtin_and_serial_or_by_a_scan() {
     assert_eq!((units[0]["status"].as_str(), units[0]["lot"].as_str()), (Some("available"), Some("L1")));
     let scanned = app.units_lookup(Role::Operator, "?scan=(01)09520123456788(21)A2").await;
     assert_eq!(scanned.expect(200)["id"], units[1]["id"]);
+    let wedge = app.units_lookup(Role::Operator, "?scan=]d2010952012345678821A2").await;
+    assert_eq!(wedge.expect(200)["id"], units[1]["id"], "a keyboard-wedge string");
+    let link = app.units_lookup(Role::Operator, "?scan=https://id.example.com/01/09520123456788/21/A1").await;
+    assert_eq!(link.expect(200)["id"], units[0]["id"], "a GS1 Digital Link");
+    app.units_lookup(Role::Operator, "?scan=]d2019520").await.expect(422);
     app.units_lookup(Role::Operator, "?gtin=9520123456788&serial=NOPE").await.expect(404);
     app.units_lookup(Role::Operator, "?gtin=9520123456789&serial=A1").await.expect(422);
     app.units_lookup(Role::Operator, "?serial=A1").await.expect(400);

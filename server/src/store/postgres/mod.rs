@@ -11,6 +11,9 @@ use std::time::Duration;
 /// Locks the unit row read at the start of a command, so two commands on one unit run one after the other.
 const LOCK_ROW: &str = " FOR UPDATE";
 
+/// Two servers claiming pool serials at once take different rows instead of waiting on each other.
+const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/postgres/migrations");
 
 #[derive(Debug, Clone)]

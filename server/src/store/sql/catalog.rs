@@ -243,6 +243,52 @@ macro_rules! impl_catalog_store {
                 transaction.commit().await?;
                 Ok(assigned)
             }
+
+            async fn pool_assign_next(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                count: i64,
+                assigned_to: &str,
+                partner_tenant_id: Option<&str>,
+            ) -> Result<Vec<String>, StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(&format!(
+                    "UPDATE pool_serials SET status = 'assigned', assigned_to = $4, assigned_tenant_id = $5 \
+                     WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' AND serial IN \
+                     (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
+                     ORDER BY serial LIMIT $3{SKIP_LOCKED}) RETURNING serial"
+                ))
+                .bind(tenant_id)
+                .bind(product_id)
+                .bind(count)
+                .bind(assigned_to)
+                .bind(partner_tenant_id)
+                .fetch_all(self.writer())
+                .await?;
+                let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();
+                serials.sort();
+                Ok(serials)
+            }
+
+            async fn pool_partner_serials(
+                &self,
+                partner_tenant_id: &str,
+                after: (&str, &str),
+                limit: i64,
+            ) -> Result<Vec<PartnerSerialRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT s.tenant_id AS owner_tenant_id, s.product_id, p.code, p.gtin, p.name, s.serial, s.assigned_to \
+                     FROM pool_serials s JOIN products p ON p.id = s.product_id \
+                     WHERE s.assigned_tenant_id = $1 AND (s.product_id > $2 OR (s.product_id = $2 AND s.serial > $3)) \
+                     ORDER BY s.product_id, s.serial LIMIT $4",
+                )
+                .bind(partner_tenant_id)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
         }
     };
 }

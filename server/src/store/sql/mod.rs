@@ -1,7 +1,7 @@
 //! The SQL both backends run, as macros that stamp the storage traits onto a backend type.
 //!
 //! A backend module provides `writer()` and `reader()` (its pools), the constant `LOCK_ROW` (how to lock a row
-//! read inside a transaction) and brings [`prelude`] into scope, then invokes the macros.
+//! read inside a transaction), `SKIP_LOCKED` (how a claim skips rows another transaction holds) and brings [`prelude`] into scope, then invokes the macros.
 
 mod accounts;
 mod catalog;
@@ -22,7 +22,7 @@ pub mod prelude {
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
-        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PoolCountRecord, PrincipalRecord, ProductChanges,
-        ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
+        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PrincipalRecord,
+        ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
     };
 }

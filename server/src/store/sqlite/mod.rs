@@ -12,6 +12,9 @@ use std::time::Duration;
 /// SQLite has no `SELECT … FOR UPDATE`: the single writer connection already serialises transactions.
 const LOCK_ROW: &str = "";
 
+/// SQLite has no row locks to skip: its single writer already runs claims one after the other.
+const SKIP_LOCKED: &str = "";
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/sqlite/migrations");
 
 #[derive(Debug, Clone)]
