@@ -193,19 +193,7 @@ macro_rules! impl_catalog_store {
                 product_id: &str,
                 serials: &[String],
             ) -> Result<Vec<String>, StoreError> {
-                let mut existing = Vec::new();
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT serial FROM pool_serials WHERE tenant_id = ");
-                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
-                    query.push(")");
-                    let rows: Vec<(String,)> = query.build_query_as().fetch_all(self.reader()).await?;
-                    existing.extend(rows.into_iter().map(|(serial,)| serial));
-                }
-                Ok(existing)
+                existing_serials(self.reader(), "pool_serials", tenant_id, product_id, serials).await
             }
 
             async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError> {

@@ -58,19 +58,7 @@ macro_rules! impl_log_store {
                 product_id: &str,
                 serials: &[String],
             ) -> Result<Vec<String>, StoreError> {
-                let mut existing = Vec::new();
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT serial FROM units WHERE tenant_id = ");
-                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
-                    query.push(")");
-                    let rows: Vec<(String,)> = query.build_query_as().fetch_all(self.reader()).await?;
-                    existing.extend(rows.into_iter().map(|(serial,)| serial));
-                }
-                Ok(existing)
+                existing_serials(self.reader(), "units", tenant_id, product_id, serials).await
             }
 
             async fn unit(&self, tenant_id: &str, unit_id: &str) -> Result<Option<UnitRecord>, StoreError> {
@@ -300,6 +288,29 @@ macro_rules! impl_log_store {
                 transaction.commit().await?;
                 Ok(())
             }
+        }
+
+        /// Which of `serials` a product already has in `table` (`pool_serials` or `units`), asked in `IN (…)` chunks.
+        async fn existing_serials(
+            pool: &sqlx::Pool<$db>,
+            table: &str,
+            tenant_id: &str,
+            product_id: &str,
+            serials: &[String],
+        ) -> Result<Vec<String>, StoreError> {
+            let mut existing = Vec::new();
+            for chunk in serials.chunks(ROWS_PER_INSERT) {
+                let mut query = sqlx::QueryBuilder::<$db>::new(format!("SELECT serial FROM {table} WHERE tenant_id = "));
+                query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                let mut separated = query.separated(", ");
+                for serial in chunk {
+                    separated.push_bind(serial);
+                }
+                query.push(")");
+                let rows: Vec<(String,)> = query.build_query_as().fetch_all(pool).await?;
+                existing.extend(rows.into_iter().map(|(serial,)| serial));
+            }
+            Ok(existing)
         }
 
         /// Moves the tenant's counter on by `count` and returns the first of the new seqs. The row stays locked
