@@ -1,25 +1,6 @@
 //! The six roles and, as one table, which of them may do what.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Line and warehouse staff: register and move units.
-    Operator,
-    /// Runs a line or a warehouse: also manages products and the pool, approves.
-    Supervisor,
-    /// Quality staff: quarantine, release, inspections.
-    Quality,
-    /// Field service: service events.
-    Service,
-    /// Reads everything, changes nothing.
-    Auditor,
-    /// Everything, including API keys.
-    Admin,
-}
+pub use serialtrack_shared::unit::Role;
 
 /// Something a route does that not every role may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +19,14 @@ pub enum Permission {
     ManageKeys,
 }
 
-impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Operator, Role::Supervisor, Role::Quality, Role::Service, Role::Auditor, Role::Admin];
+/// What the roles of the domain (`shared::unit::Role`) may do through the API.
+pub trait RolePermissions {
+    fn may(self, permission: Permission) -> bool;
+}
 
+impl RolePermissions for Role {
     /// The permission table: one place that says which role may do what.
-    pub fn may(self, permission: Permission) -> bool {
+    fn may(self, permission: Permission) -> bool {
         use Role::*;
         match permission {
             Permission::Read => true,
@@ -53,32 +36,14 @@ impl Role {
             Permission::ManageKeys => matches!(self, Admin),
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Operator => "operator",
-            Role::Supervisor => "supervisor",
-            Role::Quality => "quality",
-            Role::Service => "service",
-            Role::Auditor => "auditor",
-            Role::Admin => "admin",
-        }
-    }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, String> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text).ok_or_else(|| {
-            format!("'{text}' is not a role: use operator, supervisor, quality, service, auditor or admin")
-        })
-    }
+/// The OpenAPI schema of a role: a string, one of the six names.
+pub fn role_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Role::ALL.map(Role::as_str)))
+        .build()
 }
 
 #[cfg(test)]

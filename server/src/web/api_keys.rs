@@ -25,6 +25,7 @@ pub struct ApiKeyCreate {
     /// What the key is for, e.g. `line-1` or `erp`: 1 to 100 characters.
     name: String,
     /// The role the key acts with.
+    #[schema(schema_with = crate::auth::role_schema)]
     role: Role,
 }
 

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::AppState;
-use crate::auth::{hash_token, Permission, Role};
+use crate::auth::{hash_token, Permission, Role, RolePermissions};
 use crate::store::{now_millis, PrincipalRecord};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};

@@ -45,6 +45,7 @@ pub struct Me {
     /// The username, or the API key's name.
     name: String,
     display_name: String,
+    #[schema(schema_with = crate::auth::role_schema)]
     role: Role,
     /// `user` (a session) or `api_key`.
     kind: String,

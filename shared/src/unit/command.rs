@@ -20,7 +20,8 @@ impl Role {
     pub const ALL: [Role; 6] =
         [Role::Operator, Role::Supervisor, Role::Quality, Role::Service, Role::Auditor, Role::Admin];
 
-    pub fn code(self) -> &'static str {
+    /// The role's name in JSON, storage and URLs.
+    pub fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "operator",
             Role::Supervisor => "supervisor",
@@ -32,12 +33,27 @@ impl Role {
     }
 
     pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.code() == code)
+        Role::ALL.into_iter().find(|role| role.as_str() == code)
     }
 
     /// Roles that may approve a gated transition (e.g. releasing a unit from quarantine).
     pub fn may_approve(self) -> bool {
         matches!(self, Role::Supervisor | Role::Quality | Role::Admin)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Role::from_code(text).ok_or_else(|| {
+            format!("'{text}' is not a role: use operator, supervisor, quality, service, auditor or admin")
+        })
     }
 }
 

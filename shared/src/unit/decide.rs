@@ -42,7 +42,7 @@ pub fn handle(
     if let Some(from) = from.filter(|from| *from != to) {
         if let Some(roles) = context.workflow.allowed_roles(from, to) {
             if !roles.contains(&context.actor.role) {
-                let names: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+                let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
                 return Err(Refusal::new(
                     RefusalCode::RoleNotAllowed,
                     format!("{from} → {to} is for {} only under this product's workflow", names.join(", ")),

@@ -36,7 +36,7 @@ pub fn unit_in(status: UnitStatus) -> Unit {
 }
 
 pub fn actor(role: Role) -> Actor {
-    Actor { name: format!("{}-user", role.code()), role, party: Some("MAH".into()) }
+    Actor { name: format!("{}-user", role.as_str()), role, party: Some("MAH".into()) }
 }
 
 pub fn sample(kind: CommandKind) -> UnitCommand {
