@@ -165,9 +165,6 @@ fn source_words(source: &str) -> String {
 
 fn scheme_words(scheme: &serde_json::Value) -> String {
     let text = |key: &str| scheme.get(key).and_then(|value| value.as_str()).map(str::to_owned);
-    if let Some(pattern) = text("pattern") {
-        return format!("Pattern {pattern}");
-    }
     match (text("kind").as_deref(), text("template"), text("alphabet"), scheme.get("length")) {
         (Some("patterned"), Some(template), _, _) => format!("Pattern {template}"),
         (Some("randomised"), _, Some(alphabet), Some(length)) => {
@@ -257,7 +254,8 @@ fn history_entry(unit_key: &str, event: EventBody) -> HistoryRecord {
     }
 }
 
-/// Events are named in the past tense ("shipped"); a command's name ("ship") is turned into its event's.
+/// Events are named in the past tense ("shipped"). The server's interim lifecycle still names events by their
+/// command ("ship"); those are turned into the event's name until it records shared events.
 fn past_tense_of(kind: &str) -> String {
     match serde_json::from_value::<serialtrack_shared::unit::CommandKind>(serde_json::Value::from(kind)) {
         Ok(command) => serialtrack_shared::unit::past_tense(command).to_owned(),

@@ -29,7 +29,7 @@ pub fn LookupPage(state: ReadSignal<LookupState>, on_lookup: Callback<(String, O
                 LookupState::Missing(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
                 LookupState::Found { unit, history, fresh } => view! {
                     {(!fresh).then(|| view! {
-                        <p class="notice">"Shown from this device's data; it could not be refreshed from the server."</p>
+                        <p class="notice">"Shown from this device's data, as saved when it was last looked up online."</p>
                     })}
                     <UnitCard unit=unit history=history/>
                 }

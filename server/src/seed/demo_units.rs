@@ -29,7 +29,8 @@ pub fn randomised_scheme() -> String {
 }
 
 pub fn patterned_scheme(template: &str) -> String {
-    json!({ "kind": "patterned", "template": template }).to_string()
+    let scheme = serialtrack_shared::serials::SerialScheme::Patterned { template: template.to_owned() };
+    serde_json::to_string(&scheme).unwrap_or_default()
 }
 
 fn command_json(verb: &str) -> serde_json::Value {
