@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which numbering scheme a product code follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeSchema {
     /// A GS1 GTIN, held as 14 digits.
@@ -49,7 +49,7 @@ pub enum ProductCodeError {
 }
 
 /// A validated product code together with its schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProductCode {
     schema: CodeSchema,
     code: String,
@@ -76,6 +76,12 @@ impl ProductCode {
     /// The GTIN, when the code is one (GTIN or NTIN schema).
     pub fn gtin(&self) -> Option<Gtin> {
         matches!(self.schema, CodeSchema::Gtin | CodeSchema::Ntin).then(|| Gtin::parse(&self.code).ok()).flatten()
+    }
+}
+
+impl From<Gtin> for ProductCode {
+    fn from(gtin: Gtin) -> Self {
+        Self { schema: CodeSchema::Gtin, code: gtin.as_str().to_owned() }
     }
 }
 

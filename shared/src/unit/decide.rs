@@ -165,7 +165,7 @@ fn effect(
         (Some(unit), CommandKind::Commission) => {
             return Err(Refusal::new(
                 RefusalCode::UnitAlreadyExists,
-                format!("unit {} · {} already exists ({})", unit.key.gtin, unit.key.serial, unit.status),
+                format!("unit {} already exists ({})", unit.key, unit.status),
             ))
         }
         (None, _) => {

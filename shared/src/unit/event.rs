@@ -5,7 +5,7 @@
 
 use super::command::{CommandKind, Role, UnitCommand};
 use super::status::UnitStatus;
-use crate::ids::{Gtin, Serial};
+use crate::ids::{Gtin, ProductCode, Serial};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -15,11 +15,25 @@ pub const EVENT_SCHEMA_VERSION: u16 = 1;
 /// The oldest event schema this build can still read.
 pub const OLDEST_EVENT_SCHEMA_VERSION: u16 = 1;
 
-/// A unit's identity for its whole life: GTIN + serial.
+/// A unit's identity for its whole life: its product's code + serial. For GS1 products the code is the GTIN
+/// (so the key is the GS1 SGTIN); products with an internal code such as `CM-500` have units too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnitKey {
-    pub gtin: Gtin,
+    pub product: ProductCode,
     pub serial: Serial,
+}
+
+impl UnitKey {
+    /// The key of a GS1 product's unit.
+    pub fn sgtin(gtin: &Gtin, serial: Serial) -> UnitKey {
+        UnitKey { product: ProductCode::from(gtin.clone()), serial }
+    }
+}
+
+impl std::fmt::Display for UnitKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} · {}", self.product, self.serial)
+    }
 }
 
 /// Who acted, in which role, for which party (the organisation, for FMD's "same party" rule).

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 pub const NOW: OffsetDateTime = datetime!(2026-11-23 10:00 UTC);
 
 pub fn key() -> UnitKey {
-    UnitKey { gtin: Gtin::parse("09506000134352").unwrap(), serial: Serial::parse("SN0001").unwrap() }
+    UnitKey::sgtin(&Gtin::parse("09506000134352").unwrap(), Serial::parse("SN0001").unwrap())
 }
 
 pub fn unit_in(status: UnitStatus) -> Unit {
