@@ -1,10 +1,12 @@
 //! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
 //! screens read IndexedDB. Server JSON is mapped here into the device's records.
 
+use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serialtrack_shared::unit::{upcast, Unit};
 
 /// Why a call failed, sorted by what the app should do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,64 +212,39 @@ pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<(UnitR
     };
     let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
     let key = UnitRecord::key_for(gtin, serial);
-    let state_text = |field: &str| unit.state.get(field).and_then(|value| value.as_str()).map(str::to_owned);
+    let state: Option<Unit> = serde_json::from_value(unit.state.clone()).ok();
     let record = UnitRecord {
         key: key.clone(),
         gtin: gtin.to_owned(),
         serial: unit.serial.clone(),
         status: unit.status.clone(),
-        product_name: state_text("product_name"),
-        lot: unit.lot.clone().or_else(|| state_text("lot")),
-        expiry: state_text("expiry"),
-        location: state_text("location"),
-        owner: state_text("owner"),
+        product_name: None,
+        lot: unit.lot.clone(),
+        expiry: state.as_ref().and_then(|state| state.expiry).map(|date| date.to_string()),
+        location: state.as_ref().and_then(|state| state.location.clone()),
+        owner: state.as_ref().and_then(|state| state.owner.clone()),
     };
     let entries = history.events.into_iter().map(|event| history_entry(&key, event)).collect();
     Ok(Some((record, entries)))
 }
 
+/// A history line from the server's event; one this build cannot read still shows, saying so.
 fn history_entry(unit_key: &str, event: EventBody) -> HistoryRecord {
-    let field = |name: &str| event.payload.get(name).and_then(|value| value.as_str()).map(str::to_owned);
-    let (who, role) = match event.actor.split_once(':') {
-        Some((_, name)) => (name.to_owned(), field("role")),
-        None => (event.actor.clone(), field("role")),
-    };
-    let change = match (field("from"), field("to")) {
-        (Some(from), Some(to)) => Some(format!("{} → {}", from.replace('_', " "), to.replace('_', " "))),
-        _ => None,
-    };
-    let why = ["reason", "text", "notes", "note", "tracking", "carrier", "order"]
-        .into_iter()
-        .filter_map(|name| field(name).map(|value| format!("{}: {value}", name.replace('_', " "))))
-        .collect::<Vec<_>>();
-    HistoryRecord {
-        unit_key: unit_key.to_owned(),
-        seq: event.seq,
-        at: event.recorded_at,
-        who,
-        role,
-        device: event.device_id,
-        location: field("location"),
-        what: words(&past_tense_of(&event.kind)),
-        change,
-        why: (!why.is_empty()).then(|| why.join(" · ")),
+    match upcast(event.payload) {
+        Ok(recorded) => history_line(unit_key, event.seq, &recorded),
+        Err(error) => HistoryRecord {
+            unit_key: unit_key.to_owned(),
+            seq: event.seq,
+            at: event.recorded_at,
+            who: event.actor.split_once(':').map_or(event.actor.clone(), |(_, name)| name.to_owned()),
+            role: None,
+            device: event.device_id,
+            location: None,
+            what: sentence_case(&event.kind),
+            change: None,
+            why: Some(error.to_string()),
+        },
     }
-}
-
-/// Events are named in the past tense ("shipped"). The server's interim lifecycle still names events by their
-/// command ("ship"); those are turned into the event's name until it records shared events.
-fn past_tense_of(kind: &str) -> String {
-    match serde_json::from_value::<serialtrack_shared::unit::CommandKind>(serde_json::Value::from(kind)) {
-        Ok(command) => serialtrack_shared::unit::past_tense(command).to_owned(),
-        Err(_) => kind.to_owned(),
-    }
-}
-
-/// "serial_replaced" → "Serial replaced".
-fn words(kind: &str) -> String {
-    let spaced = kind.replace('_', " ");
-    let mut chars = spaced.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn encode(text: &str) -> String {

@@ -46,11 +46,7 @@ fn draw<DB: DrawingBackend>(
 /// The share of the pool that is assigned, in whole percent (0 for an empty pool).
 pub fn assigned_percent(available: u64, assigned: u64) -> u64 {
     let total = available + assigned;
-    if total == 0 {
-        0
-    } else {
-        (assigned * 100 + total / 2) / total
-    }
+    (assigned * 100 + total / 2).checked_div(total).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -117,13 +117,26 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
 async fn history_lookups(bench: &Bench, units: usize, events_per_unit: usize) -> (Duration, Duration, Duration) {
     let product_id = bench.product("9520123456801").await;
     let setup = Instant::now();
+    let code =
+        serialtrack_shared::ids::ProductCode::from(serialtrack_shared::ids::Gtin::parse("9520123456801").unwrap());
+    let actor = serialtrack_shared::unit::Actor { name: "user:bench".into(), role: Role::Operator, party: None };
+    let caller = serialtrack_server::domain::units::Caller { actor, device_id: None, approval: None };
+    let commissioning = serialtrack_server::domain::units::Commissioning::default();
+    let now = time::OffsetDateTime::now_utc();
     let mut ids = Vec::with_capacity(units);
     for start in (0..units).step_by(50_000) {
         let (new_units, events): (Vec<NewUnit>, Vec<NewEvent>) = (start..(start + 50_000).min(units))
             .map(|n| {
                 let id = new_id();
-                let (change, kind, payload) =
-                    serialtrack_server::domain::units::register(&product_id, &format!("H{n:09}"), None);
+                let (change, kind, payload) = serialtrack_server::domain::units::register(
+                    &code,
+                    &format!("H{n:09}"),
+                    &commissioning,
+                    &caller,
+                    uuid::Uuid::new_v4(),
+                    now,
+                )
+                .expect("a valid serial");
                 let unit = NewUnit {
                     id: id.clone(),
                     product_id: product_id.clone(),

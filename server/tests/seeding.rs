@@ -6,6 +6,7 @@ use serialtrack_server::auth::{PasswordCost, Role};
 use serialtrack_server::domain::rebuild::{fold_tenant, rebuild_tenant, stored_projection};
 use serialtrack_server::seed::{bootstrap_admin, demo_password, seed_demo, AdminPassword};
 use serialtrack_server::store::Store;
+use serialtrack_shared::unit::UnitStatus;
 use std::collections::BTreeSet;
 use support::databases;
 
@@ -28,7 +29,7 @@ async fn the_demo_has_every_status_and_rebuilds_to_itself(store: &dyn Store) {
 
     let stored = stored_projection(store, &pharma.id).await.unwrap();
     let statuses: BTreeSet<&str> = stored.iter().map(|unit| unit.status.as_str()).collect();
-    let expected: BTreeSet<&str> = serialtrack_server::domain::units::STATUSES.into_iter().collect();
+    let expected: BTreeSet<&str> = UnitStatus::ALL.into_iter().map(UnitStatus::code).collect();
     assert_eq!(statuses, expected, "units in every lifecycle status");
 
     let (rebuilt, events) = fold_tenant(store, &pharma.id).await.unwrap();

@@ -7,8 +7,7 @@ use std::hint::black_box;
 use time::macros::datetime;
 
 fn life_of(serial: u32) -> Vec<RecordedEvent> {
-    let key =
-        UnitKey::sgtin(&Gtin::parse("09506000134352").unwrap(), Serial::parse(&format!("S{serial}")).unwrap());
+    let key = UnitKey::sgtin(&Gtin::parse("09506000134352").unwrap(), Serial::parse(&format!("S{serial}")).unwrap());
     let actor = Actor { name: "bench".into(), role: Role::Supervisor, party: None };
     let steps = [
         (UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None }, None, UnitStatus::Available),

@@ -15,26 +15,18 @@ pub fn App() -> impl IntoView {
     let online = use_online();
     let screen = use_screen();
     let device = Device::new(online);
-    spawn_local(app_state::start(device.clone()));
+    spawn_local(app_state::start(device));
 
     let sign_in = {
-        let device = device.clone();
         Callback::new(move |(username, password): (String, String)| {
-            spawn_local(app_state::sign_in(device.clone(), username, password));
+            spawn_local(app_state::sign_in(device, username, password));
         })
     };
-    let sign_out = {
-        let device = device.clone();
-        move |_| spawn_local(app_state::sign_out(device.clone()))
-    };
-    let refresh = {
-        let device = device.clone();
-        move |_| spawn_local(app_state::refresh(device.clone()))
-    };
+    let sign_out = { move |_| spawn_local(app_state::sign_out(device)) };
+    let refresh = { move |_| spawn_local(app_state::refresh(device)) };
     let lookup = {
-        let device = device.clone();
         Callback::new(move |(input, separator): (String, Option<char>)| {
-            spawn_local(app_state::look_up(device.clone(), input, separator));
+            spawn_local(app_state::look_up(device, input, separator));
         })
     };
     let Device { user, products, last_refreshed, notice, sign_in_error, busy, lookup: lookup_state, ready, .. } =
@@ -56,11 +48,11 @@ pub fn App() -> impl IntoView {
                             None => "Not refreshed yet".to_owned(),
                         }}
                     </span>
-                    <button type="button" class="secondary small" on:click=refresh.clone() disabled=move || !online.get()>
+                    <button type="button" class="secondary small" on:click=refresh disabled=move || !online.get()>
                         "Refresh"
                     </button>
                     <span class="user">{move || user.get().map(|u| format!("{} · {}", u.display_name, u.role))}</span>
-                    <button type="button" class="secondary small" on:click=sign_out.clone()>"Sign out"</button>
+                    <button type="button" class="secondary small" on:click=sign_out>"Sign out"</button>
                 </Show>
             </div>
         </header>

@@ -1,7 +1,9 @@
 //! Rebuilding the unit projection from the event log: the proof that the log is the source of truth.
 
-use super::units::{apply_event, change_of, Identity, UnitState};
+use super::units::{apply_event, change_of, product_code};
 use crate::store::{Store, UnitRecord};
+use serialtrack_shared::ids::ProductCode;
+use serialtrack_shared::unit::Unit;
 use std::collections::HashMap;
 
 /// What a rebuild of one tenant found.
@@ -18,15 +20,18 @@ pub struct RebuildReport {
 const PAGE: i64 = 10_000;
 
 struct Folded {
-    identity: Identity,
-    state: UnitState,
-    version: i64,
+    unit: Unit,
     last_seq: i64,
     updated_at: i64,
 }
 
 /// Folds the tenant's whole log into unit rows (ordered by unit id), without writing anything.
 pub async fn fold_tenant(store: &dyn Store, tenant_id: &str) -> anyhow::Result<(Vec<UnitRecord>, u64)> {
+    // Events name their unit by product code; the projection's rows by product id.
+    let mut product_ids: HashMap<ProductCode, String> = HashMap::new();
+    for product in store.products(tenant_id, None, i64::MAX, 0).await? {
+        product_ids.insert(product_code(&product)?, product.id);
+    }
     let mut units: HashMap<String, Folded> = HashMap::new();
     let mut after = 0;
     let mut count = 0u64;
@@ -36,44 +41,33 @@ pub async fn fold_tenant(store: &dyn Store, tenant_id: &str) -> anyhow::Result<(
         after = last.seq;
         for event in &events {
             count += 1;
-            let current = units.get(&event.unit_id);
-            let (state, identity) = apply_event(current.map(|folded| &folded.state), event)?;
-            match (units.get_mut(&event.unit_id), identity) {
-                (Some(folded), _) => {
-                    folded.state = state;
-                    folded.version += 1;
-                    folded.last_seq = event.seq;
-                    folded.updated_at = event.recorded_at;
-                }
-                (None, Some(identity)) => {
-                    let folded =
-                        Folded { identity, state, version: 1, last_seq: event.seq, updated_at: event.recorded_at };
-                    units.insert(event.unit_id.clone(), folded);
-                }
-                (None, None) => {
-                    anyhow::bail!("event {} starts unit {} without a registration", event.seq, event.unit_id)
-                }
-            }
+            let current = units.remove(&event.unit_id).map(|folded| folded.unit);
+            let unit = apply_event(current, event)?;
+            units.insert(event.unit_id.clone(), Folded { unit, last_seq: event.seq, updated_at: event.recorded_at });
         }
     }
     let mut rows: Vec<UnitRecord> = units
         .into_iter()
         .map(|(id, folded)| {
-            let change = change_of(&folded.state);
-            UnitRecord {
+            let change = change_of(&folded.unit);
+            let code = &folded.unit.key.product;
+            let product_id = product_ids.get(code).cloned().ok_or_else(|| {
+                anyhow::anyhow!("unit {id} belongs to product {code}, which the tenant does not have")
+            })?;
+            Ok(UnitRecord {
                 id,
                 tenant_id: tenant_id.to_owned(),
-                product_id: folded.identity.product_id,
-                serial: folded.identity.serial,
-                lot: folded.identity.lot,
+                product_id,
+                serial: folded.unit.key.serial.as_str().to_owned(),
+                lot: folded.unit.lot.as_ref().map(|lot| lot.as_str().to_owned()),
                 status: change.status,
                 state: change.state,
-                version: folded.version,
+                version: folded.unit.version as i64,
                 last_seq: folded.last_seq,
                 updated_at: folded.updated_at,
-            }
+            })
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     Ok((rows, count))
 }

@@ -1,12 +1,15 @@
-//! Units and the lifecycle state machine, as the server uses them: registration, deciding a command against
-//! a unit's current state, and folding a unit's events (for `serialtrack rebuild`).
-//!
-//! INTERIM: the transition table below follows DESIGN.md until `shared::unit` lands on main; then these
-//! functions call the shared `handle` / `apply` / `fold` and this table goes.
+//! Units on the server: the shared lifecycle (`serialtrack_shared::unit`) applied to the store's rows. The
+//! server decides with the same `handle` / `apply` the devices run, and stores each accepted event as the
+//! versioned `RecordedEvent` JSON, so the log replays with `apply` alone.
 
-use crate::auth::Role;
 use crate::store::{Decision, EventRecord, ProductRecord, UnitChange, UnitRecord};
-use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::{CodeSchema, Lot, ProductCode, Serial};
+use serialtrack_shared::unit::{
+    apply, handle, upcast, Actor, Approval, CommandContext, RecordedEvent, Unit, UnitCommand, UnitKey,
+    WorkflowSettings, EVENT_SCHEMA_VERSION,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UnitError {
@@ -14,169 +17,154 @@ pub enum UnitError {
     InvalidCommand(String),
     #[error("event {seq} cannot be applied: {message}")]
     Replay { seq: i64, message: String },
+    #[error("the product's stored settings cannot be read: {0}")]
+    Product(String),
 }
 
-/// The state stored in the projection, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitState {
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+/// Who is acting, as the log records it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub device_id: Option<String>,
+    pub approval: Option<Approval>,
 }
 
-/// A command as the API takes it: `{"type": "ship"}`, `{"type": "add_note", "text": "…"}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Command {
-    Allocate,
-    Pick,
-    Ship,
-    Deliver,
-    StartService,
-    Quarantine,
-    MarkDamaged,
-    Recall,
-    Retire,
-    Decommission { reason: String },
-    MakeAvailable,
-    AddNote { text: String },
+/// What a unit starts with when it is registered (commissioned).
+#[derive(Debug, Clone, Default)]
+pub struct Commissioning {
+    pub lot: Option<Lot>,
+    pub expiry: Option<Date>,
+    pub location: Option<String>,
+    pub owner: Option<String>,
 }
 
-/// Every status in the lifecycle.
-pub const STATUSES: [&str; 11] = [
-    "available",
-    "allocated",
-    "picked",
-    "shipped",
-    "delivered",
-    "under_service",
-    "quarantine",
-    "damaged",
-    "recalled",
-    "retired",
-    "decommissioned",
-];
-
-fn target(command: &Command) -> Option<&'static str> {
-    Some(match command {
-        Command::Allocate => "allocated",
-        Command::Pick => "picked",
-        Command::Ship => "shipped",
-        Command::Deliver => "delivered",
-        Command::StartService => "under_service",
-        Command::Quarantine => "quarantine",
-        Command::MarkDamaged => "damaged",
-        Command::Recall => "recalled",
-        Command::Retire => "retired",
-        Command::Decommission { .. } => "decommissioned",
-        Command::MakeAvailable => "available",
-        Command::AddNote { .. } => return None,
-    })
+/// The product's code as the unit key holds it.
+pub fn product_code(product: &ProductRecord) -> Result<ProductCode, UnitError> {
+    let schema: CodeSchema = serde_json::from_value(serde_json::Value::String(product.code_schema.clone()))
+        .map_err(|error| UnitError::Product(error.to_string()))?;
+    ProductCode::parse(schema, &product.code).map_err(|error| UnitError::Product(error.to_string()))
 }
 
-fn allowed(from: &str, to: &str) -> bool {
-    let targets: &[&str] = match from {
-        "available" => &["allocated", "quarantine", "under_service", "decommissioned"],
-        "allocated" => &["picked", "shipped", "available", "quarantine"],
-        "picked" => &["shipped", "allocated", "quarantine"],
-        "shipped" => &["delivered", "under_service"],
-        "delivered" => &["under_service", "recalled"],
-        "under_service" => &["available", "damaged"],
-        "quarantine" => &["available", "damaged"],
-        "damaged" | "recalled" => &["retired"],
-        "decommissioned" => &["available"],
-        _ => &[],
-    };
-    targets.contains(&to)
+/// The product's workflow settings (the default workflow when none were stored).
+pub fn workflow(product: &ProductRecord) -> Result<WorkflowSettings, UnitError> {
+    let value: serde_json::Value =
+        serde_json::from_str(&product.workflow).map_err(|error| UnitError::Product(error.to_string()))?;
+    if value.as_object().is_some_and(|object| object.is_empty()) {
+        return Ok(WorkflowSettings::default());
+    }
+    serde_json::from_value(value).map_err(|error| UnitError::Product(error.to_string()))
 }
 
-/// The first state and event of a newly registered unit: (change, event kind, event payload).
-pub fn register(product_id: &str, serial: &str, lot: Option<&str>) -> (UnitChange, String, String) {
-    let state = UnitState { status: "available".into(), note: None };
-    let unit = Identity { product_id: product_id.into(), serial: serial.into(), lot: lot.map(str::to_owned) };
-    let payload = serde_json::json!({"version": 1, "unit": unit, "event": {"type": "registered"}});
-    (change(&state), "registered".into(), payload.to_string())
-}
-
-fn change(state: &UnitState) -> UnitChange {
-    UnitChange { status: state.status.clone(), state: serde_json::to_string(state).unwrap_or_default() }
-}
-
-pub fn parse_command(command: serde_json::Value) -> Result<Command, UnitError> {
+/// Parses a command as the API takes it: `{"type": "ship", "carrier": "DHL"}`.
+pub fn parse_command(command: serde_json::Value) -> Result<UnitCommand, UnitError> {
     serde_json::from_value(command).map_err(|error| UnitError::InvalidCommand(error.to_string()))
 }
 
-/// Runs a command against the unit's state; refusals carry a reason code.
-pub fn decide(_product: &ProductRecord, unit: &UnitRecord, command: &Command, role: Role) -> Decision {
-    let state: UnitState =
-        serde_json::from_str(&unit.state).unwrap_or(UnitState { status: unit.status.clone(), note: None });
-    match step(&state, command, role) {
-        Ok((next, kind, payload)) => Decision::Accept { events: vec![(kind, payload)], change: change(&next) },
-        Err((code, message)) => Decision::Refuse { code: code.into(), message },
-    }
-}
-
-type Step = Result<(UnitState, String, String), (&'static str, String)>;
-
-fn step(state: &UnitState, command: &Command, role: Role) -> Step {
-    let payload = serde_json::json!({"version": 1, "event": command}).to_string();
-    let kind =
-        serde_json::to_value(command).ok().and_then(|v| v["type"].as_str().map(str::to_owned)).unwrap_or_default();
-    let Some(to) = target(command) else {
-        let note = match command {
-            Command::AddNote { text } => Some(text.clone()),
-            _ => state.note.clone(),
-        };
-        return Ok((UnitState { status: state.status.clone(), note }, kind, payload));
+/// The first event and state of a newly registered unit: (change, event kind, event payload).
+pub fn register(
+    code: &ProductCode,
+    serial: &str,
+    commissioning: &Commissioning,
+    caller: &Caller,
+    op_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<(UnitChange, String, String), UnitError> {
+    let serial = Serial::parse(serial).map_err(|error| UnitError::InvalidCommand(error.to_string()))?;
+    let key = UnitKey { product: code.clone(), serial };
+    let command = UnitCommand::Commission {
+        lot: commissioning.lot.clone(),
+        expiry: commissioning.expiry,
+        location: commissioning.location.clone(),
+        owner: commissioning.owner.clone(),
     };
-    if !allowed(&state.status, to) {
-        return Err(("transition_not_allowed", format!("a unit that is {} cannot become {to}", state.status)));
+    let workflow = WorkflowSettings::default();
+    match decide_events(None, key, &command, caller, &workflow, op_id, now) {
+        Ok((unit, mut events)) => {
+            let (kind, payload) = events.remove(0);
+            Ok((change_of(&unit), kind, payload))
+        }
+        Err(refusal) => Err(UnitError::InvalidCommand(refusal.message)),
     }
-    if state.status == "quarantine"
-        && to == "available"
-        && !matches!(role, Role::Quality | Role::Supervisor | Role::Admin)
-    {
-        return Err((
-            "role_not_allowed",
-            format!("releasing from quarantine needs quality, supervisor or admin; you are {role}"),
-        ));
-    }
-    Ok((UnitState { status: to.into(), note: state.note.clone() }, kind, payload))
 }
 
-/// Who a unit is, as its registration event records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    pub product_id: String,
-    pub serial: String,
-    pub lot: Option<String>,
+/// Runs a command against the unit's current row with the shared state machine; refusals carry a reason code.
+pub fn decide(
+    unit: &UnitRecord,
+    command: &UnitCommand,
+    caller: &Caller,
+    workflow: &WorkflowSettings,
+    op_id: Uuid,
+    now: OffsetDateTime,
+) -> Decision {
+    let current: Unit = match serde_json::from_str(&unit.state) {
+        Ok(current) => current,
+        Err(error) => {
+            tracing::error!(unit = %unit.id, %error, "a stored unit state cannot be read");
+            return Decision::Refuse {
+                code: "unit_state_unreadable".into(),
+                message: "the unit's stored state cannot be read: an administrator should run serialtrack rebuild"
+                    .into(),
+            };
+        }
+    };
+    let key = current.key.clone();
+    match decide_events(Some(current), key, command, caller, workflow, op_id, now) {
+        Ok((unit, events)) => Decision::Accept { events, change: change_of(&unit) },
+        Err(refusal) => Decision::Refuse { code: refusal.code.code().into(), message: refusal.message },
+    }
 }
 
-/// Applies one event of the log to a unit's state (none before its registration); a refusal is an error,
+type Decided = Result<(Unit, Vec<(String, String)>), serialtrack_shared::unit::Refusal>;
+
+fn decide_events(
+    current: Option<Unit>,
+    key: UnitKey,
+    command: &UnitCommand,
+    caller: &Caller,
+    workflow: &WorkflowSettings,
+    op_id: Uuid,
+    now: OffsetDateTime,
+) -> Decided {
+    let context = CommandContext { actor: &caller.actor, now, workflow, approval: caller.approval.clone() };
+    let events = handle(current.as_ref(), command, &context)?;
+    let mut unit = current;
+    let mut stored = Vec::with_capacity(events.len());
+    for (index, event) in events.into_iter().enumerate() {
+        // The first event's id is the command's op_id (SYNC.md), so a retried command is recognisable in the log.
+        let event_id = if index == 0 { op_id } else { Uuid::new_v5(&op_id, &index.to_le_bytes()) };
+        let recorded = RecordedEvent {
+            schema_version: EVENT_SCHEMA_VERSION,
+            event_id,
+            unit: key.clone(),
+            at: now,
+            actor: caller.actor.clone(),
+            device_id: caller.device_id.clone(),
+            event,
+        };
+        unit = Some(apply(unit, &recorded)?);
+        let payload = serde_json::to_string(&recorded).unwrap_or_default();
+        stored.push((recorded.event.name().to_owned(), payload));
+    }
+    let unit = unit.ok_or_else(|| {
+        serialtrack_shared::unit::Refusal::new(
+            serialtrack_shared::unit::RefusalCode::InvalidInput,
+            "the command made no event",
+        )
+    })?;
+    Ok((unit, stored))
+}
+
+/// Applies one event of the log to a unit's state (None before its commissioning); a refusal is an error,
 /// because the log must always replay.
-pub fn apply_event(
-    current: Option<&UnitState>,
-    event: &EventRecord,
-) -> Result<(UnitState, Option<Identity>), UnitError> {
+pub fn apply_event(current: Option<Unit>, event: &EventRecord) -> Result<Unit, UnitError> {
     let replay_error = |message: String| UnitError::Replay { seq: event.seq, message };
     let payload: serde_json::Value =
         serde_json::from_str(&event.payload).map_err(|error| replay_error(error.to_string()))?;
-    match (current, event.kind.as_str()) {
-        (None, "registered") => {
-            let identity =
-                serde_json::from_value(payload["unit"].clone()).map_err(|error| replay_error(error.to_string()))?;
-            Ok((UnitState { status: "available".into(), note: None }, Some(identity)))
-        }
-        (Some(current), _) => {
-            let command = parse_command(payload["event"].clone()).map_err(|error| replay_error(error.to_string()))?;
-            let (next, _, _) = step(current, &command, Role::Admin).map_err(|(_, message)| replay_error(message))?;
-            Ok((next, None))
-        }
-        (None, _) => Err(replay_error("the unit's first event is not its registration".into())),
-    }
+    let recorded = upcast(payload).map_err(|error| replay_error(error.to_string()))?;
+    apply(current, &recorded).map_err(|refusal| replay_error(refusal.to_string()))
 }
 
-/// The projection's columns for a state.
-pub fn change_of(state: &UnitState) -> UnitChange {
-    change(state)
+/// The projection's columns for a unit.
+pub fn change_of(unit: &Unit) -> UnitChange {
+    UnitChange { status: unit.status.code().to_owned(), state: serde_json::to_string(unit).unwrap_or_default() }
 }

@@ -4,10 +4,12 @@
 use super::error::ApiError;
 use super::AppState;
 use crate::auth::{hash_token, Permission, Role, RolePermissions};
+use crate::domain::units::Caller;
 use crate::store::{now_millis, PrincipalRecord};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use serialtrack_shared::unit::{Actor, Approval};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "serialtrack_session";
@@ -49,6 +51,12 @@ impl Principal {
         } else {
             Err(ApiError::Forbidden { role: self.role.as_str(), action })
         }
+    }
+
+    /// The caller as the shared state machine sees it; the party (for FMD's same-party rule) is the tenant.
+    pub fn caller(&self, device_id: Option<String>, approval: Option<Approval>) -> Caller {
+        let actor = Actor { name: self.actor(), role: self.role, party: Some(self.tenant_id.clone()) };
+        Caller { actor, device_id, approval }
     }
 
     /// How the caller is named in the log: `user:ada` or `key:line-1`.

@@ -36,11 +36,21 @@ pub fn validate_scheme(scheme: Option<serde_json::Value>) -> ApiResult<String> {
     Ok(serde_json::to_string(&scheme).unwrap_or_default())
 }
 
-/// Checks workflow settings and returns them as stored JSON; `None` gives the default workflow.
+/// Checks workflow settings (which roles may make a transition, which need approval, which are automatic) and
+/// returns them as stored JSON; `None` or `{}` gives the default workflow.
 pub fn validate_workflow(workflow: Option<serde_json::Value>) -> ApiResult<String> {
     let workflow = workflow.unwrap_or_else(|| serde_json::json!({}));
     if !workflow.is_object() {
         return Err(ApiError::invalid("invalid_workflow", "workflow must be a JSON object"));
     }
-    Ok(workflow.to_string())
+    if workflow.as_object().is_some_and(|object| object.is_empty()) {
+        return Ok(workflow.to_string());
+    }
+    let settings: serialtrack_shared::unit::WorkflowSettings = serde_json::from_value(workflow).map_err(|error| {
+        ApiError::invalid(
+            "invalid_workflow",
+            format!("{error}: give restricted [{{from, to, roles}}], approval_required [{{from, to}}], automatic [{{from, to}}]"),
+        )
+    })?;
+    Ok(serde_json::to_string(&settings).unwrap_or_default())
 }

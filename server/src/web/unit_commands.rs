@@ -7,8 +7,8 @@ use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::units::UnitView;
 use super::AppState;
-use crate::auth::Permission;
-use crate::domain::units::{decide, parse_command};
+use crate::auth::{verify_password, Permission};
+use crate::domain::units::{decide, parse_command, workflow};
 use crate::store::{new_id, OpInput, OpOutcome, OpResultRecord, UnitRecord};
 use axum::extract::State;
 use axum::Json;
@@ -26,12 +26,24 @@ pub struct CommandRequest {
     /// A UUID that makes retries safe: the same op_id again answers the first answer and changes nothing.
     /// Made up by the server when left out (then a retry applies twice).
     op_id: Option<String>,
-    /// The command, e.g. `{"type": "ship"}`.
+    /// The command, e.g. `{"type": "ship", "carrier": "DHL"}` or `{"type": "add_note", "text": "…"}`; the
+    /// types and their fields are the shared lifecycle's commands (see `UnitCommand` in server/API.md).
     #[schema(value_type = Object)]
     command: serde_json::Value,
+    /// A second person's approval, for transitions the product's workflow gates (e.g. releasing a unit from
+    /// quarantine): that person's username and password, checked here.
+    approval: Option<ApprovalRequest>,
     /// The device that recorded the command offline, and its running number there.
     device_id: Option<String>,
     device_seq: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRequest {
+    username: String,
+    #[serde(skip_serializing)]
+    password: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -82,23 +94,32 @@ pub async fn units_commands(
         None => new_id(),
     };
     let device_seq = request.device_seq.map(|seq| i64::try_from(seq).unwrap_or(i64::MAX));
+    // The full command is kept if refused; the approver's password is not part of it.
     let payload = serde_json::to_string(&request).unwrap_or_default();
-    let command =
-        parse_command(request.command).map_err(|error| ApiError::invalid("invalid_command", error.to_string()))?;
+    let command = parse_command(request.command.clone())
+        .map_err(|error| ApiError::invalid("invalid_command", error.to_string()))?;
     let unit =
         state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit with this id".into()))?;
     let product = state.store.product(tenant, &unit.product_id).await?;
     let product = product.ok_or_else(|| ApiError::Internal("a unit without its product".into()))?;
+    let workflow = workflow(&product).map_err(|error| ApiError::Internal(error.to_string()))?;
+    let approval = match &request.approval {
+        Some(approval) => Some(check_approval(&state, &principal, approval).await?),
+        None => None,
+    };
+    let caller = principal.caller(request.device_id.clone(), approval);
+    let op_uuid = uuid::Uuid::parse_str(&op_id).map_err(|error| ApiError::Internal(error.to_string()))?;
     let op = OpInput {
         op_id: op_id.clone(),
         unit_id: unit.id.clone(),
         actor: principal.actor(),
-        device_id: request.device_id,
+        device_id: request.device_id.clone(),
         device_seq,
         payload,
     };
-    let role = principal.role;
-    let outcome = state.store.unit_apply(tenant, op, &|current| decide(&product, current, &command, role)).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let decide = |current: &UnitRecord| decide(current, &command, &caller, &workflow, op_uuid, now);
+    let outcome = state.store.unit_apply(tenant, op, &decide).await?;
     match outcome {
         OpOutcome::Accepted { events, unit } => Ok(Json(CommandAccepted {
             outcome: "accepted".into(),
@@ -124,4 +145,25 @@ pub async fn units_commands(
             }
         }
     }
+}
+
+/// Checks the approver's credentials: another person of the same tenant, signing with their own password. A
+/// wrong password counts against the approver's sign-in limit.
+async fn check_approval(
+    state: &AppState,
+    principal: &Principal,
+    approval: &ApprovalRequest,
+) -> ApiResult<serialtrack_shared::unit::Approval> {
+    if let Some(wait) = state.sign_in_limiter.blocked_for(&approval.username) {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+    let user = state.store.user_by_username(&approval.username).await?;
+    let user = user.filter(|user| user.tenant_id == principal.tenant_id);
+    let Some(user) = user.filter(|user| verify_password(&approval.password, &user.password_hash)) else {
+        state.sign_in_limiter.record_failure(&approval.username);
+        return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"));
+    };
+    state.sign_in_limiter.record_success(&approval.username);
+    let role = user.role.parse().map_err(ApiError::Internal)?;
+    Ok(serialtrack_shared::unit::Approval { by: format!("user:{}", user.username), role })
 }

@@ -7,7 +7,7 @@ use super::pool::{validate_serials, MAX_SERIALS_PER_CALL};
 use super::principal::Principal;
 use super::AppState;
 use crate::auth::Permission;
-use crate::domain::units::register;
+use crate::domain::units::{product_code, register, Commissioning};
 use crate::store::{new_id, NewEvent, NewUnit, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use serialtrack_shared::ids::Lot;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+const DATE: &[time::format_description::FormatItem<'_>] = time::macros::format_description!("[year]-[month]-[day]");
 
 /// The largest body this route takes: a million short serials.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -43,6 +45,10 @@ pub struct UnitRegistration {
     product_id: String,
     /// The lot (batch), 1–20 CSET 82 characters.
     lot: Option<String>,
+    /// The expiry date, `YYYY-MM-DD`.
+    expiry: Option<String>,
+    /// Where the units are (a GLN or a name).
+    location: Option<String>,
     /// Either a list of serials …
     serials: Option<Vec<String>>,
     /// … or a range.
@@ -95,17 +101,29 @@ pub async fn units_register(
         Some(text) => Some(Lot::parse(text).map_err(|error| ApiError::invalid("invalid_lot", error.to_string()))?),
         None => None,
     };
+    let expiry = match registration.expiry.as_deref() {
+        Some(text) => Some(time::Date::parse(text, DATE).map_err(|_| {
+            ApiError::invalid("invalid_expiry", format!("expiry '{text}' is not a date: write it as YYYY-MM-DD"))
+        })?),
+        None => None,
+    };
     let product = state.store.product(tenant, &registration.product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let code = product_code(&product).map_err(|error| ApiError::Internal(error.to_string()))?;
+    let commissioning = Commissioning { lot: lot.clone(), expiry, location: registration.location, owner: None };
+    let caller = principal.caller(None, None);
     let actor = principal.actor();
+    let now = time::OffsetDateTime::now_utc();
     let lot = lot.as_ref().map(Lot::as_str);
     let (units, events): (Vec<NewUnit>, Vec<NewEvent>) = serials
         .iter()
         .map(|serial| {
-            let (change, kind, payload) = register(&product.id, serial, lot);
+            let op_id = uuid::Uuid::new_v4();
+            let (change, kind, payload) = register(&code, serial, &commissioning, &caller, op_id, now)
+                .map_err(|error| ApiError::invalid("invalid_registration", error.to_string()))?;
             let unit_id = new_id();
             let event = NewEvent {
-                op_id: new_id(),
+                op_id: op_id.to_string(),
                 op_index: 0,
                 unit_id: unit_id.clone(),
                 kind,
@@ -121,8 +139,10 @@ pub async fn units_register(
                 lot: lot.map(str::to_owned),
                 change,
             };
-            (unit, event)
+            Ok((unit, event))
         })
+        .collect::<ApiResult<Vec<_>>>()?
+        .into_iter()
         .unzip();
     let last_seq = match state.store.units_register(tenant, &units, &events).await {
         Err(StoreError::Conflict(_)) => {

@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, TestApp, PASSWORD};
 use serde_json::{json, Value};
 use serialtrack_server::auth::Role;
 
@@ -62,7 +62,7 @@ async fn a_command_is_accepted_with_its_seq_and_shows_in_the_history_newest_firs
     let (_, units) = registered(&app, &["A1"]).await;
     let unit_id = units[0]["id"].as_str().unwrap();
     let op_id = "7d9f3a4e-0c1b-4d2a-9e8f-1a2b3c4d5e6f";
-    let body = json!({"op_id": op_id, "command": {"type": "allocate"}});
+    let body = json!({"op_id": op_id, "command": {"type": "allocate", "order": "SO-1"}});
     let accepted = app.units_commands(Role::Operator, unit_id, body.clone()).await;
     let accepted = accepted.expect(200);
     assert_eq!((accepted["seq"].as_i64(), accepted["unit"]["status"].as_str()), (Some(2), Some("allocated")));
@@ -71,7 +71,15 @@ async fn a_command_is_accepted_with_its_seq_and_shows_in_the_history_newest_firs
     assert_eq!((repeated.expect(200)["repeated"].as_bool(), repeated.body["seq"].as_i64()), (Some(true), Some(2)));
     let history = app.units_history(Role::Auditor, unit_id, "").await;
     let kinds: Vec<_> = history.expect(200)["events"].as_array().unwrap().iter().map(|e| e["kind"].clone()).collect();
-    assert_eq!(kinds, [json!("allocate"), json!("registered")]);
+    assert_eq!(kinds, [json!("allocated"), json!("commissioned")]);
+    let newest = &history.body["events"][0]["payload"];
+    assert_eq!(newest["event_id"], op_id, "the event's id is the command's op_id");
+    assert_eq!(
+        (newest["event"]["from"].as_str(), newest["event"]["to"].as_str()),
+        (Some("available"), Some("allocated"))
+    );
+    assert_eq!(newest["event"]["what"]["order"], "SO-1");
+    assert_eq!(history.body["unit"]["state"]["order"], "SO-1");
     let events = app.events_list(Role::Auditor, "?after=0").await;
     assert_eq!(events.expect(200)["head_seq"], 2);
 }
@@ -83,10 +91,7 @@ async fn a_refused_command_is_a_409_with_the_reason_and_the_units_state() {
     let unit_id = units[0]["id"].as_str().unwrap();
     let refused = app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "deliver"}})).await;
     refused.expect(409);
-    assert_eq!(
-        (refused.code(), refused.body["unit"]["status"].as_str()),
-        ("transition_not_allowed", Some("available"))
-    );
+    assert_eq!((refused.code(), refused.body["unit"]["status"].as_str()), ("invalid_transition", Some("available")));
     let events = app.events_list(Role::Auditor, "").await;
     assert_eq!(events.expect(200)["head_seq"], 1, "a refusal appends nothing");
 }
@@ -96,20 +101,47 @@ async fn auditors_cannot_apply_commands_or_register_units() {
     let app = spawn_app().await;
     let (product_id, units) = registered(&app, &["A1"]).await;
     let unit_id = units[0]["id"].as_str().unwrap();
-    app.units_commands(Role::Auditor, unit_id, json!({"command": {"type": "allocate"}})).await.expect(403);
+    app.units_commands(Role::Auditor, unit_id, json!({"command": {"type": "allocate", "order": "SO-1"}}))
+        .await
+        .expect(403);
     app.units_register(Role::Auditor, json!({"product_id": product_id, "serials": ["X"]})).await.expect(403);
     app.units_register(Role::Quality, json!({"product_id": product_id, "serials": ["X"]})).await.expect(403);
 }
 
 #[tokio::test]
-async fn the_workflow_restricts_releasing_a_quarantined_unit_to_quality_staff() {
+async fn releasing_a_quarantined_unit_needs_a_second_persons_approval() {
     let app = spawn_app().await;
     let (_, units) = registered(&app, &["A1"]).await;
     let unit_id = units[0]["id"].as_str().unwrap();
-    app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "quarantine"}})).await.expect(200);
-    let by_operator = app.units_commands(Role::Operator, unit_id, json!({"command": {"type": "make_available"}})).await;
-    by_operator.expect(409);
-    app.units_commands(Role::Quality, unit_id, json!({"command": {"type": "make_available"}})).await.expect(200);
+    let quarantine = json!({"command": {"type": "quarantine", "reason": "seal looks broken"}});
+    app.units_commands(Role::Operator, unit_id, quarantine).await.expect(200);
+    let resolve = json!({"type": "resolve_quarantine", "notes": "seal intact"});
+    let alone = app.units_commands(Role::Quality, unit_id, json!({"command": resolve})).await;
+    assert_eq!((alone.status.as_u16(), alone.code()), (409, "approval_required"));
+    let wrong = json!({"command": resolve, "approval": {"username": "acme-supervisor", "password": "wrong"}});
+    app.units_commands(Role::Quality, unit_id, wrong).await.expect(422);
+    let by_operator = json!({"command": resolve, "approval": {"username": "acme-operator", "password": PASSWORD}});
+    let refused = app.units_commands(Role::Quality, unit_id, by_operator).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (409, "approval_required"), "an operator cannot approve");
+    let other_tenant = json!({"command": resolve, "approval": {"username": "other-supervisor", "password": PASSWORD}});
+    app.units_commands(Role::Quality, unit_id, other_tenant).await.expect(422);
+    let approved = json!({"command": resolve, "approval": {"username": "acme-supervisor", "password": PASSWORD}});
+    let accepted = app.units_commands(Role::Quality, unit_id, approved).await;
+    assert_eq!(accepted.expect(200)["unit"]["status"], "available");
+    assert_eq!(accepted.body["events"][0]["payload"]["event"]["approved_by"]["by"], "user:acme-supervisor");
+}
+
+#[tokio::test]
+async fn the_product_workflow_restricts_who_may_undo_a_decommissioning() {
+    let app = spawn_app().await;
+    let (_, units) = registered(&app, &["A1"]).await;
+    let unit_id = units[0]["id"].as_str().unwrap();
+    let decommission = json!({"command": {"type": "decommission", "reason": {"kind": "sample"}}});
+    app.units_commands(Role::Operator, unit_id, decommission).await.expect(200);
+    let undo = json!({"command": {"type": "undo_decommission"}});
+    let by_operator = app.units_commands(Role::Operator, unit_id, undo.clone()).await;
+    assert_eq!((by_operator.status.as_u16(), by_operator.code()), (409, "role_not_allowed"));
+    app.units_commands(Role::Supervisor, unit_id, undo).await.expect(200);
 }
 
 #[tokio::test]
