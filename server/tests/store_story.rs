@@ -145,8 +145,13 @@ async fn storage_story(store: Arc<dyn Store>) {
     let renamed = store.product_update(&brand.id, &cm.id, Default::default()).await.unwrap().unwrap();
     assert_eq!(renamed.name, "Coffee machine", "no change leaves the product as it was");
     assert!(store.product_update(&cmo.id, &cm.id, Default::default()).await.unwrap().is_none());
-    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 100).await.unwrap(), 0);
-    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 100).await.unwrap(), 100);
+    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 100, 2026).await.unwrap(), 0);
+    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 100, 2026).await.unwrap(), 100);
+    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 10, 2027).await.unwrap(), 0, "a new year restarts");
+    assert_eq!(store.product_reserve_counters(&brand.id, &pill.id, 10, 2027).await.unwrap(), 10);
+    let secret = store.tenant_serial_secret(&brand.id, "first").await.unwrap();
+    assert_eq!(secret, "first");
+    assert_eq!(store.tenant_serial_secret(&brand.id, "second").await.unwrap(), "first", "the secret never changes");
 
     // Pool: a list goes in whole or not at all; counts per status per product.
     let serials: Vec<String> = (0..12_000).map(|n| format!("S{n:06}")).collect();

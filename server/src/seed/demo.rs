@@ -59,7 +59,8 @@ pub async fn seed_demo(store: &dyn Store, cost: PasswordCost) -> anyhow::Result<
     fill_pool(store, &coffee, 500).await?;
     // The CMO packs Ibuprofen for the brand owner: it sees the serials assigned to it.
     let ibuprofen = &products[1];
-    let assigned: Vec<String> = super::demo_serials(ibuprofen, 0, 1_000)?;
+    let key = crate::domain::serials::serial_key(store, ibuprofen).await?;
+    let assigned: Vec<String> = crate::domain::serials::generate(ibuprofen, key, 0, 1_000, 0)?;
     store.pool_assign(&pharma.id, &ibuprofen.id, &assigned, "partner: Demo CMO", Some(&cmo.id)).await?;
     super::demo_units::seed_units(store, &pharma.id, &products, &coffee).await?;
     Ok(true)
@@ -90,8 +91,7 @@ fn coffee_machine() -> NewProduct {
 }
 
 async fn fill_pool(store: &dyn Store, product: &ProductRecord, count: u64) -> anyhow::Result<()> {
-    let first = store.product_reserve_counters(&product.tenant_id, &product.id, count as i64).await?;
-    let serials = super::demo_serials(product, first as u64, count as usize)?;
+    let serials = crate::domain::serials::issue(store, product, count as usize).await?;
     store.pool_insert(&product.tenant_id, &product.id, "generated", &serials).await?;
     Ok(())
 }

@@ -77,8 +77,7 @@ pub async fn seed_units(
     for product in products.iter().chain(std::iter::once(coffee)) {
         let count = JOURNEYS.len() * UNITS_PER_JOURNEY;
         // Units take serials from the far end of the pool, so the first serials stay available.
-        let first = store.product_reserve_counters(tenant_id, &product.id, count as i64).await?;
-        let serials = super::demo_serials(product, first as u64, count)?;
+        let serials = crate::domain::serials::issue(store, product, count).await?;
         store.pool_insert(tenant_id, &product.id, "generated", &serials).await?;
         store.pool_assign(tenant_id, &product.id, &serials, "commissioned", None).await?;
         let units = commission(store, tenant_id, product, &serials, started).await?;

@@ -24,8 +24,16 @@ pub trait CatalogStore {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ProductRecord>, StoreError>;
-    /// Reserves `count` generator counters for a product and returns the first; never hands one out twice.
-    async fn product_reserve_counters(&self, tenant_id: &str, product_id: &str, count: i64) -> Result<i64, StoreError>;
+    /// Reserves `count` generator counters for a product and returns the first; never hands one out twice
+    /// within a `year`. When `year` differs from the year of the last reservation the counter restarts at 0
+    /// (patterned serials restart each year); randomised schemes pass a constant year and never restart.
+    async fn product_reserve_counters(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        count: i64,
+        year: i64,
+    ) -> Result<i64, StoreError>;
 
     async fn location_create(
         &self,

@@ -7,6 +7,7 @@ use super::principal::Principal;
 use super::product_settings::SerialSource;
 use super::AppState;
 use crate::auth::Permission;
+use crate::domain::serials::IssueError;
 use crate::store::StoreError;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -138,9 +139,12 @@ pub async fn pool_generate(
     let tenant = &principal.tenant_id;
     let product = state.store.product(tenant, &product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
-    let first = state.store.product_reserve_counters(tenant, &product_id, count as i64).await?;
-    let serials = crate::domain::serials::generate(&product, first as u64, count)
-        .map_err(|error| ApiError::invalid("invalid_serial_scheme", error.to_string()))?;
+    let serials =
+        crate::domain::serials::issue(state.store.as_ref(), &product, count).await.map_err(|error| match error {
+            IssueError::Scheme(error) => ApiError::invalid("invalid_serial_scheme", error.to_string()),
+            IssueError::Store(error) => error.into(),
+            IssueError::Random(message) => ApiError::Internal(message),
+        })?;
     let added =
         state.store.pool_insert(tenant, &product_id, "generated", &serials).await.map_err(|error| match error {
             StoreError::Conflict(_) => ApiError::Conflict {

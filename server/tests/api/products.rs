@@ -75,6 +75,10 @@ async fn a_serial_scheme_is_checked_with_the_shared_generator() {
     let product = app.products_create(Role::Admin, patterned).await;
     let product_id = product.expect(201)["id"].as_str().unwrap().to_owned();
     app.pool_generate(Role::Admin, &product_id, 20).await.expect(201);
+    let year = time::OffsetDateTime::now_utc().year();
+    let expected: Vec<String> = [1, 2, 20, 21].iter().map(|n| format!("CM500-{year}-{n:04}")).collect();
+    let found = app.store.pool_existing(&app.tenant_id, &product_id, &expected).await.unwrap();
+    assert_eq!(found.len(), 3, "serials 1 to 20 of this year, numbered from 1: {found:?}");
     let bad = json!({"code_schema": "internal", "code": "X-1", "name": "X", "serial_scheme": {"kind": "randomised", "alphabet": "A", "length": 0}});
     app.products_create(Role::Admin, bad).await.expect(422);
     let unknown = json!({"code_schema": "internal", "code": "X-2", "name": "X", "serial_scheme": {"kind": "magic"}});

@@ -33,6 +33,19 @@ macro_rules! impl_account_store {
                     .await?)
             }
 
+            async fn tenant_serial_secret(&self, tenant_id: &str, fresh: &str) -> Result<String, StoreError> {
+                // Set only while empty, so two first uses at once agree on one secret.
+                let row: Option<(String,)> = sqlx::query_as(
+                    "UPDATE tenants SET serial_secret = CASE WHEN serial_secret = '' THEN $2 ELSE serial_secret END \
+                     WHERE id = $1 RETURNING serial_secret",
+                )
+                .bind(tenant_id)
+                .bind(fresh)
+                .fetch_optional(self.writer())
+                .await?;
+                Ok(row.ok_or_else(|| StoreError::NotFound("the tenant".into()))?.0)
+            }
+
             async fn tenant_count(&self) -> Result<i64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants").fetch_one(self.reader()).await?;
                 Ok(count)

@@ -108,14 +108,18 @@ macro_rules! impl_catalog_store {
                 tenant_id: &str,
                 product_id: &str,
                 count: i64,
+                year: i64,
             ) -> Result<i64, StoreError> {
+                // Both backends evaluate SET expressions on the row's old values, so one statement restarts and
+                // reserves atomically.
                 let next: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE products SET next_counter = next_counter + $3 WHERE tenant_id = $1 AND id = $2 \
-                     RETURNING next_counter",
+                    "UPDATE products SET next_counter = CASE WHEN counter_year = $4 THEN next_counter ELSE 0 END + $3, \
+                     counter_year = $4 WHERE tenant_id = $1 AND id = $2 RETURNING next_counter",
                 )
                 .bind(tenant_id)
                 .bind(product_id)
                 .bind(count)
+                .bind(year)
                 .fetch_optional(self.writer())
                 .await?;
                 let (next,) = next.ok_or_else(|| StoreError::NotFound("the product".into()))?;
