@@ -15,18 +15,20 @@ pub mod postgres;
 mod records;
 pub(crate) mod sql;
 pub mod sqlite;
+mod sync;
 
 pub use accounts::AccountStore;
 pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use records::*;
+pub use sync::{SnapshotPage, SyncStore};
 
 use crate::config::DatabaseUrl;
 use std::sync::Arc;
 
 /// Everything the server stores, behind one object both backends implement.
-pub trait Store: AccountStore + CatalogStore + LogStore + Send + Sync + std::fmt::Debug {
+pub trait Store: AccountStore + CatalogStore + LogStore + SyncStore + Send + Sync + std::fmt::Debug {
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;
 }

@@ -21,6 +21,7 @@ mod product_settings;
 mod products;
 mod scan;
 mod sessions;
+mod snapshot;
 mod static_app;
 mod time_format;
 mod unit_commands;
@@ -80,6 +81,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(unit_registration::router())
         .merge(unit_commands::router())
         .merge(events::router())
+        .merge(snapshot::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

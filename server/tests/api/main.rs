@@ -8,5 +8,6 @@ mod openapi;
 mod pool;
 mod products;
 mod sessions;
+mod snapshot;
 mod tenant_isolation;
 mod units;

@@ -3,7 +3,7 @@
 //! Appends of one tenant are serialised by the lock `UPDATE tenants … RETURNING last_seq` takes on the tenant's
 //! counter row until commit, so seqs become visible in order; a PostgreSQL sequence would not guarantee that.
 
-use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, prelude::*};
+use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, impl_sync_store, prelude::*};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,6 +13,9 @@ const LOCK_ROW: &str = " FOR UPDATE";
 
 /// Two servers claiming pool serials at once take different rows instead of waiting on each other.
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
+/// Makes every statement of a read transaction see one snapshot (READ COMMITTED takes one per statement).
+const BEGIN_SNAPSHOT: &str = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/postgres/migrations");
 
@@ -55,3 +58,4 @@ impl crate::store::Store for PostgresStore {
 impl_account_store!(PostgresStore);
 impl_catalog_store!(PostgresStore, sqlx::Postgres);
 impl_log_store!(PostgresStore, sqlx::Postgres);
+impl_sync_store!(PostgresStore, sqlx::Postgres);

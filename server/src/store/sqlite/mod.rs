@@ -4,7 +4,7 @@
 //! "database is locked" when a read transaction tries to upgrade), every write goes through a pool of exactly
 //! one connection, and reads use their own pool; WAL lets them proceed while a write is under way.
 
-use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, prelude::*};
+use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, impl_sync_store, prelude::*};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,6 +14,9 @@ const LOCK_ROW: &str = "";
 
 /// SQLite has no row locks to skip: its single writer already runs claims one after the other.
 const SKIP_LOCKED: &str = "";
+
+/// A SQLite read transaction already sees one snapshot (taken at its first read): nothing to set.
+const BEGIN_SNAPSHOT: &str = "SELECT 1";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/sqlite/migrations");
 
@@ -65,3 +68,4 @@ impl crate::store::Store for SqliteStore {
 impl_account_store!(SqliteStore);
 impl_catalog_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
+impl_sync_store!(SqliteStore, sqlx::Sqlite);
