@@ -209,3 +209,11 @@ pub fn sync(device: &mut DeviceReplica, server: &mut ModelServer) {
     }
     panic!("sync did not converge in 1000 rounds");
 }
+
+/// One push of the device's next batch, its answer delivered.
+pub fn push_once(device: &mut DeviceReplica, server: &mut ModelServer) -> PushResponse {
+    let request = device.next_push().expect("the device has something to push");
+    let response = server.push(&request);
+    device.on_push_response(&response);
+    response
+}
