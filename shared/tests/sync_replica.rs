@@ -253,3 +253,13 @@ fn upgrade_required_keeps_the_outbox_and_is_shown() {
     assert_eq!(device.push_blocked(), Some(&stop));
     assert_eq!(device.op_status(request.ops[0].op_id), Some(OpStatus::Queued));
 }
+
+#[test]
+fn a_device_s_whole_sync_state_survives_a_round_trip_through_json() {
+    let (mut a, _b, mut server) = given_a_unit_quarantined_elsewhere();
+    record(&mut a, unit_key(1), UnitCommand::Allocate { order: "SO-1".into() }, 3);
+    record(&mut a, unit_key(2), commission(), 4);
+    push_once(&mut a, &mut server);
+    let json = serde_json::to_string(&a).expect("a device's state is JSON");
+    assert_eq!(serde_json::from_str::<DeviceReplica>(&json).unwrap(), a);
+}

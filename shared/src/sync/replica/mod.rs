@@ -37,6 +37,7 @@ pub struct DeviceReplica {
     /// Every event with seq ≤ cursor is folded into `confirmed`.
     cursor: u64,
     log_epoch: Option<Uuid>,
+    #[serde(with = "confirmed_as_list")]
     confirmed: BTreeMap<UnitKey, ConfirmedUnit>,
     outbox: Outbox,
     conflicts: Vec<Conflict>,
@@ -129,5 +130,28 @@ impl DeviceReplica {
         self.next_device_seq += 1;
         self.outbox.insert(op.clone());
         Ok(op)
+    }
+}
+
+/// JSON object keys must be strings, and a unit key is a structure: the confirmed units are stored as a list
+/// (each unit carries its key).
+mod confirmed_as_list {
+    use super::ConfirmedUnit;
+    use crate::unit::UnitKey;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(
+        units: &BTreeMap<UnitKey, ConfirmedUnit>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(units.values())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<UnitKey, ConfirmedUnit>, D::Error> {
+        let units = Vec::<ConfirmedUnit>::deserialize(deserializer)?;
+        Ok(units.into_iter().map(|confirmed| (confirmed.unit.key.clone(), confirmed)).collect())
     }
 }
