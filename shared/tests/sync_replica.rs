@@ -263,3 +263,19 @@ fn a_device_s_whole_sync_state_survives_a_round_trip_through_json() {
     let json = serde_json::to_string(&a).expect("a device's state is JSON");
     assert_eq!(serde_json::from_str::<DeviceReplica>(&json).unwrap(), a);
 }
+
+#[test]
+fn ops_the_server_acknowledged_then_lost_in_a_restore_are_pushed_again() {
+    let (mut device, mut server) = (DeviceReplica::new("tablet-a"), ModelServer::default());
+    let backup = server.clone();
+    record(&mut device, unit_key(1), commission(), 1);
+    push_once(&mut device, &mut server);
+    record(&mut device, unit_key(1), note("after"), 2);
+    server = backup;
+    let response = push_once(&mut device, &mut server);
+    assert_eq!(response.stopped, Some(Stop::Gap { expected: 1 }));
+    assert_eq!(device.push_blocked(), None, "the outbox still holds op 1");
+    push_once(&mut device, &mut server);
+    assert_eq!(server.head(), 2);
+    assert!(device.outbox().entries().all(|entry| matches!(entry.delivery, Delivery::Acked { .. })));
+}

@@ -102,6 +102,13 @@ impl Outbox {
         }
     }
 
+    /// Every op from `device_seq` on goes back to the queue, acknowledged or not.
+    pub(super) fn requeue_from(&mut self, device_seq: u64) {
+        for entry in self.entries.range_mut(device_seq..).map(|(_, entry)| entry) {
+            entry.delivery = Delivery::Queued;
+        }
+    }
+
     /// Acked ops whose event the cursor has passed are in the confirmed state now: the outbox lets them go.
     pub(super) fn drop_acked_through(&mut self, cursor: u64) {
         self.entries.retain(|_, entry| !matches!(entry.delivery, Delivery::Acked { seq } if seq <= cursor));

@@ -30,6 +30,10 @@ impl DeviceReplica {
     pub fn on_push_response(&mut self, response: &PushResponse) {
         self.on_op_results(&response.results);
         self.outbox.requeue_sending();
+        if let Some(Stop::Gap { expected }) = &response.stopped {
+            // The server lost ops it had acknowledged (restored from a backup): send them again.
+            self.outbox.requeue_from(*expected);
+        }
         self.push_blocked = match &response.stopped {
             // A gap the outbox can fill is no block: the next push starts where the server expects.
             Some(Stop::Gap { expected }) if self.outbox.entries().any(|entry| entry.op.device_seq == *expected) => None,
