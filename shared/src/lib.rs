@@ -8,9 +8,11 @@
 //! - [`serials`]: serial number generation: randomised (a keyed permutation of a counter) and patterned.
 //! - [`pool`]: the serial number pool state machine (Available / Assigned).
 //! - [`unit`](mod@unit): the unit lifecycle state machine, its commands, events and EPCIS mapping.
+//! - [`sync`]: the offline-first sync protocol: wire types, the server's push decision, the device's outbox.
 
 pub mod gs1;
 pub mod ids;
 pub mod pool;
 pub mod serials;
+pub mod sync;
 pub mod unit;

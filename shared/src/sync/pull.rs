@@ -1,0 +1,135 @@
+//! The pull exchange: a device asks for the events after its cursor; the server answers a page of them, or
+//! "reset" when the cursor no longer means anything in the server's log.
+
+use super::op_result::OpResult;
+use crate::unit::{upcast, RecordedEvent, RefusalCode, UnitKey, VersionError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// At most this many events per page: applying them is one client transaction.
+pub const MAX_PULL_EVENTS: usize = 500;
+
+/// What the device sends (as query parameters): its cursor and the log it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub cursor: u64,
+    /// None before the device's first page.
+    #[serde(default)]
+    pub log_epoch: Option<Uuid>,
+}
+
+/// One event of the tenant's log, with its place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEvent {
+    pub seq: u64,
+    pub op_id: Uuid,
+    pub unit: UnitKey,
+    /// The `RecordedEvent` as JSON, so a device can tell an event of a newer vocabulary from a broken one.
+    pub event: serde_json::Value,
+}
+
+impl WireEvent {
+    pub fn new(seq: u64, event: &RecordedEvent) -> WireEvent {
+        WireEvent {
+            seq,
+            op_id: event.event_id,
+            unit: event.unit.clone(),
+            event: serde_json::to_value(event).expect("a RecordedEvent has string keys only, so it is valid JSON"),
+        }
+    }
+
+    /// The event in this build's vocabulary, upcast if need be.
+    pub fn recorded(&self) -> Result<RecordedEvent, VersionError> {
+        upcast(self.event.clone())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Which incarnation of the log the seqs belong to; it changes when the server is restored from a backup.
+    pub log_epoch: Uuid,
+    /// Ascending, each seq greater than the request's cursor.
+    pub events: Vec<WireEvent>,
+    pub next_cursor: u64,
+    pub head_seq: u64,
+    pub has_more: bool,
+    /// This device's op results since its last ack, so a device whose push answer was lost still learns them.
+    #[serde(default)]
+    pub op_results: Vec<OpResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum PullAnswer {
+    Page(PullResponse),
+    /// The device must re-bootstrap from a snapshot; it keeps its outbox and pushes it again.
+    Reset {
+        why: ResetReason,
+    },
+}
+
+/// Why a device's confirmed state must be thrown away and rebuilt from a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ResetReason {
+    /// The events after the cursor are no longer kept.
+    CursorBelowRetention { cursor: u64, floor: u64 },
+    /// The server's log is another one (restored from a backup, or a new server).
+    EpochChanged { device_epoch: Uuid, server_epoch: Uuid },
+    /// The device has seen more than the server has: the server was restored from a backup.
+    CursorAheadOfHead { cursor: u64, head: u64 },
+    /// Found by the device: the state machine refuses a server event. A bug; reported, then reset.
+    EventRefused { seq: u64, code: RefusalCode, message: String },
+    /// Found by the device: a page whose seqs are not strictly ascending. A bug; reported, then reset.
+    EventsOutOfOrder { after: u64, got: u64 },
+    /// Found by the device: an event of a supported vocabulary that cannot be read.
+    UnreadableEvent { seq: u64, why: String },
+}
+
+impl ResetReason {
+    pub fn message(&self) -> String {
+        match self {
+            ResetReason::CursorBelowRetention { cursor, floor } => {
+                format!("the server no longer keeps events after {cursor} (it keeps them from {floor}): reloading")
+            }
+            ResetReason::EpochChanged { .. } => "the server's log was restored or replaced: reloading".into(),
+            ResetReason::CursorAheadOfHead { cursor, head } => format!(
+                "this device has seen event {cursor} but the server's log ends at {head} (restored from a backup): \
+                 reloading; the outbox will be sent again"
+            ),
+            ResetReason::EventRefused { seq, code, message } => format!(
+                "event {seq} from the server cannot be applied here ({}: {message}); please report this",
+                code.code()
+            ),
+            ResetReason::EventsOutOfOrder { after, got } => {
+                format!("the server sent event {got} after {after}; please report this")
+            }
+            ResetReason::UnreadableEvent { seq, why } => {
+                format!("event {seq} cannot be read ({why}); please report this")
+            }
+        }
+    }
+}
+
+/// The server's end of a pull: the log as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogBounds {
+    pub log_epoch: Uuid,
+    /// The lowest cursor the server can still serve events after.
+    pub retention_floor: u64,
+    pub head_seq: u64,
+}
+
+/// Whether the server must answer "reset" instead of a page. A cursor of 0 with no epoch is a new device.
+pub fn reset_reason(request: &PullRequest, log: &LogBounds) -> Option<ResetReason> {
+    if let Some(device_epoch) = request.log_epoch.filter(|epoch| *epoch != log.log_epoch) {
+        return Some(ResetReason::EpochChanged { device_epoch, server_epoch: log.log_epoch });
+    }
+    if request.cursor > log.head_seq {
+        return Some(ResetReason::CursorAheadOfHead { cursor: request.cursor, head: log.head_seq });
+    }
+    if request.cursor < log.retention_floor {
+        return Some(ResetReason::CursorBelowRetention { cursor: request.cursor, floor: log.retention_floor });
+    }
+    None
+}
