@@ -1,7 +1,8 @@
 //! Products, locations and the serial number pool.
 
 use super::{
-    LocationRecord, NewProduct, PartnerSerialRecord, PoolCountRecord, ProductChanges, ProductRecord, StoreError,
+    LocationRecord, NewProduct, PartnerSerialRecord, PoolCountRecord, PoolStateRecord, ProductChanges, ProductRecord,
+    StoreError,
 };
 
 #[async_trait::async_trait]
@@ -87,4 +88,14 @@ pub trait CatalogStore {
         after: (&str, &str),
         limit: i64,
     ) -> Result<Vec<PartnerSerialRecord>, StoreError>;
+    /// The pool rows of these serials (status, source) and whether a unit with each serial exists.
+    async fn pool_states(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        serials: &[String],
+    ) -> Result<Vec<PoolStateRecord>, StoreError>;
+    /// Sets assigned serials back to available — all or none: only assigned, not external, and without a unit.
+    /// Returns false (changing nothing) when any serial no longer qualifies.
+    async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError>;
 }

@@ -116,6 +116,17 @@ pub struct PoolCountRecord {
     pub count: i64,
 }
 
+/// A pool serial as a release sees it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PoolStateRecord {
+    pub serial: String,
+    pub status: String,
+    pub source: String,
+    pub assigned_to: Option<String>,
+    /// 1 when a unit with this serial exists (it was commissioned), else 0.
+    pub commissioned: i64,
+}
+
 /// A serial a brand owner assigned to a partner, as the partner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PartnerSerialRecord {

@@ -7,14 +7,19 @@ use super::principal::Principal;
 use super::AppState;
 use crate::auth::Permission;
 use crate::store::PartnerSerialRecord;
+use crate::store::PoolStateRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use serialtrack_shared::pool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(pool_assign)).routes(routes!(pool_partner_serials))
+    OpenApiRouter::new()
+        .routes(routes!(pool_assign))
+        .routes(routes!(pool_release))
+        .routes(routes!(pool_partner_serials))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -84,6 +89,91 @@ pub async fn pool_assign(
         });
     }
     Ok(Json(PoolAssigned { serials }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolRelease {
+    /// The assigned serials to set back to Available (1 to 100,000).
+    serials: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PoolReleased {
+    released: usize,
+}
+
+/// Sets assigned serials of a product back to Available — all or none. Refused (409, each serial with its
+/// reason) for a serial that is not in the pool, not assigned, already commissioned as a unit, or owned by an
+/// external system. Supervisors and admins.
+#[utoipa::path(post, path = "/products/{product_id}/pool/release", tag = "pool", params(("product_id" = String, Path)),
+    request_body = PoolRelease, security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = PoolReleased), (status = 409, body = ErrorBody), CommonErrors))]
+pub async fn pool_release(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(product_id): ApiPath<String>,
+    ApiJson(release): ApiJson<PoolRelease>,
+) -> ApiResult<Json<PoolReleased>> {
+    principal.require(Permission::ManagePool, "release serials")?;
+    let tenant = &principal.tenant_id;
+    if release.serials.is_empty() || release.serials.len() > 100_000 {
+        return Err(ApiError::invalid("invalid_count", "give 1 to 100,000 serials to release"));
+    }
+    state
+        .store
+        .product(tenant, &product_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let states = state.store.pool_states(tenant, &product_id, &release.serials).await?;
+    let by_serial: std::collections::HashMap<&str, &PoolStateRecord> =
+        states.iter().map(|row| (row.serial.as_str(), row)).collect();
+    let refusals: Vec<String> = release
+        .serials
+        .iter()
+        .filter_map(|serial| {
+            let why = match by_serial.get(serial.as_str()) {
+                None => "not in this product's pool".to_owned(),
+                Some(row) => release_refusal(row)?,
+            };
+            Some(format!("{serial}: {why}"))
+        })
+        .collect();
+    if !refusals.is_empty() {
+        let shown: Vec<&str> = refusals.iter().take(20).map(String::as_str).collect();
+        return Err(ApiError::Conflict {
+            code: "release_refused",
+            message: format!(
+                "nothing was released; {} of the serials cannot be: {}{}",
+                refusals.len(),
+                shown.join("; "),
+                if refusals.len() > shown.len() { "; …" } else { "" }
+            ),
+        });
+    }
+    if !state.store.pool_release(tenant, &product_id, &release.serials).await? {
+        return Err(ApiError::Conflict {
+            code: "pool_changed",
+            message: "some of these serials changed while releasing them: nothing was released, look again".into(),
+        });
+    }
+    Ok(Json(PoolReleased { released: release.serials.len() }))
+}
+
+/// Why the shared pool rules refuse to release this serial, if they do.
+fn release_refusal(row: &PoolStateRecord) -> Option<String> {
+    let source = match row.source.as_str() {
+        "external" => pool::SerialSource::External { system: "external".into() },
+        "imported" => pool::SerialSource::Imported,
+        "partner" => pool::SerialSource::Partner { tenant: String::new() },
+        _ => pool::SerialSource::Generated,
+    };
+    let mut entry = pool::PoolEntry::new(source);
+    if row.status == "assigned" {
+        entry.status = pool::PoolStatus::Assigned;
+    }
+    entry.commissioned = row.commissioned != 0;
+    pool::handle(&entry, &pool::PoolCommand::Release).err().map(|refusal| refusal.message)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,5 +1,5 @@
 use crate::helpers::spawn_app;
-use serde_json::json;
+use serde_json::{json, Value};
 use serialtrack_server::auth::Role;
 
 #[tokio::test]
@@ -58,4 +58,38 @@ async fn serials_assigned_to_a_partner_are_all_the_partner_sees() {
     let partner_view =
         app.call(reqwest::Method::GET, "/pool/partner_serials", Some(&app.other_keys[&Role::Admin]), None);
     assert_eq!(partner_view.await.expect(200)["serials"].as_array().unwrap().len(), 0, "no partnership, nothing seen");
+}
+
+#[tokio::test]
+async fn assigned_serials_are_released_whole_or_refused_with_each_reason() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let list = json!({"serials": ["S1", "S2", "S3", "S4"]});
+    app.pool_import(Role::Admin, &product_id, list).await.expect(201);
+    let external = json!({"serials": ["X1"], "source": "external"});
+    app.pool_import(Role::Admin, &product_id, external).await.expect(201);
+    let assign = json!({"count": 5, "assigned_to": "packaging order PO-7"});
+    app.post_as(Role::Supervisor, &format!("/products/{product_id}/pool/assign"), assign).await.expect(200);
+    let body = json!({"product_id": product_id, "serials": ["S3"]});
+    app.units_register(Role::Operator, body).await.expect(201);
+    let release = |serials: Value| json!({ "serials": serials });
+    let path = format!("/products/{product_id}/pool/release");
+    let refused = app.post_as(Role::Supervisor, &path, release(json!(["S1", "S3", "X1", "NOPE"]))).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (409, "release_refused"));
+    for reason in ["S3: a commissioned serial", "X1: this serial belongs to an external system", "NOPE: not in"] {
+        assert!(refused.body["message"].as_str().unwrap().contains(reason), "{reason}: {}", refused.text);
+    }
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["assigned"], 5, "nothing was released");
+    let released = app.post_as(Role::Supervisor, &path, release(json!(["S1", "S2"]))).await;
+    assert_eq!(released.expect(200)["released"], 2);
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(
+        (counts.expect(200)["products"][0]["available"].as_i64(), counts.body["products"][0]["assigned"].as_i64()),
+        (Some(2), Some(3))
+    );
+    let again = app.post_as(Role::Supervisor, &path, release(json!(["S1"]))).await;
+    assert!(again.expect(409)["message"].as_str().unwrap().contains("available already"));
+    app.post_as(Role::Operator, &path, release(json!(["S4"]))).await.expect(403);
+    app.post_as(Role::Supervisor, &path, release(json!([]))).await.expect(422);
 }

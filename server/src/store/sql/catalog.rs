@@ -200,6 +200,56 @@ macro_rules! impl_catalog_store {
                 existing_serials(self.reader(), "pool_serials", tenant_id, product_id, serials).await
             }
 
+            async fn pool_states(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serials: &[String],
+            ) -> Result<Vec<PoolStateRecord>, StoreError> {
+                let mut states = Vec::new();
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT p.serial, p.status, p.source, p.assigned_to, \
+                         CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS commissioned FROM pool_serials p \
+                         LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
+                         WHERE p.tenant_id = ",
+                    );
+                    query.push_bind(tenant_id).push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in chunk {
+                        separated.push_bind(serial);
+                    }
+                    query.push(")");
+                    states.extend(query.build_query_as::<PoolStateRecord>().fetch_all(self.reader()).await?);
+                }
+                Ok(states)
+            }
+
+            async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let mut released = 0u64;
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "UPDATE pool_serials SET status = 'available', assigned_to = NULL, assigned_tenant_id = NULL \
+                         WHERE status = 'assigned' AND source <> 'external' AND tenant_id = ",
+                    );
+                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id);
+                    query.push(" AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
+                        AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial) AND serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in chunk {
+                        separated.push_bind(serial);
+                    }
+                    query.push(")");
+                    released += query.build().execute(&mut *transaction).await?.rows_affected();
+                }
+                if released != serials.len() as u64 {
+                    return Ok(false);
+                }
+                transaction.commit().await?;
+                Ok(true)
+            }
+
             async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT product_id, status, COUNT(*) AS count FROM pool_serials WHERE tenant_id = $1 \

@@ -25,7 +25,7 @@ pub mod prelude {
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
-        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PrincipalRecord,
-        ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
+        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PoolStateRecord,
+        PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
     };
 }
