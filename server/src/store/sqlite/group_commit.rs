@@ -1,0 +1,319 @@
+//! Group commit for unit commands: SQLite has one writer, so rather than one transaction per command, a
+//! single writer task takes the commands waiting in a channel and applies them one after the other inside one
+//! transaction, each in its own savepoint, and commits once for the whole group.
+//!
+//! What each command still gets, exactly as with a transaction of its own:
+//! - `decide` runs against the unit's row as it is at that point of the transaction (earlier commands of the
+//!   group included): the writer reads the row and hands it to the caller's task, which decides and answers;
+//! - seqs are allocated from `tenants.last_seq` inside the transaction, so they stay gap-free and commit in
+//!   order (the whole group commits at once, in seq order);
+//! - a command that fails is rolled back to its savepoint and never affects the others of its group;
+//! - an op id seen before, in an earlier group or earlier in this one, answers the stored result;
+//! - nobody hears "accepted" before the group's `COMMIT` has succeeded; if it fails, every command of the group
+//!   gets the error.
+//!
+//! A caller that goes away (its request dropped) before deciding leaves nothing behind: the writer gets no
+//! decision and writes nothing for it. The writer holds the pool's only write connection while a group is
+//! open, so every other write (registrations, the catalog) simply waits its turn between groups.
+
+use crate::store::sql::prelude::*;
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{Sqlite, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many commands share one transaction, so one group never holds the writer for long.
+const MAX_GROUP: usize = 256;
+
+/// The unit as the writer read it, and where the caller sends its decision.
+type Read = (UnitRecord, oneshot::Sender<Decision>);
+
+/// One command waiting for the writer.
+struct Pending {
+    tenant_id: String,
+    op: OpInput,
+    read: oneshot::Sender<Read>,
+    outcome: oneshot::Sender<Result<OpOutcome, StoreError>>,
+}
+
+/// The handle callers use; the writer task ends when the last handle is dropped.
+#[derive(Debug, Clone)]
+pub struct GroupCommit {
+    queue: mpsc::UnboundedSender<Pending>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Pending").field("op_id", &self.op.op_id).finish()
+    }
+}
+
+impl GroupCommit {
+    /// Starts the writer task on the current Tokio runtime.
+    pub fn start(pool: SqlitePool) -> Self {
+        let (queue, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(writer(pool, receiver));
+        Self { queue }
+    }
+
+    /// Runs one command through the writer: see the module documentation.
+    pub async fn apply(&self, tenant_id: &str, op: OpInput, decide: Decide<'_>) -> Result<OpOutcome, StoreError> {
+        let (read, read_here) = oneshot::channel();
+        let (outcome, outcome_here) = oneshot::channel();
+        let pending = Pending { tenant_id: tenant_id.to_owned(), op, read, outcome };
+        self.queue.send(pending).map_err(|_| stopped())?;
+        // The writer asks for a decision only when there is one to make (the unit exists, the op is new).
+        if let Ok((unit, decision)) = read_here.await {
+            let _ = decision.send(decide(&unit));
+        }
+        outcome_here.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Database(sqlx::Error::PoolClosed)
+}
+
+async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>) {
+    while let Some(first) = receiver.recv().await {
+        let mut connection = match begin(&pool).await {
+            Ok(connection) => connection,
+            Err(error) => {
+                let _ = first.outcome.send(Err(error));
+                continue;
+            }
+        };
+        let mut answers = Vec::new();
+        let mut next = Some(first);
+        while let Some(pending) = next.take() {
+            let (result, write_failed) = apply_one(&mut connection, &pending.tenant_id, pending.op, pending.read).await;
+            answers.push((pending.outcome, result));
+            // After a failed write the group commits at once: should SQLite have rolled back the whole
+            // transaction (as it may on I/O errors), the COMMIT fails and the group hears so, and no later
+            // command runs outside a transaction.
+            if answers.len() < MAX_GROUP && !write_failed {
+                next = receiver.try_recv().ok();
+            }
+        }
+        match sqlx::query("COMMIT").execute(&mut *connection).await {
+            Ok(_) => {
+                for (outcome, result) in answers {
+                    let _ = outcome.send(result);
+                }
+            }
+            Err(error) => {
+                // Nothing of the group is stored: every command of it hears so.
+                let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+                let message = error.to_string();
+                for (outcome, result) in answers {
+                    let _ = outcome.send(result.and(Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                        "the group's commit failed: {message}"
+                    ))))));
+                }
+            }
+        }
+    }
+}
+
+/// Takes the write connection and opens the group's transaction, taking SQLite's write lock at once.
+async fn begin(pool: &SqlitePool) -> Result<PoolConnection<Sqlite>, StoreError> {
+    let mut connection = pool.acquire().await?;
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *connection).await?;
+    Ok(connection)
+}
+
+/// The unit, the tenant's counter and any earlier result of the op, in one read.
+#[derive(sqlx::FromRow)]
+struct CommandRow {
+    #[sqlx(flatten)]
+    unit: UnitRecord,
+    tenant_last_seq: i64,
+    seen_op_id: Option<String>,
+    seen_tenant_id: Option<String>,
+    seen_device_id: Option<String>,
+    seen_device_seq: Option<i64>,
+    seen_outcome: Option<String>,
+    seen_seq: Option<i64>,
+    seen_reason_code: Option<String>,
+    seen_reason_message: Option<String>,
+    seen_unit_state: Option<String>,
+    seen_recorded_at: Option<i64>,
+}
+
+impl CommandRow {
+    fn seen(&mut self) -> Option<OpResultRecord> {
+        Some(OpResultRecord {
+            op_id: self.seen_op_id.take()?,
+            tenant_id: self.seen_tenant_id.take().unwrap_or_default(),
+            device_id: self.seen_device_id.take(),
+            device_seq: self.seen_device_seq,
+            outcome: self.seen_outcome.take().unwrap_or_default(),
+            seq: self.seen_seq,
+            reason_code: self.seen_reason_code.take(),
+            reason_message: self.seen_reason_message.take(),
+            unit_state: self.seen_unit_state.take(),
+            recorded_at: self.seen_recorded_at.unwrap_or_default(),
+        })
+    }
+}
+
+const READ: &str = "SELECT u.*, t.last_seq AS tenant_last_seq, o.op_id AS seen_op_id, o.tenant_id AS seen_tenant_id, \
+     o.device_id AS seen_device_id, o.device_seq AS seen_device_seq, o.outcome AS seen_outcome, o.seq AS seen_seq, \
+     o.reason_code AS seen_reason_code, o.reason_message AS seen_reason_message, o.unit_state AS seen_unit_state, \
+     o.recorded_at AS seen_recorded_at \
+     FROM units u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN op_results o ON o.op_id = $3 \
+     WHERE u.tenant_id = $1 AND u.id = $2";
+
+const REFUSE: &str = "SAVEPOINT command; \
+     INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, reason_code, reason_message, unit_state, \
+     recorded_at) VALUES ($1, $2, $3, $4, 'refused', $5, $6, $7, $8); \
+     INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) VALUES ($1, $2, $9, $8); \
+     RELEASE command";
+
+/// The statements that record an accepted command with `count` events, sent as one batch: the counter, the
+/// events, the unit and the op's result. Binds: $1 the new last seq, $2 tenant, $3 unit, $4 op id, $5 actor,
+/// $6 device id, $7 device seq, $8 now, $9 status, $10 state, $11 count, then kind and payload of each event.
+fn accept_sql(count: usize) -> String {
+    let mut sql = String::from(
+        "SAVEPOINT command; UPDATE tenants SET last_seq = $1 WHERE id = $2; \
+         INSERT INTO events (tenant_id, seq, op_id, op_index, unit_id, kind, payload, actor, device_id, device_seq, \
+         recorded_at) VALUES ",
+    );
+    for index in 0..count {
+        let (kind, payload) = (12 + 2 * index, 13 + 2 * index);
+        let before_last = count - 1 - index;
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("($2, $1 - {before_last}, $4, {index}, $3, ${kind}, ${payload}, $5, $6, $7, $8)"));
+    }
+    sql.push_str(
+        "; UPDATE units SET status = $9, state = $10, version = version + $11, last_seq = $1, updated_at = $8 \
+         WHERE tenant_id = $2 AND id = $3; \
+         INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, recorded_at) \
+         VALUES ($4, $2, $6, $7, 'accepted', $1, $8); RELEASE command",
+    );
+    sql
+}
+
+/// Applies one command inside the group's transaction; says too whether a write of it failed.
+async fn apply_one(
+    connection: &mut PoolConnection<Sqlite>,
+    tenant_id: &str,
+    op: OpInput,
+    read: oneshot::Sender<Read>,
+) -> (Result<OpOutcome, StoreError>, bool) {
+    let recorded = match decide_and_record(connection, tenant_id, op, read).await {
+        Ok(Ok(outcome)) => return (Ok(outcome), false),
+        Ok(Err(error)) => error,
+        Err(error) => return (Err(error), false),
+    };
+    // Undo whatever part of this command ran; the rest of the group stays as it was. (If the savepoint was
+    // never opened this fails harmlessly.)
+    let _ = sqlx::query("ROLLBACK TO command; RELEASE command").execute(&mut **connection).await;
+    (Err(StoreError::from_insert(recorded, "an op with this op_id")), true)
+}
+
+/// Reads, asks for the decision and records it. The outer error is a failed read (nothing written); the inner
+/// one a failed write.
+async fn decide_and_record(
+    connection: &mut PoolConnection<Sqlite>,
+    tenant_id: &str,
+    op: OpInput,
+    read: oneshot::Sender<Read>,
+) -> Result<Result<OpOutcome, sqlx::Error>, StoreError> {
+    let now = now_millis();
+    let row: Option<CommandRow> = sqlx::query_as(READ)
+        .bind(tenant_id)
+        .bind(&op.unit_id)
+        .bind(&op.op_id)
+        .fetch_optional(&mut **connection)
+        .await?;
+    let mut row = row.ok_or_else(|| StoreError::NotFound("the unit".into()))?;
+    if let Some(result) = row.seen() {
+        if result.tenant_id != tenant_id {
+            return Err(StoreError::Conflict("an op with this op_id".into()));
+        }
+        return Ok(Ok(OpOutcome::Repeated { result }));
+    }
+    let (decision, decision_here) = oneshot::channel();
+    read.send((row.unit.clone(), decision)).map_err(|_| stopped())?;
+    // No decision means the caller went away: nothing is written for it.
+    let decision = decision_here.await.map_err(|_| stopped())?;
+    let unit = row.unit;
+    let recorded = match decision {
+        Decision::Accept { events, change } => {
+            let count = events.len() as i64;
+            let last = row.tenant_last_seq + count;
+            let sql = accept_sql(events.len());
+            let mut query = sqlx::query(&sql)
+                .bind(last)
+                .bind(tenant_id)
+                .bind(&unit.id)
+                .bind(&op.op_id)
+                .bind(&op.actor)
+                .bind(&op.device_id)
+                .bind(op.device_seq)
+                .bind(now)
+                .bind(&change.status)
+                .bind(&change.state)
+                .bind(count);
+            for (kind, payload) in &events {
+                query = query.bind(kind).bind(payload);
+            }
+            query.execute(&mut **connection).await.map(|_| {
+                let new_events: Vec<NewEvent> = events
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, (kind, payload))| NewEvent {
+                        op_id: op.op_id.clone(),
+                        op_index: index as i64,
+                        unit_id: unit.id.clone(),
+                        kind,
+                        payload,
+                        actor: op.actor.clone(),
+                        device_id: op.device_id.clone(),
+                        device_seq: op.device_seq,
+                    })
+                    .collect();
+                let events = event_records(tenant_id, last - count + 1, &new_events, now);
+                let unit = UnitRecord {
+                    status: change.status,
+                    state: change.state,
+                    version: unit.version + count,
+                    last_seq: last,
+                    updated_at: now,
+                    ..unit
+                };
+                OpOutcome::Accepted { events, unit }
+            })
+        }
+        Decision::Refuse { code, message } => {
+            let result = OpResultRecord {
+                op_id: op.op_id.clone(),
+                tenant_id: tenant_id.to_owned(),
+                device_id: op.device_id.clone(),
+                device_seq: op.device_seq,
+                outcome: "refused".into(),
+                seq: None,
+                reason_code: Some(code),
+                reason_message: Some(message),
+                unit_state: Some(unit.state.clone()),
+                recorded_at: now,
+            };
+            sqlx::query(REFUSE)
+                .bind(&result.op_id)
+                .bind(tenant_id)
+                .bind(&result.device_id)
+                .bind(result.device_seq)
+                .bind(&result.reason_code)
+                .bind(&result.reason_message)
+                .bind(&result.unit_state)
+                .bind(now)
+                .bind(&op.payload)
+                .execute(&mut **connection)
+                .await
+                .map(|_| OpOutcome::Refused { result, unit })
+        }
+    };
+    Ok(recorded)
+}
