@@ -9,7 +9,8 @@
 //! - `--quick`: a smaller history data set (100,000 units, 1,000,000 events) for a fast run; the default is
 //!   the issue's full scale, 1,000,000 units and 10,000,000 events;
 //! - `--history-units N`, `--events-per-unit N`: any other history scale;
-//! - `--only sqlite` or `--only postgres`; `--parts register,commands,history` (default: all three);
+//! - `--only sqlite` or `--only postgres`; `--parts register,commands,history` (default: all three;
+//!   `store-commands` adds the commands figure straight into the store, without HTTP);
 //! - `--commands N` (default 40,000) and `--clients N` (default 32) for the commands figure.
 //!
 //! Client and server share this machine's cores, as they would on a one-box install. The figures of both
@@ -132,6 +133,54 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
     (per_client * concurrency) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The same commands straight into the store (`unit_apply`, no HTTP, no reads around it): what the log itself
+/// takes, to tell the store's share of the API figure from the HTTP stack's and the handler's.
+async fn store_commands_per_second(bench: &Bench, units: usize, concurrency: usize, total: usize) -> f64 {
+    use serialtrack_server::store::{Decision, OpInput, UnitChange};
+    let product_id = bench.product("9520123456818").await;
+    let range = json!({"product_id": product_id, "range": {"prefix": "S", "start": 0, "count": units, "width": 7}});
+    assert_eq!(bench.post("/units", &range).await.0, 201);
+    let ids: Vec<String> = bench
+        .store
+        .projection(&bench.tenant_id, "", i64::MAX)
+        .await
+        .expect("units")
+        .into_iter()
+        .filter(|unit| unit.product_id == product_id)
+        .map(|unit| unit.id)
+        .collect();
+    let ids = Arc::new(ids);
+    let per_client = total / concurrency;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let (store, ids, tenant_id) = (bench.store.clone(), ids.clone(), bench.tenant_id.clone());
+            tokio::spawn(async move {
+                let mine: Vec<&String> = ids.iter().skip(worker).step_by(concurrency).collect();
+                for round in 0..per_client {
+                    let op = OpInput {
+                        op_id: new_id(),
+                        unit_id: mine[round % mine.len()].clone(),
+                        actor: "key:bench".into(),
+                        device_id: None,
+                        device_seq: None,
+                        payload: r#"{"command":{"type":"add_note","text":"checked"}}"#.into(),
+                    };
+                    let decide = |unit: &serialtrack_server::store::UnitRecord| Decision::Accept {
+                        events: vec![("add_note".into(), r#"{"version":1,"event":{"type":"add_note"}}"#.into())],
+                        change: UnitChange { status: unit.status.clone(), state: unit.state.clone() },
+                    };
+                    store.unit_apply(&tenant_id, op, &decide).await.expect("applied");
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("a worker");
+    }
+    (per_client * concurrency) as f64 / started.elapsed().as_secs_f64()
+}
+
 /// Stores `units` units with `events_per_unit` events each (interleaved, as real traffic is), straight into
 /// the store's bulk paths; then times history lookups through the API.
 async fn history_lookups(bench: &Bench, units: usize, events_per_unit: usize) -> (Duration, Duration, Duration) {
@@ -221,7 +270,8 @@ usage: cargo bench -p serialtrack-server --bench api -- [options]
   --history-units N       units stored for the history figure
   --events-per-unit N     events per unit (the registration included) for the history figure
   --only sqlite|postgres  one backend only
-  --parts LIST            comma-separated: register,commands,history (default: all)
+  --parts LIST            comma-separated: register,commands,history (default: all three), and
+                          store-commands (unit_apply straight into the store, without HTTP)
   --commands N            commands sent for the commands figure (default 40,000)
   --clients N             concurrent clients sending them (default 32)";
 
@@ -272,6 +322,11 @@ async fn main() {
             let rate = commands_per_second(&bench, 20_000, clients, commands).await;
             println!("[{backend}] commands applied through the API: {rate:.0}/s ({clients} concurrent clients, {commands} commands)");
             record(column, format!("commands/s ({clients} clients, {commands} add_note)"), format!("{rate:.0}/s"));
+        }
+        if part("store-commands") {
+            let rate = store_commands_per_second(&bench, 20_000, clients, commands).await;
+            println!("[{backend}] commands applied straight into the store: {rate:.0}/s ({clients} tasks)");
+            record(column, format!("store only: unit_apply/s ({clients} tasks)"), format!("{rate:.0}/s"));
         }
         if part("history") {
             let (setup, p50, p99) = history_lookups(&bench, history_units, events_per_unit).await;
