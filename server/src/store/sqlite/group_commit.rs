@@ -4,7 +4,9 @@
 //!
 //! What each command still gets, exactly as with a transaction of its own:
 //! - `decide` runs against the unit's row as it is at that point of the transaction (earlier commands of the
-//!   group included): the writer reads the row and hands it to the caller's task, which decides and answers;
+//!   group included): the writer reads the group's units and op results in two statements when the group
+//!   starts, keeps them up to date with what each command writes, and hands each command's unit to the
+//!   caller's task, which decides and answers;
 //! - seqs are allocated from `tenants.last_seq` inside the transaction, so they stay gap-free and commit in
 //!   order (the whole group commits at once, in seq order);
 //! - a command that fails is rolled back to its savepoint and never affects the others of its group;
@@ -19,6 +21,7 @@
 use crate::store::sql::prelude::*;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{Sqlite, SqlitePool};
+use std::collections::{HashMap, VecDeque};
 use tokio::sync::{mpsc, oneshot};
 
 /// At most this many commands share one transaction, so one group never holds the writer for long.
@@ -74,26 +77,59 @@ fn stopped() -> StoreError {
 }
 
 async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>) {
-    while let Some(first) = receiver.recv().await {
+    // Commands of a group cut short by a failed write, to run first in the next group.
+    let mut carried: VecDeque<Pending> = VecDeque::new();
+    loop {
+        let first = match carried.pop_front() {
+            Some(pending) => pending,
+            None => match receiver.recv().await {
+                Some(pending) => pending,
+                None => return,
+            },
+        };
+        let mut group = vec![first];
+        group.extend(carried.drain(..));
+        while group.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(pending) => group.push(pending),
+                Err(_) => break,
+            }
+        }
         let mut connection = match begin(&pool).await {
             Ok(connection) => connection,
             Err(error) => {
-                let _ = first.outcome.send(Err(error));
+                let message = error.to_string();
+                for pending in group {
+                    let _ = pending.outcome.send(Err(StoreError::Database(sqlx::Error::Protocol(message.clone()))));
+                }
+                continue;
+            }
+        };
+        let mut view = match GroupView::read(&mut connection, &group).await {
+            Ok(view) => view,
+            Err(error) => {
+                let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+                let message = error.to_string();
+                for pending in group {
+                    let _ = pending.outcome.send(Err(StoreError::Database(sqlx::Error::Protocol(message.clone()))));
+                }
                 continue;
             }
         };
         let mut answers = Vec::new();
-        let mut next = Some(first);
-        while let Some(pending) = next.take() {
-            let (result, write_failed) = apply_one(&mut connection, &pending.tenant_id, pending.op, pending.read).await;
+        let mut commands = group.into_iter();
+        for pending in commands.by_ref() {
+            let (result, write_failed) =
+                apply_one(&mut connection, &mut view, &pending.tenant_id, pending.op, pending.read).await;
             answers.push((pending.outcome, result));
             // After a failed write the group commits at once: should SQLite have rolled back the whole
             // transaction (as it may on I/O errors), the COMMIT fails and the group hears so, and no later
-            // command runs outside a transaction.
-            if answers.len() < MAX_GROUP && !write_failed {
-                next = receiver.try_recv().ok();
+            // command runs outside a transaction. The rest of the group goes first into the next one.
+            if write_failed {
+                break;
             }
         }
+        carried.extend(commands);
         match sqlx::query("COMMIT").execute(&mut *connection).await {
             Ok(_) => {
                 for (outcome, result) in answers {
@@ -114,54 +150,55 @@ async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>
     }
 }
 
+/// The group's units, tenants' counters and op results as the transaction sees them: read once when the group
+/// starts, then kept up to date with every command's writes (and only with those that were written).
+struct GroupView {
+    units: HashMap<String, UnitRecord>,
+    tenant_seqs: HashMap<String, i64>,
+    ops: HashMap<String, OpResultRecord>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    #[sqlx(flatten)]
+    unit: UnitRecord,
+    tenant_last_seq: i64,
+}
+
+impl GroupView {
+    async fn read(connection: &mut PoolConnection<Sqlite>, group: &[Pending]) -> Result<Self, StoreError> {
+        let unit_ids = serde_json::to_string(&group.iter().map(|pending| &pending.op.unit_id).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let op_ids = serde_json::to_string(&group.iter().map(|pending| &pending.op.op_id).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let rows: Vec<UnitRow> = sqlx::query_as(
+            "SELECT u.*, t.last_seq AS tenant_last_seq FROM units u JOIN tenants t ON t.id = u.tenant_id \
+             WHERE u.id IN (SELECT value FROM json_each($1))",
+        )
+        .bind(unit_ids)
+        .fetch_all(&mut **connection)
+        .await?;
+        let ops: Vec<OpResultRecord> =
+            sqlx::query_as("SELECT * FROM op_results WHERE op_id IN (SELECT value FROM json_each($1))")
+                .bind(op_ids)
+                .fetch_all(&mut **connection)
+                .await?;
+        let mut view = Self { units: HashMap::new(), tenant_seqs: HashMap::new(), ops: HashMap::new() };
+        for row in rows {
+            view.tenant_seqs.insert(row.unit.tenant_id.clone(), row.tenant_last_seq);
+            view.units.insert(row.unit.id.clone(), row.unit);
+        }
+        view.ops.extend(ops.into_iter().map(|result| (result.op_id.clone(), result)));
+        Ok(view)
+    }
+}
+
 /// Takes the write connection and opens the group's transaction, taking SQLite's write lock at once.
 async fn begin(pool: &SqlitePool) -> Result<PoolConnection<Sqlite>, StoreError> {
     let mut connection = pool.acquire().await?;
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *connection).await?;
     Ok(connection)
 }
-
-/// The unit, the tenant's counter and any earlier result of the op, in one read.
-#[derive(sqlx::FromRow)]
-struct CommandRow {
-    #[sqlx(flatten)]
-    unit: UnitRecord,
-    tenant_last_seq: i64,
-    seen_op_id: Option<String>,
-    seen_tenant_id: Option<String>,
-    seen_device_id: Option<String>,
-    seen_device_seq: Option<i64>,
-    seen_outcome: Option<String>,
-    seen_seq: Option<i64>,
-    seen_reason_code: Option<String>,
-    seen_reason_message: Option<String>,
-    seen_unit_state: Option<String>,
-    seen_recorded_at: Option<i64>,
-}
-
-impl CommandRow {
-    fn seen(&mut self) -> Option<OpResultRecord> {
-        Some(OpResultRecord {
-            op_id: self.seen_op_id.take()?,
-            tenant_id: self.seen_tenant_id.take().unwrap_or_default(),
-            device_id: self.seen_device_id.take(),
-            device_seq: self.seen_device_seq,
-            outcome: self.seen_outcome.take().unwrap_or_default(),
-            seq: self.seen_seq,
-            reason_code: self.seen_reason_code.take(),
-            reason_message: self.seen_reason_message.take(),
-            unit_state: self.seen_unit_state.take(),
-            recorded_at: self.seen_recorded_at.unwrap_or_default(),
-        })
-    }
-}
-
-const READ: &str = "SELECT u.*, t.last_seq AS tenant_last_seq, o.op_id AS seen_op_id, o.tenant_id AS seen_tenant_id, \
-     o.device_id AS seen_device_id, o.device_seq AS seen_device_seq, o.outcome AS seen_outcome, o.seq AS seen_seq, \
-     o.reason_code AS seen_reason_code, o.reason_message AS seen_reason_message, o.unit_state AS seen_unit_state, \
-     o.recorded_at AS seen_recorded_at \
-     FROM units u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN op_results o ON o.op_id = $3 \
-     WHERE u.tenant_id = $1 AND u.id = $2";
 
 const REFUSE: &str = "SAVEPOINT command; \
      INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, reason_code, reason_message, unit_state, \
@@ -198,11 +235,12 @@ fn accept_sql(count: usize) -> String {
 /// Applies one command inside the group's transaction; says too whether a write of it failed.
 async fn apply_one(
     connection: &mut PoolConnection<Sqlite>,
+    view: &mut GroupView,
     tenant_id: &str,
     op: OpInput,
     read: oneshot::Sender<Read>,
 ) -> (Result<OpOutcome, StoreError>, bool) {
-    let recorded = match decide_and_record(connection, tenant_id, op, read).await {
+    let recorded = match decide_and_record(connection, view, tenant_id, op, read).await {
         Ok(Ok(outcome)) => return (Ok(outcome), false),
         Ok(Err(error)) => error,
         Err(error) => return (Err(error), false),
@@ -213,37 +251,33 @@ async fn apply_one(
     (Err(StoreError::from_insert(recorded, "an op with this op_id")), true)
 }
 
-/// Reads, asks for the decision and records it. The outer error is a failed read (nothing written); the inner
-/// one a failed write.
+/// Looks the command up, asks for the decision and records it. The outer error means nothing was written; the
+/// inner one is a failed write.
 async fn decide_and_record(
     connection: &mut PoolConnection<Sqlite>,
+    view: &mut GroupView,
     tenant_id: &str,
     op: OpInput,
     read: oneshot::Sender<Read>,
 ) -> Result<Result<OpOutcome, sqlx::Error>, StoreError> {
     let now = now_millis();
-    let row: Option<CommandRow> = sqlx::query_as(READ)
-        .bind(tenant_id)
-        .bind(&op.unit_id)
-        .bind(&op.op_id)
-        .fetch_optional(&mut **connection)
-        .await?;
-    let mut row = row.ok_or_else(|| StoreError::NotFound("the unit".into()))?;
-    if let Some(result) = row.seen() {
+    let unit = view.units.get(&op.unit_id).filter(|unit| unit.tenant_id == tenant_id);
+    let unit = unit.cloned().ok_or_else(|| StoreError::NotFound("the unit".into()))?;
+    if let Some(result) = view.ops.get(&op.op_id) {
         if result.tenant_id != tenant_id {
             return Err(StoreError::Conflict("an op with this op_id".into()));
         }
-        return Ok(Ok(OpOutcome::Repeated { result }));
+        return Ok(Ok(OpOutcome::Repeated { result: result.clone() }));
     }
+    let tenant_last_seq = view.tenant_seqs.get(tenant_id).copied().unwrap_or_default();
     let (decision, decision_here) = oneshot::channel();
-    read.send((row.unit.clone(), decision)).map_err(|_| stopped())?;
+    read.send((unit.clone(), decision)).map_err(|_| stopped())?;
     // No decision means the caller went away: nothing is written for it.
     let decision = decision_here.await.map_err(|_| stopped())?;
-    let unit = row.unit;
     let recorded = match decision {
         Decision::Accept { events, change } => {
             let count = events.len() as i64;
-            let last = row.tenant_last_seq + count;
+            let last = tenant_last_seq + count;
             let sql = accept_sql(events.len());
             let mut query = sqlx::query(&sql)
                 .bind(last)
@@ -284,6 +318,22 @@ async fn decide_and_record(
                     updated_at: now,
                     ..unit
                 };
+                // What the statements just wrote, for the commands after this one in the group.
+                view.tenant_seqs.insert(tenant_id.to_owned(), last);
+                view.units.insert(unit.id.clone(), unit.clone());
+                let result = OpResultRecord {
+                    op_id: op.op_id.clone(),
+                    tenant_id: tenant_id.to_owned(),
+                    device_id: op.device_id.clone(),
+                    device_seq: op.device_seq,
+                    outcome: "accepted".into(),
+                    seq: Some(last),
+                    reason_code: None,
+                    reason_message: None,
+                    unit_state: None,
+                    recorded_at: now,
+                };
+                view.ops.insert(op.op_id.clone(), result);
                 OpOutcome::Accepted { events, unit }
             })
         }
@@ -312,7 +362,10 @@ async fn decide_and_record(
                 .bind(&op.payload)
                 .execute(&mut **connection)
                 .await
-                .map(|_| OpOutcome::Refused { result, unit })
+                .map(|_| {
+                    view.ops.insert(result.op_id.clone(), result.clone());
+                    OpOutcome::Refused { result, unit }
+                })
         }
     };
     Ok(recorded)
