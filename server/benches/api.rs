@@ -5,8 +5,16 @@
 //! 2. commands applied per second through the API (concurrent clients, each command its own transaction);
 //! 3. a unit's history looked up (p50/p99) with many units and events stored.
 //!
-//! Options: `--history-units N` (default 1,000,000) and `--events-per-unit N` (default 10), `--only sqlite` or
-//! `--only postgres`. Client and server share this machine's cores, as they would on a one-box install.
+//! Options (`cargo bench -p serialtrack-server --bench api -- --help`):
+//! - `--quick`: a smaller history data set (100,000 units, 1,000,000 events) for a fast run; the default is
+//!   the issue's full scale, 1,000,000 units and 10,000,000 events;
+//! - `--history-units N`, `--events-per-unit N`: any other history scale;
+//! - `--only sqlite` or `--only postgres`; `--parts register,commands,history` (default: all three;
+//!   `store-commands` adds the commands figure straight into the store, without HTTP);
+//! - `--commands N` (default 40,000) and `--clients N` (default 32) for the commands figure.
+//!
+//! Client and server share this machine's cores, as they would on a one-box install. The figures of both
+//! backends are printed side by side at the end.
 
 #[path = "../tests/support/databases.rs"]
 #[allow(dead_code)]
@@ -88,6 +96,7 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
         .map(|unit| unit.id)
         .collect();
     let ids = Arc::new(ids);
+    let per_client = total / concurrency;
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|worker| {
@@ -95,13 +104,25 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
                 (bench.client.clone(), ids.clone(), bench.key.clone(), bench.address.clone());
             tokio::spawn(async move {
                 let mine: Vec<&String> = ids.iter().skip(worker).step_by(concurrency).collect();
-                for round in 0..total / concurrency {
+                let authorization = format!("Bearer {key}");
+                for round in 0..per_client {
                     let unit = mine[round % mine.len()];
-                    let verb = if (round / mine.len()).is_multiple_of(2) { "allocate" } else { "make_available" };
-                    let body = json!({"op_id": new_id(), "command": {"type": verb}});
-                    let url = format!("{address}/units/{unit}/commands");
-                    let response = client.post(url).bearer_auth(&key).json(&body).send().await.expect("a response");
-                    assert_eq!(response.status().as_u16(), 200, "{:?}", response.text().await);
+                    // A note is valid in every status, so the figure measures the log, not the state machine.
+                    let body = format!(
+                        r#"{{"op_id":"{}","command":{{"type":"add_note","text":"checked at station {round}"}}}}"#,
+                        new_id()
+                    );
+                    let response = client
+                        .post(format!("{address}/units/{unit}/commands"))
+                        .header(reqwest::header::AUTHORIZATION, &authorization)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("a response");
+                    let status = response.status().as_u16();
+                    let text = response.bytes().await.expect("a body");
+                    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&text));
                 }
             })
         })
@@ -109,7 +130,55 @@ async fn commands_per_second(bench: &Bench, units: usize, concurrency: usize, to
     for worker in workers {
         worker.await.expect("a worker");
     }
-    (total / concurrency * concurrency) as f64 / started.elapsed().as_secs_f64()
+    (per_client * concurrency) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The same commands straight into the store (`unit_apply`, no HTTP, no reads around it): what the log itself
+/// takes, to tell the store's share of the API figure from the HTTP stack's and the handler's.
+async fn store_commands_per_second(bench: &Bench, units: usize, concurrency: usize, total: usize) -> f64 {
+    use serialtrack_server::store::{Decision, OpInput, UnitChange};
+    let product_id = bench.product("9520123456818").await;
+    let range = json!({"product_id": product_id, "range": {"prefix": "S", "start": 0, "count": units, "width": 7}});
+    assert_eq!(bench.post("/units", &range).await.0, 201);
+    let ids: Vec<String> = bench
+        .store
+        .projection(&bench.tenant_id, "", i64::MAX)
+        .await
+        .expect("units")
+        .into_iter()
+        .filter(|unit| unit.product_id == product_id)
+        .map(|unit| unit.id)
+        .collect();
+    let ids = Arc::new(ids);
+    let per_client = total / concurrency;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let (store, ids, tenant_id) = (bench.store.clone(), ids.clone(), bench.tenant_id.clone());
+            tokio::spawn(async move {
+                let mine: Vec<&String> = ids.iter().skip(worker).step_by(concurrency).collect();
+                for round in 0..per_client {
+                    let op = OpInput {
+                        op_id: new_id(),
+                        unit_id: mine[round % mine.len()].clone(),
+                        actor: "key:bench".into(),
+                        device_id: None,
+                        device_seq: None,
+                        payload: r#"{"command":{"type":"add_note","text":"checked"}}"#.into(),
+                    };
+                    let decide = |unit: &serialtrack_server::store::UnitRecord| Decision::Accept {
+                        events: vec![("add_note".into(), r#"{"version":1,"event":{"type":"add_note"}}"#.into())],
+                        change: UnitChange { status: unit.status.clone(), state: unit.state.clone() },
+                    };
+                    store.unit_apply(&tenant_id, op, &decide).await.expect("applied");
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("a worker");
+    }
+    (per_client * concurrency) as f64 / started.elapsed().as_secs_f64()
 }
 
 /// Stores `units` units with `events_per_unit` events each (interleaved, as real traffic is), straight into
@@ -196,13 +265,55 @@ fn option(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|arg| arg == name).and_then(|at| args.get(at + 1)).cloned()
 }
 
+fn number(args: &[String], name: &str, default: usize) -> usize {
+    match option(args, name) {
+        Some(text) => {
+            text.replace(['_', ','], "").parse().unwrap_or_else(|_| panic!("{name} takes a number, not {text}"))
+        }
+        None => default,
+    }
+}
+
+const HELP: &str = "\
+The server's figures through its HTTP API, on SQLite and PostgreSQL (SERIALTRACK_TEST_POSTGRES_URL).
+
+usage: cargo bench -p serialtrack-server --bench api -- [options]
+  --quick                 history with 100,000 units and 1,000,000 events (default: the issue's full scale,
+                          1,000,000 units and 10,000,000 events)
+  --history-units N       units stored for the history figure
+  --events-per-unit N     events per unit (the registration included) for the history figure
+  --only sqlite|postgres  one backend only
+  --parts LIST            comma-separated: register,commands,history (default: all three), and
+                          store-commands (unit_apply straight into the store, without HTTP)
+  --commands N            commands sent for the commands figure (default 40,000)
+  --clients N             concurrent clients sending them (default 32)";
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let history_units: usize = option(&args, "--history-units").and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
-    let events_per_unit: usize = option(&args, "--events-per-unit").and_then(|n| n.parse().ok()).unwrap_or(10);
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        println!("{HELP}");
+        return;
+    }
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let history_units = number(&args, "--history-units", if quick { 100_000 } else { 1_000_000 });
+    let events_per_unit = number(&args, "--events-per-unit", 10).max(1);
+    let commands = number(&args, "--commands", 40_000);
+    let clients = number(&args, "--clients", 32).max(1);
     let only = option(&args, "--only");
-    for backend in ["sqlite", "postgres"] {
+    let parts = option(&args, "--parts").unwrap_or_else(|| "register,commands,history".into());
+    let part = |name: &str| parts.split(',').any(|part| part.trim() == name);
+    let mut rows: Vec<(String, [String; 2])> = Vec::new();
+    let mut record =
+        |column: usize, label: String, figure: String| match rows.iter_mut().find(|(existing, _)| *existing == label) {
+            Some((_, figures)) => figures[column] = figure,
+            None => {
+                let mut figures = [String::from("-"), String::from("-")];
+                figures[column] = figure;
+                rows.push((label, figures));
+            }
+        };
+    for (column, backend) in ["sqlite", "postgres"].into_iter().enumerate() {
         if only.as_deref().is_some_and(|only| only != backend) {
             continue;
         }
@@ -214,18 +325,42 @@ async fn main() {
             },
         };
         let bench = spawn(database.store.clone()).await;
-        let took = register_in_one_call(&bench).await;
-        println!("[{backend}] register 100,000 serials in one API call: {:.2} s", took.as_secs_f64());
-        let rate = commands_per_second(&bench, 20_000, 32, 40_000).await;
-        println!("[{backend}] commands applied through the API: {rate:.0}/s (32 concurrent clients, 40,000 commands)");
-        let (setup, p50, p99) = history_lookups(&bench, history_units, events_per_unit).await;
-        println!(
-            "[{backend}] unit history lookup with {history_units} units and {} events stored: p50 {:.2} ms, p99 {:.2} ms \
-             (2,000 lookups; storing them took {:.0} s)",
-            history_units * events_per_unit,
-            p50.as_secs_f64() * 1e3,
-            p99.as_secs_f64() * 1e3,
-            setup.as_secs_f64()
-        );
+        if part("register") {
+            let took = register_in_one_call(&bench).await;
+            let figure = format!("{:.2} s", took.as_secs_f64());
+            println!("[{backend}] register 100,000 serials in one API call: {figure}");
+            record(column, "register 100,000 serials in one call".into(), figure);
+        }
+        if part("commands") {
+            let rate = commands_per_second(&bench, 20_000, clients, commands).await;
+            println!("[{backend}] commands applied through the API: {rate:.0}/s ({clients} concurrent clients, {commands} commands)");
+            record(column, format!("commands/s ({clients} clients, {commands} add_note)"), format!("{rate:.0}/s"));
+        }
+        if part("store-commands") {
+            let rate = store_commands_per_second(&bench, 20_000, clients, commands).await;
+            println!("[{backend}] commands applied straight into the store: {rate:.0}/s ({clients} tasks)");
+            record(column, format!("store only: unit_apply/s ({clients} tasks)"), format!("{rate:.0}/s"));
+        }
+        if part("history") {
+            let (setup, p50, p99) = history_lookups(&bench, history_units, events_per_unit).await;
+            let events = history_units * events_per_unit;
+            println!(
+                "[{backend}] unit history lookup with {history_units} units and {events} events stored: p50 {:.2} ms, \
+                 p99 {:.2} ms (2,000 lookups; storing them took {:.0} s)",
+                p50.as_secs_f64() * 1e3,
+                p99.as_secs_f64() * 1e3,
+                setup.as_secs_f64()
+            );
+            let label = format!("history, {history_units} units / {events} events");
+            record(column, format!("{label}: p50"), format!("{:.2} ms", p50.as_secs_f64() * 1e3));
+            record(column, format!("{label}: p99"), format!("{:.2} ms", p99.as_secs_f64() * 1e3));
+            record(column, format!("{label}: storing them"), format!("{:.0} s", setup.as_secs_f64()));
+        }
+    }
+    let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    println!();
+    println!("{:width$}  {:>12}  {:>12}", "", "sqlite", "postgres");
+    for (label, [sqlite, postgres]) in &rows {
+        println!("{label:width$}  {sqlite:>12}  {postgres:>12}");
     }
 }

@@ -1,8 +1,11 @@
 //! The SQL both backends run, as macros that stamp the storage traits onto a backend type.
 //!
-//! A backend module provides `writer()` and `reader()` (its pools), the constant `LOCK_ROW` (how to lock a row
-//! read inside a transaction), `SKIP_LOCKED` (how a claim skips rows another transaction holds), `BEGIN_SNAPSHOT` (the first
-//! statement of a read transaction that must see one snapshot) and brings [`prelude`] into scope, then invokes the macros.
+//! A backend module provides `writer()` and `reader()` (its pools), the constant `SKIP_LOCKED` (how a claim
+//! skips rows another transaction holds), the bulk inserts `insert_units` and `insert_events` (multi-row
+//! `VALUES` on SQLite, array binds with `UNNEST` on PostgreSQL), the method `apply_command` behind
+//! `unit_apply` (group commit on SQLite, row locks on PostgreSQL), `LOCK_ROW` (how to lock a row read inside a
+//! transaction), `BEGIN_SNAPSHOT` (the first statement of a read transaction that must see one snapshot) and
+//! brings [`prelude`] into scope, then invokes the macros.
 
 mod accounts;
 mod catalog;
@@ -21,11 +24,37 @@ pub const ROWS_PER_INSERT: usize = MAX_BIND_PARAMS / 6;
 
 /// What the SQL macros expect to find in scope.
 pub mod prelude {
-    pub use super::{MAX_BIND_PARAMS, ROWS_PER_INSERT};
+    pub use super::{event_records, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
         NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PoolStateRecord,
         PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
     };
+}
+
+/// The records of events just appended with seqs `first..`, as the store hands them back.
+pub fn event_records(
+    tenant_id: &str,
+    first: i64,
+    events: &[crate::store::NewEvent],
+    now: i64,
+) -> Vec<crate::store::EventRecord> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(offset, event)| crate::store::EventRecord {
+            tenant_id: tenant_id.to_owned(),
+            seq: first + offset as i64,
+            op_id: event.op_id.clone(),
+            op_index: event.op_index,
+            unit_id: event.unit_id.clone(),
+            kind: event.kind.clone(),
+            payload: event.payload.clone(),
+            actor: event.actor.clone(),
+            device_id: event.device_id.clone(),
+            device_seq: event.device_seq,
+            recorded_at: now,
+        })
+        .collect()
 }

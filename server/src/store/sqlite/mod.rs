@@ -2,18 +2,22 @@
 //!
 //! SQLite allows one writer at a time. Rather than let connections race for the write lock (and fail with
 //! "database is locked" when a read transaction tries to upgrade), every write goes through a pool of exactly
-//! one connection, and reads use their own pool; WAL lets them proceed while a write is under way.
+//! one connection, and reads use their own pool; WAL lets them proceed while a write is under way. Unit
+//! commands, the busiest writes, are grouped into shared transactions by [`group_commit`].
+
+mod group_commit;
 
 use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, impl_sync_store, prelude::*};
+use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// SQLite has no `SELECT … FOR UPDATE`: the single writer connection already serialises transactions.
-const LOCK_ROW: &str = "";
-
 /// SQLite has no row locks to skip: its single writer already runs claims one after the other.
 const SKIP_LOCKED: &str = "";
+
+/// SQLite has no `SELECT … FOR UPDATE`: the single writer connection already serialises transactions.
+const LOCK_ROW: &str = "";
 
 /// A SQLite read transaction already sees one snapshot (taken at its first read): nothing to set.
 const BEGIN_SNAPSHOT: &str = "SELECT 1";
@@ -24,6 +28,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/sqlite/migr
 pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
+    commands: GroupCommit,
 }
 
 impl SqliteStore {
@@ -36,18 +41,30 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
             .pragma("cache_size", "-65536");
+        // No ping before each use: a connection to a local file does not go stale, and the ping is a round
+        // trip to the connection's worker thread.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.read_only(true))
+            // A reader's page cache is thrown away whenever another connection has committed since its last
+            // read, and throwing away a big one costs time on every read under a steady flow of commands: the
+            // readers keep a small cache (the OS caches the file anyway).
+            .connect_with(options.read_only(true).pragma("cache_size", "-2048"))
             .await?;
-        Ok(Self { write, read })
+        let commands = GroupCommit::start(write.clone());
+        Ok(Self { write, read, commands })
+    }
+
+    async fn apply_command(&self, tenant_id: &str, op: OpInput, decide: Decide<'_>) -> Result<OpOutcome, StoreError> {
+        self.commands.apply(tenant_id, op, decide).await
     }
 
     fn writer(&self) -> &SqlitePool {
@@ -63,6 +80,78 @@ impl crate::store::Store for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
     }
+}
+
+/// Inserts registered units with seqs `first..` in multi-row `VALUES` statements.
+async fn insert_units(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tenant_id: &str,
+    first: i64,
+    units: &[NewUnit],
+    now: i64,
+) -> Result<(), StoreError> {
+    const COLUMNS: usize = 10;
+    for (index, chunk) in units.chunks(MAX_BIND_PARAMS / COLUMNS).enumerate() {
+        let base = first + (index * (MAX_BIND_PARAMS / COLUMNS)) as i64;
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, updated_at) ",
+        );
+        query.push_values(chunk.iter().enumerate(), |mut row, (offset, unit)| {
+            row.push_bind(&unit.id)
+                .push_bind(tenant_id)
+                .push_bind(&unit.product_id)
+                .push_bind(&unit.serial)
+                .push_bind(&unit.lot)
+                .push_bind(&unit.change.status)
+                .push_bind(&unit.change.state)
+                .push_bind(1_i64)
+                .push_bind(base + offset as i64)
+                .push_bind(now);
+        });
+        query
+            .build()
+            .execute(&mut **transaction)
+            .await
+            .map_err(|error| StoreError::from_insert(error, "a unit with one of these serials"))?;
+    }
+    Ok(())
+}
+
+/// Inserts events with seqs `first..` in multi-row `VALUES` statements.
+async fn insert_events(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tenant_id: &str,
+    first: i64,
+    events: &[NewEvent],
+    now: i64,
+) -> Result<(), StoreError> {
+    const COLUMNS: usize = 11;
+    for (index, chunk) in events.chunks(MAX_BIND_PARAMS / COLUMNS).enumerate() {
+        let base = first + (index * (MAX_BIND_PARAMS / COLUMNS)) as i64;
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO events (tenant_id, seq, op_id, op_index, unit_id, kind, payload, actor, device_id, \
+             device_seq, recorded_at) ",
+        );
+        query.push_values(chunk.iter().enumerate(), |mut row, (offset, event)| {
+            row.push_bind(tenant_id)
+                .push_bind(base + offset as i64)
+                .push_bind(&event.op_id)
+                .push_bind(event.op_index)
+                .push_bind(&event.unit_id)
+                .push_bind(&event.kind)
+                .push_bind(&event.payload)
+                .push_bind(&event.actor)
+                .push_bind(&event.device_id)
+                .push_bind(event.device_seq)
+                .push_bind(now);
+        });
+        query
+            .build()
+            .execute(&mut **transaction)
+            .await
+            .map_err(|error| StoreError::from_insert(error, "an event with this op_id"))?;
+    }
+    Ok(())
 }
 
 impl_account_store!(SqliteStore);
