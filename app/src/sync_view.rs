@@ -1,0 +1,150 @@
+//! What the screens say about sync: each pending change with its state, each refused change with what the
+//! user did, what the server had and why, and the header's "N changes waiting". Plain logic, tested natively.
+
+use crate::history_view::sentence_case;
+use serialtrack_shared::sync::{Conflict, OpStatus, OutboxEntry, OptimisticView};
+use serialtrack_shared::unit::past_tense;
+
+/// The state of a change in words, as its badge shows it.
+pub fn status_words(status: OpStatus) -> &'static str {
+    match status {
+        OpStatus::Queued => "Queued",
+        OpStatus::Sending => "Sending",
+        OpStatus::Confirmed => "Confirmed",
+        OpStatus::Refused => "Refused",
+        OpStatus::PredictedConflict => "Predicted conflict",
+    }
+}
+
+/// "Shipped", "Note added": what an op does, in words.
+pub fn op_words(entry: &OutboxEntry) -> String {
+    match entry.op.command() {
+        Some(command) => sentence_case(&past_tense(command.kind()).replace('_', " ")),
+        None => "A change this app version cannot read".into(),
+    }
+}
+
+/// One line of the unit screen's "Changes on this device".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingChange {
+    pub op_id: String,
+    pub what: String,
+    pub status: OpStatus,
+    /// Why it will probably be refused, for a predicted conflict.
+    pub why: Option<String>,
+    pub at: String,
+}
+
+pub fn pending_changes(view: &OptimisticView, outbox: &[OutboxEntry]) -> Vec<PendingChange> {
+    view.ops
+        .iter()
+        .filter_map(|op| {
+            let entry = outbox.iter().find(|entry| entry.op.op_id == op.op_id)?;
+            Some(PendingChange {
+                op_id: op.op_id.to_string(),
+                what: op_words(entry),
+                status: op.status,
+                why: op.predicted_refusal.as_ref().map(|refusal| refusal.message.clone()),
+                at: rfc3339(entry.op.client_time),
+            })
+        })
+        .collect()
+}
+
+/// "3 changes waiting": ops not yet confirmed by the server.
+pub fn waiting_words(count: usize) -> String {
+    match count {
+        0 => "All changes synced".into(),
+        1 => "1 change waiting".into(),
+        n => format!("{n} changes waiting"),
+    }
+}
+
+/// A refused change as the "needs attention" inbox shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttentionItem {
+    pub op_id: String,
+    pub unit: String,
+    /// What I did: "Quarantined (reason "dented") at 2026-11-23 10:00 by operator".
+    pub attempted: String,
+    /// What the server had: "Shipped — last changed by supervisor at … on device …".
+    pub server_had: String,
+    /// Why, in words.
+    pub why: String,
+    pub escalated: bool,
+}
+
+pub fn attention_item(conflict: &Conflict) -> AttentionItem {
+    let who = conflict.op.actor.name.split_once(':').map_or(conflict.op.actor.name.as_str(), |(_, name)| name);
+    let attempted = format!(
+        "{} at {} by {who}",
+        sentence_case(&conflict.what_was_attempted()),
+        rfc3339(conflict.op.client_time)
+    );
+    let status = conflict.server_unit().map(|unit| unit.status.label().to_owned());
+    let last = conflict.what_the_server_had().map(|change| {
+        let by = change.by.split_once(':').map_or(change.by.as_str(), |(_, name)| name);
+        let device = change.device_id.as_ref().map(|device| format!(" on device {device}")).unwrap_or_default();
+        format!("last changed by {by} at {}{device}", rfc3339(change.at))
+    });
+    let server_had = match (status, last) {
+        (Some(status), Some(last)) => format!("{status} — {last}"),
+        (Some(status), None) => status,
+        (None, Some(last)) => sentence_case(&last),
+        (None, None) => "Not said by the server".into(),
+    };
+    AttentionItem {
+        op_id: conflict.op_id().to_string(),
+        unit: conflict.op.unit.to_string(),
+        attempted,
+        server_had,
+        why: sentence_case(&conflict.refused.message),
+        escalated: conflict.escalated,
+    }
+}
+
+/// `2026-11-23 10:00:00`: a time for people (UTC, as stored).
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .map(|text| text.replace('T', " ").trim_end_matches('Z').to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn conflict() -> Conflict {
+        serde_json::from_value(json!({
+            "op": {
+                "op_id": "7d9f3a4e-0c1b-4d2a-9e8f-1a2b3c4d5e6f", "device_id": "tablet-1", "device_seq": 3,
+                "unit": {"product": {"schema": "gtin", "code": "09506000134352"}, "serial": "A1"},
+                "schema_version": 1, "cursor_when_acted": 10, "client_time": "2026-11-23T10:00:00Z",
+                "actor": {"name": "user:operator", "role": "operator"},
+                "command": {"type": "quarantine", "reason": "dented"}
+            },
+            "refused": {
+                "code": "invalid_transition", "message": "shipped → quarantine is not allowed",
+                "last_change": {"seq": 11, "by": "user:supervisor", "at": "2026-11-23T10:05:00Z", "device_id": "tablet-2"}
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_refused_change_says_what_i_did_what_the_server_had_and_why() {
+        let item = attention_item(&conflict());
+        assert!(item.attempted.starts_with("Quarantined"), "{}", item.attempted);
+        assert!(item.attempted.contains("dented") && item.attempted.ends_with("by operator"), "{}", item.attempted);
+        assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 on device tablet-2");
+        assert_eq!(item.why, "Shipped → quarantine is not allowed");
+    }
+
+    #[test]
+    fn the_header_counts_waiting_changes_in_words() {
+        assert_eq!(waiting_words(0), "All changes synced");
+        assert_eq!(waiting_words(1), "1 change waiting");
+        assert_eq!(waiting_words(4), "4 changes waiting");
+    }
+}
