@@ -69,6 +69,13 @@ impl LocalDb {
         Ok(LocalDb { db: Rc::new(db) })
     }
 
+    /// Closes the connection (so a newer version can open it); other clones keep it open.
+    pub fn close(self) {
+        if let Ok(db) = Rc::try_unwrap(self.db) {
+            db.close();
+        }
+    }
+
     /// Replaces every product in one transaction, so a refresh never leaves old and new mixed.
     pub async fn put_products(&self, products: &[ProductRecord]) -> Result<(), DbError> {
         let tx = self.db.transaction(PRODUCTS).with_mode(TransactionMode::Readwrite).build()?;

@@ -115,6 +115,15 @@ pub async fn sign_in(device: Device, username: String, password: String) {
 
 /// Signing out clears the device's data: the next person on this tablet sees nothing of it.
 pub async fn sign_out(device: Device) {
+    let waiting = device.sync.waiting.get_untracked();
+    if waiting > 0 {
+        let message = format!(
+            "{} on this device still wait to reach the server: connect and let them sync before signing out, \
+             or they would be lost.",
+            crate::sync_view::waiting_words(waiting).replace(" waiting", "")
+        );
+        return device.notice.set(Some(message));
+    }
     let _ = api::sign_out().await;
     if let Some(db) = device.db() {
         if let Err(error) = db.clear_all().await {

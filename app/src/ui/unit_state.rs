@@ -163,7 +163,7 @@ pub async fn act(device: Device, command: UnitCommand) {
     let workflow = WorkflowSettings::default();
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let recorded = db
-        .replica_step(&[key.clone()], true, |replica| match replica.record(unit, command, &context, new_op_id()) {
+        .replica_step(std::slice::from_ref(&key), true, |replica| match replica.record(unit, command, &context, new_op_id()) {
             Ok(_) => Step::commit(Ok(())),
             Err(refusal) => Step::roll_back(Err(refusal.message)),
         })
