@@ -276,10 +276,17 @@ pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
     post("/api/v1/sync/push", request).await
 }
 
-/// The events after `cursor`, with this device's op results, or "reset".
-pub async fn pull(device_id: &str, cursor: u64, log_epoch: Option<uuid::Uuid>) -> Result<PullAnswer, ApiError> {
+/// The events after `cursor`, or "reset"; with this device's op results above `results_after` (the ops whose
+/// push answer may have been lost).
+pub async fn pull(
+    device_id: &str,
+    cursor: u64,
+    log_epoch: Option<uuid::Uuid>,
+    results_after: Option<u64>,
+) -> Result<PullAnswer, ApiError> {
     let epoch = log_epoch.map(|epoch| format!("&log_epoch={epoch}")).unwrap_or_default();
-    get(&format!("/api/v1/sync/pull?device_id={}&cursor={cursor}{epoch}", encode(device_id))).await
+    let results = results_after.map(|after| format!("&results_after={after}")).unwrap_or_default();
+    get(&format!("/api/v1/sync/pull?device_id={}&cursor={cursor}{epoch}{results}", encode(device_id))).await
 }
 
 /// One page of the tenant's units with `history` recent events each.

@@ -231,6 +231,21 @@ impl LocalDb {
         Ok(())
     }
 
+    /// This install's device id, made on first use.
+    pub async fn device_id(&self) -> Result<String, DbError> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let id = match meta::<String>(&tx, META_DEVICE_ID).await? {
+            Some(id) => id,
+            None => {
+                let id = new_device_id();
+                tx.object_store(META)?.put(&id).with_key(META_DEVICE_ID.to_owned()).serde()?;
+                id
+            }
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// The keys of every confirmed unit the device holds.
     pub async fn confirmed_keys(&self) -> Result<Vec<String>, DbError> {
         let tx = self.db.transaction(CONFIRMED).build()?;

@@ -142,6 +142,7 @@ async fn apply_page(db: &LocalDb, page: &PullResponse, mode: KeepMode) -> Result
 /// Pulls pages until the device has caught up. Returns whether anything changed.
 pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<bool, SyncError> {
     let mut changed = false;
+    let device_id = db.device_id().await?;
     for _ in 0..10_000 {
         let replica = db.replica(&[]).await?;
         if replica.log_epoch().is_none() && replica.cursor() == 0 {
@@ -149,7 +150,10 @@ pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>)
             changed = true;
             continue;
         }
-        let answer = api::pull(replica.device_id(), replica.cursor(), replica.log_epoch()).await?;
+        // Ask for the results of every op not yet acknowledged, in case a push answer was lost.
+        let unanswered = replica.outbox().unacknowledged().map(|entry| entry.op.device_seq).min();
+        let results_after = unanswered.map(|device_seq| device_seq - 1);
+        let answer = api::pull(&device_id, replica.cursor(), replica.log_epoch(), results_after).await?;
         let outcome = match answer {
             PullAnswer::Page(page) => apply_page(db, &page, mode).await?,
             PullAnswer::Reset { why } => PageOutcome::Reset(why),
