@@ -107,7 +107,11 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
         _ => Vec::new(),
     };
     device.sync.current_unit.set(Some(storage_key.to_owned()));
-    device.lookup.set(LookupState::Found { unit, history, fresh, changes });
+    let shown = LookupState::Found { unit, history, fresh, changes };
+    // Re-rendering an unchanged unit would close a form the user is filling in.
+    if device.lookup.with_untracked(|current| *current != shown) {
+        device.lookup.set(shown);
+    }
 }
 
 pub fn start_sync(device: Device) {
@@ -132,13 +136,8 @@ pub fn start_sync(device: Device) {
         }),
         progress: Box::new(move |loaded| device.sync.progress.set(Some(loaded))),
     };
+    // The loop listens for `online` itself.
     device.sync.engine.set_value(Some(SyncLoop::start(hooks)));
-    // The online signal has its own listener in the loop; kick on reconnects the app shell sees too.
-    Effect::new(move |_| {
-        if device.online.get() {
-            device.sync.engine.with_value(|engine| engine.as_ref().map(SyncLoop::kick));
-        }
-    });
 }
 
 fn after_change(device: Device) {
@@ -172,7 +171,6 @@ pub async fn act(device: Device, command: UnitCommand) {
         Ok(Ok(())) => {
             device.sync.action_error.set(None);
             reload(device).await;
-            show_unit(device, &key, false).await;
             after_change(device);
         }
         Ok(Err(reason)) => device.sync.action_error.set(Some(format!("Not recorded: {reason}."))),
