@@ -103,11 +103,16 @@ pub fn attention_item(conflict: &Conflict) -> AttentionItem {
     }
 }
 
-/// `2026-11-23 10:00:00`: a time for people (UTC, as stored).
+/// `2026-11-23 10:00:00 UTC`: a time for people, to the second.
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .map(|text| text.replace('T', " ").trim_end_matches('Z').to_owned())
-        .unwrap_or_default()
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        at.date(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 #[cfg(test)]
@@ -137,7 +142,7 @@ mod tests {
         let item = attention_item(&conflict());
         assert!(item.attempted.starts_with("Quarantined"), "{}", item.attempted);
         assert!(item.attempted.contains("dented") && item.attempted.ends_with("by operator"), "{}", item.attempted);
-        assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 on device tablet-2");
+        assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 UTC on device tablet-2");
         assert_eq!(item.why, "Shipped → quarantine is not allowed");
     }
 

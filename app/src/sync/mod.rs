@@ -205,8 +205,13 @@ impl SyncLoop {
     /// Fills the device from the snapshot now (the "All units" setting), reporting progress.
     pub async fn bootstrap(&self, mode: KeepMode) -> Result<(), String> {
         let Some(db) = (self.inner.hooks.db)() else { return Err("The device's data is not open.".into()) };
-        let progress = |loaded: usize| (self.inner.hooks.progress)(loaded);
-        let outcome = steps::bootstrap(&db, mode, &progress).await.map_err(|error| error.sentence());
+        // Under the sync lock: a pass of this or another tab does not pull in the middle of the bootstrap.
+        let sync = self.clone();
+        let outcome = browser::with_sync_lock(async move {
+            let progress = |loaded: usize| (sync.inner.hooks.progress)(loaded);
+            steps::bootstrap(&db, mode, &progress).await.map_err(|error| error.sentence())
+        })
+        .await;
         (self.inner.hooks.changed)();
         self.announce();
         outcome

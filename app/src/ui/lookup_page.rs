@@ -40,9 +40,10 @@ pub fn LookupPage(
                     {(!fresh).then(|| view! {
                         <p class="notice">"Shown from this device's data, as saved when it was last looked up online."</p>
                     })}
-                    <ActionPanel status=unit.status.clone() on_act=on_act error=action_error/>
-                    <PendingChanges changes=changes/>
-                    <UnitCard unit=unit history=history/>
+                    <UnitCard unit=unit.clone() history=history>
+                        <ActionPanel status=unit.status.clone() on_act=on_act error=action_error/>
+                        <PendingChanges changes=changes/>
+                    </UnitCard>
                 }
                 .into_any(),
             }}

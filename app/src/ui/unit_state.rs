@@ -124,7 +124,11 @@ pub fn start_sync(device: Device) {
         keep_mode: Box::new(move || device.sync.keep.get_untracked()),
         online: Box::new(move || device.online.get_untracked() && device.user.get_untracked().is_some()),
         changed: Box::new(move || leptos::task::spawn_local(reload(device))),
-        status: Box::new(move |status: SyncStatus| {
+        status: Box::new(move |mut status: SyncStatus| {
+            // The loop knows only its own passes; the last sync time stored before a reload still stands.
+            if status.last_synced.is_none() {
+                status.last_synced = device.sync.status.get_untracked().last_synced;
+            }
             if let (Some(at), Some(db)) = (status.last_synced.clone(), device.db()) {
                 if device.sync.status.get_untracked().last_synced.as_ref() != Some(&at) {
                     leptos::task::spawn_local(async move {
