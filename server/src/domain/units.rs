@@ -114,9 +114,11 @@ pub fn decide(
     }
 }
 
-type Decided = Result<(Unit, Vec<(String, String)>), serialtrack_shared::unit::Refusal>;
+/// The unit after a command and the command's events as stored (kind, payload JSON), or the refusal.
+pub type Decided = Result<(Unit, Vec<(String, String)>), serialtrack_shared::unit::Refusal>;
 
-fn decide_events(
+/// Runs a command with the shared state machine and records its events as the log stores them.
+pub fn decide_events(
     current: Option<Unit>,
     key: UnitKey,
     command: &UnitCommand,

@@ -14,6 +14,7 @@ mod health;
 mod json_errors;
 mod locations;
 mod openapi;
+mod pokes;
 mod pool;
 mod pool_assignments;
 mod principal;
@@ -23,6 +24,7 @@ mod scan;
 mod sessions;
 mod snapshot;
 mod static_app;
+mod sync;
 mod time_format;
 mod unit_commands;
 mod unit_registration;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub password_cost: PasswordCost,
     pub sign_in_limiter: Arc<SignInLimiter>,
     credentials: Arc<CredentialCache>,
+    /// Tells open `/sync/poke` streams that a tenant's log grew.
+    pub pokes: pokes::Pokes,
 }
 
 impl AppState {
@@ -62,6 +66,7 @@ impl AppState {
             password_cost: PasswordCost::Standard,
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
+            pokes: pokes::Pokes::default(),
         }
     }
 }
@@ -82,6 +87,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(unit_commands::router())
         .merge(events::router())
         .merge(snapshot::router())
+        .merge(sync::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

@@ -120,6 +120,9 @@ pub async fn units_commands(
     let now = time::OffsetDateTime::now_utc();
     let decide = |current: &UnitRecord| decide(current, &command, &caller, &workflow, op_uuid, now);
     let outcome = state.store.unit_apply(tenant, op, &decide).await?;
+    if matches!(outcome, OpOutcome::Accepted { .. }) {
+        state.pokes.poke(tenant);
+    }
     match outcome {
         OpOutcome::Accepted { events, unit } => Ok(Json(CommandAccepted {
             outcome: "accepted".into(),

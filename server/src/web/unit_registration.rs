@@ -158,6 +158,7 @@ pub async fn units_register(
         }
         other => other?,
     };
+    state.pokes.poke(tenant);
     let registered = units.len();
     Ok((
         StatusCode::CREATED,

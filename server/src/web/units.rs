@@ -60,13 +60,15 @@ impl From<UnitRecord> for UnitView {
 pub struct UnitLookup {
     /// A GTIN (8, 12, 13 or 14 digits); give it with `serial`.
     gtin: Option<String>,
+    /// Or a product code of any schema (an internal code such as `CM-500`, a PPN); give it with `serial`.
+    code: Option<String>,
     /// The serial (AI 21).
     serial: Option<String>,
     /// Or a whole scanner string: `]d2…` with GS separators, `(01)…(21)…`, or a GS1 Digital Link.
     scan: Option<String>,
 }
 
-/// Finds a unit by GTIN + serial, or by any scanner string that holds both.
+/// Finds a unit by GTIN + serial, by product code + serial, or by any scanner string that holds GTIN and serial.
 #[utoipa::path(get, path = "/units", tag = "units", params(UnitLookup), security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = UnitView), CommonErrors))]
 pub async fn units_lookup(
@@ -75,19 +77,29 @@ pub async fn units_lookup(
     ApiQuery(lookup): ApiQuery<UnitLookup>,
 ) -> ApiResult<Json<UnitView>> {
     principal.require(Permission::Read, "look up units")?;
+    let tenant = &principal.tenant_id;
+    if let (Some(code), Some(serial), None, None) = (&lookup.code, &lookup.serial, &lookup.scan, &lookup.gtin) {
+        let not_found = || ApiError::NotFound(format!("a unit with product code {code} and serial {serial}"));
+        let products = state.store.products(tenant, Some(code.trim()), 50, 0).await?;
+        let product = products.into_iter().find(|product| product.code == code.trim()).ok_or_else(not_found)?;
+        let unit = state.store.unit_by_serial(tenant, &product.id, serial.trim()).await?.ok_or_else(not_found)?;
+        return Ok(Json(unit.into()));
+    }
     let (gtin, serial) = match (lookup.scan, lookup.gtin, lookup.serial) {
+        _ if lookup.code.is_some() => {
+            return Err(ApiError::bad_request("invalid_lookup", "give code with serial alone, without gtin or scan"))
+        }
         (Some(scan), None, None) => super::scan::gtin_and_serial(&scan)?,
         (None, Some(gtin), Some(serial)) => (gtin, serial),
         _ => {
             return Err(ApiError::bad_request(
                 "invalid_lookup",
-                "give either gtin and serial, or scan (a whole scanner string) alone",
+                "give gtin and serial, code and serial, or scan (a whole scanner string) alone",
             ))
         }
     };
     let gtin = Gtin::parse(&gtin).map_err(|error| ApiError::invalid("invalid_gtin", error.to_string()))?;
     let serial = Serial::parse(&serial).map_err(|error| ApiError::invalid("invalid_serial", error.to_string()))?;
-    let tenant = &principal.tenant_id;
     let not_found = || ApiError::NotFound(format!("a unit with GTIN {gtin} and serial {serial}"));
     let product = state.store.product_by_gtin(tenant, gtin.as_str()).await?.ok_or_else(not_found)?;
     let unit = state.store.unit_by_serial(tenant, &product.id, serial.as_str()).await?.ok_or_else(not_found)?;

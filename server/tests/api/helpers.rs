@@ -55,8 +55,19 @@ async fn seed_tenant(store: &Arc<dyn Store>, name: &str, prefix: &str) -> (Strin
     (tenant.id, keys)
 }
 
+/// The backend the API tests run on: SQLite, or PostgreSQL when `SERIALTRACK_TEST_API_BACKEND=postgres`
+/// (scripts/test runs the whole API suite once on each).
+async fn database() -> databases::TestDatabase {
+    if std::env::var("SERIALTRACK_TEST_API_BACKEND").as_deref() == Ok("postgres") {
+        return databases::postgres("the API tests")
+            .await
+            .expect("SERIALTRACK_TEST_API_BACKEND=postgres needs SERIALTRACK_TEST_POSTGRES_URL");
+    }
+    databases::sqlite().await
+}
+
 pub async fn spawn_app() -> TestApp {
-    let database = databases::sqlite().await;
+    let database = database().await;
     let store = database.store.clone();
     let (tenant_id, keys) = seed_tenant(&store, "Acme", "acme").await;
     let (_, other_keys) = seed_tenant(&store, "Other", "other").await;
@@ -69,7 +80,8 @@ pub async fn spawn_app() -> TestApp {
     TestApp { address, store, client, keys, other_keys, tenant_id, _database: database }
 }
 
-/// A response read whole: its status, headers and JSON body (`Value::Null` when empty or not JSON).
+/// A response read whole: its status, headers and JSON body (`Value::Null` when empty or not JSON). An event
+/// stream never ends, so only its status and headers are read.
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
@@ -82,6 +94,11 @@ impl Answer {
     pub async fn read(response: Response) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
+        let streaming =
+            headers.get("content-type").is_some_and(|value| value.as_bytes().starts_with(b"text/event-stream"));
+        if streaming {
+            return Self { status, headers, body: Value::Null, text: String::new() };
+        }
         let text = response.text().await.expect("reading a response body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Self { status, headers, body, text }

@@ -9,5 +9,6 @@ mod pool;
 mod products;
 mod sessions;
 mod snapshot;
+mod sync;
 mod tenant_isolation;
 mod units;

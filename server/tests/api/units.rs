@@ -154,3 +154,17 @@ async fn a_bad_command_or_op_id_is_a_422() {
         .await
         .expect(422);
 }
+
+#[tokio::test]
+async fn a_unit_of_an_internal_code_product_is_found_by_code_and_serial() {
+    let app = spawn_app().await;
+    let coffee = json!({"code_schema": "internal", "code": "CM-500", "name": "Coffee machine",
+        "serial_scheme": {"kind": "patterned", "template": "CM500-{YYYY}-{NNNN}"}});
+    let product_id = app.products_create(Role::Admin, coffee).await.expect(201)["id"].as_str().unwrap().to_owned();
+    let body = json!({"product_id": product_id, "serials": ["CM500-2026-0001"]});
+    app.units_register(Role::Operator, body).await.expect(201);
+    let unit = app.units_lookup(Role::Service, "?code=CM-500&serial=CM500-2026-0001").await;
+    assert_eq!(unit.expect(200)["state"]["key"]["product"]["code"], "CM-500");
+    app.units_lookup(Role::Service, "?code=CM-500&serial=CM500-2026-0002").await.expect(404);
+    app.units_lookup(Role::Service, "?code=CM-500&gtin=9520123456788&serial=X").await.expect(400);
+}

@@ -244,11 +244,13 @@ macro_rules! impl_catalog_store {
                 assigned_to: &str,
                 partner_tenant_id: Option<&str>,
             ) -> Result<Vec<String>, StoreError> {
+                // The picked serials are materialised first: PostgreSQL may re-run a LIMIT sub-select inside
+                // `IN (…)` while it updates, and with SKIP LOCKED each run can pick other rows — more than `count`.
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
-                    "UPDATE pool_serials SET status = 'assigned', assigned_to = $4, assigned_tenant_id = $5 \
-                     WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' AND serial IN \
-                     (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
-                     ORDER BY serial LIMIT $3{SKIP_LOCKED}) RETURNING serial"
+                    "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
+                     AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
+                     UPDATE pool_serials SET status = 'assigned', assigned_to = $4, assigned_tenant_id = $5 \
+                     WHERE tenant_id = $1 AND product_id = $2 AND serial IN (SELECT serial FROM picked) RETURNING serial"
                 ))
                 .bind(tenant_id)
                 .bind(product_id)

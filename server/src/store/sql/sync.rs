@@ -31,6 +31,168 @@ macro_rules! impl_sync_store {
                 Ok($crate::store::SnapshotPage { head_seq, log_epoch, units })
             }
 
+            async fn push(
+                &self,
+                tenant_id: &str,
+                device_id: &str,
+                units: &[(String, String)],
+                op_ids: &[String],
+                decide: $crate::store::DecidePush<'_>,
+            ) -> Result<i64, StoreError> {
+                let now = now_millis();
+                let mut transaction = self.writer().begin().await?;
+                sqlx::query(
+                    "INSERT INTO devices (id, tenant_id, name, last_processed_device_seq, created_at) \
+                     VALUES ($1, $2, $1, 0, $3) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(device_id)
+                .bind(tenant_id)
+                .bind(now)
+                .execute(&mut *transaction)
+                .await?;
+                let (owner, last_processed): (String, i64) = sqlx::query_as(&format!(
+                    "SELECT tenant_id, last_processed_device_seq FROM devices WHERE id = $1{LOCK_ROW}"
+                ))
+                .bind(device_id)
+                .fetch_one(&mut *transaction)
+                .await?;
+                if owner != tenant_id {
+                    return Err(StoreError::Conflict("a device with this id in another organisation".into()));
+                }
+                // Locks the tenant's counter for the rest of the transaction: appends commit in seq order.
+                let head_seq = allocate_seqs(&mut transaction, tenant_id, 0).await? - 1;
+                let mut stored_units: Vec<UnitRecord> = Vec::new();
+                if !units.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM units WHERE tenant_id = ");
+                    query.push_bind(tenant_id).push(" AND (");
+                    for (index, (product_id, serial)) in units.iter().enumerate() {
+                        if index > 0 {
+                            query.push(" OR ");
+                        }
+                        query.push("(product_id = ").push_bind(product_id).push(" AND serial = ").push_bind(serial);
+                        query.push(")");
+                    }
+                    query.push(")");
+                    stored_units = query.build_query_as().fetch_all(&mut *transaction).await?;
+                }
+                let mut last_events: Vec<EventRecord> = Vec::new();
+                if !stored_units.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM events WHERE tenant_id = ");
+                    query.push_bind(tenant_id).push(" AND seq IN (");
+                    let mut separated = query.separated(", ");
+                    for unit in &stored_units {
+                        separated.push_bind(unit.last_seq);
+                    }
+                    query.push(")");
+                    last_events = query.build_query_as().fetch_all(&mut *transaction).await?;
+                }
+                let mut stored_results: Vec<OpResultRecord> = Vec::new();
+                if !op_ids.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM op_results WHERE op_id IN (");
+                    let mut separated = query.separated(", ");
+                    for op_id in op_ids {
+                        separated.push_bind(op_id);
+                    }
+                    query.push(")");
+                    stored_results = query.build_query_as().fetch_all(&mut *transaction).await?;
+                }
+                if stored_results.iter().any(|result| result.tenant_id != tenant_id) {
+                    return Err(StoreError::Conflict("an op with one of these op_ids".into()));
+                }
+                let context = $crate::store::PushContext {
+                    last_processed_device_seq: last_processed,
+                    head_seq,
+                    units: stored_units,
+                    last_events,
+                    stored_results,
+                };
+                let writes = decide(context);
+                let mut head = head_seq;
+                if !writes.events.is_empty() {
+                    let first = allocate_seqs(&mut transaction, tenant_id, writes.events.len() as i64).await?;
+                    insert_events(&mut transaction, tenant_id, first, &writes.events, now).await?;
+                    head = first + writes.events.len() as i64 - 1;
+                }
+                for unit in &writes.units {
+                    sqlx::query(
+                        "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO UPDATE SET \
+                         status = excluded.status, state = excluded.state, version = excluded.version, \
+                         last_seq = excluded.last_seq, updated_at = excluded.updated_at",
+                    )
+                    .bind(&unit.id)
+                    .bind(tenant_id)
+                    .bind(&unit.product_id)
+                    .bind(&unit.serial)
+                    .bind(&unit.lot)
+                    .bind(&unit.status)
+                    .bind(&unit.state)
+                    .bind(unit.version)
+                    .bind(unit.last_seq)
+                    .bind(now)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(|error| StoreError::from_insert(error, "a unit with this serial"))?;
+                }
+                for (result, payload) in &writes.results {
+                    sqlx::query(
+                        "INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, reason_code, \
+                         reason_message, unit_state, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(&result.op_id)
+                    .bind(tenant_id)
+                    .bind(device_id)
+                    .bind(result.device_seq)
+                    .bind(&result.outcome)
+                    .bind(result.seq)
+                    .bind(&result.reason_code)
+                    .bind(&result.reason_message)
+                    .bind(&result.unit_state)
+                    .bind(now)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
+                    if let Some(payload) = payload {
+                        sqlx::query(
+                            "INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(&result.op_id)
+                        .bind(tenant_id)
+                        .bind(payload)
+                        .bind(now)
+                        .execute(&mut *transaction)
+                        .await?;
+                    }
+                }
+                sqlx::query("UPDATE devices SET last_processed_device_seq = $2, last_seen_at = $3 WHERE id = $1")
+                    .bind(device_id)
+                    .bind(writes.last_processed_device_seq)
+                    .bind(now)
+                    .execute(&mut *transaction)
+                    .await?;
+                transaction.commit().await?;
+                Ok(head)
+            }
+
+            async fn device_results(
+                &self,
+                tenant_id: &str,
+                device_id: &str,
+                after: i64,
+                limit: i64,
+            ) -> Result<Vec<OpResultRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM op_results WHERE tenant_id = $1 AND device_id = $2 AND device_seq > $3 \
+                     ORDER BY device_seq LIMIT $4",
+                )
+                .bind(tenant_id)
+                .bind(device_id)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
             async fn recent_events(
                 &self,
                 tenant_id: &str,
