@@ -60,6 +60,30 @@ pub fn waiting_words(count: usize) -> String {
     }
 }
 
+/// After this long without a sync, the header warns (changes waiting only live on this device meanwhile).
+pub const STALE_AFTER: time::Duration = time::Duration::hours(8);
+
+/// "Not synced for 9 h: …" when changes wait and the last sync is older than `STALE_AFTER` (or never was).
+pub fn stale_warning(last_synced: Option<&str>, now: time::OffsetDateTime, waiting: usize) -> Option<String> {
+    if waiting == 0 {
+        return None;
+    }
+    let format = &time::format_description::well_known::Rfc3339;
+    let since = last_synced.and_then(|at| time::OffsetDateTime::parse(at, format).ok());
+    match since.map(|since| now - since) {
+        Some(gap) if gap < STALE_AFTER => None,
+        Some(gap) => Some(format!(
+            "Not synced for {} h: {} only on this device — connect to send them.",
+            gap.whole_hours(),
+            waiting_words(waiting).replace(" waiting", "")
+        )),
+        None => Some(format!(
+            "Never synced: {} only on this device — connect to send them.",
+            waiting_words(waiting).replace(" waiting", "")
+        )),
+    }
+}
+
 /// A refused change as the "needs attention" inbox shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttentionItem {
@@ -144,6 +168,16 @@ mod tests {
         assert!(item.attempted.contains("dented") && item.attempted.ends_with("by operator"), "{}", item.attempted);
         assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 UTC on device tablet-2");
         assert_eq!(item.why, "Shipped → quarantine is not allowed");
+    }
+
+    #[test]
+    fn a_long_time_offline_with_changes_waiting_is_warned_about() {
+        let now = time::macros::datetime!(2026-11-23 20:00 UTC);
+        assert_eq!(stale_warning(Some("2026-11-23T19:00:00Z"), now, 3), None);
+        assert_eq!(stale_warning(Some("2026-11-23T08:00:00Z"), now, 0), None);
+        let warning = stale_warning(Some("2026-11-23T07:59:59.5Z"), now, 3).unwrap();
+        assert_eq!(warning, "Not synced for 12 h: 3 changes only on this device — connect to send them.");
+        assert!(stale_warning(None, now, 1).unwrap().starts_with("Never synced: 1 change"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The header's sync line: last synced, changes waiting, and the "Needs attention (N)" link.
 
 use crate::sync::SyncStatus;
-use crate::sync_view::{waiting_words, AttentionItem};
+use crate::sync_view::{stale_warning, waiting_words, AttentionItem};
 use leptos::prelude::*;
 
 #[component]
@@ -24,6 +24,12 @@ pub fn SyncBadge(
                 }}
             </span>
         </span>
+        {move || {
+            let last = status.get().last_synced;
+            let millis = js_sys::Date::now() as i128;
+            let now = time::OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()?;
+            stale_warning(last.as_deref(), now, waiting.get()).map(|warning| view! { <span class="stale-warning">{warning}</span> })
+        }}
         <a
             href="#/attention"
             class="attention-link"
