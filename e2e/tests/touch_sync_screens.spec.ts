@@ -33,6 +33,7 @@ for (const size of sizes) {
     await page.screenshot({ path: `test-results/unit-actions-${size.name}.png`, fullPage: true });
     await page.getByRole('link', { name: 'What this device keeps' }).click();
     await expect(page.getByRole('radio', { name: /Units I open/ })).toBeChecked();
+    await expect(page.getByRole('main').getByRole('status')).toHaveText('Not filled from the server yet');
     await expectTouchTargets(page);
     await page.screenshot({ path: `test-results/device-keeps-${size.name}.png` });
   });

@@ -31,7 +31,8 @@ pub struct SyncHooks {
     /// IndexedDB changed: re-read it.
     pub changed: Box<dyn Fn()>,
     pub status: Box<dyn Fn(SyncStatus)>,
-    pub progress: Box<dyn Fn(usize)>,
+    /// Units loaded by a running bootstrap; None once it ends.
+    pub progress: Box<dyn Fn(Option<usize>)>,
 }
 
 /// The loop's handle; cheap to clone.
@@ -164,14 +165,25 @@ impl SyncLoop {
     /// Push then pull until nothing is left to send and the device has caught up.
     async fn pass(&self, db: &LocalDb) -> Result<bool, SyncError> {
         let mode = (self.inner.hooks.keep_mode)();
-        let progress = |loaded: usize| (self.inner.hooks.progress)(loaded);
+        // Only filling all units is worth a progress line; the head-only bootstrap of "Units I open" is instant.
+        let progress = |loaded: usize| {
+            if mode == KeepMode::AllUnits {
+                (self.inner.hooks.progress)(Some(loaded))
+            }
+        };
+        let outcome = self.drain(db, mode, &progress).await;
+        (self.inner.hooks.progress)(None);
+        outcome
+    }
+
+    async fn drain(&self, db: &LocalDb, mode: KeepMode, progress: &dyn Fn(usize)) -> Result<bool, SyncError> {
         let mut changed = false;
         for _ in 0..20 {
             changed |= steps::push_all(db).await?;
             if changed {
                 (self.inner.hooks.changed)();
             }
-            changed |= steps::pull_all(db, mode, &progress).await?;
+            changed |= steps::pull_all(db, mode, progress).await?;
             let unsent = db.outbox().await?.iter().any(|entry| {
                 !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. })
             });
@@ -208,10 +220,11 @@ impl SyncLoop {
         // Under the sync lock: a pass of this or another tab does not pull in the middle of the bootstrap.
         let sync = self.clone();
         let outcome = browser::with_sync_lock(async move {
-            let progress = |loaded: usize| (sync.inner.hooks.progress)(loaded);
+            let progress = |loaded: usize| (sync.inner.hooks.progress)(Some(loaded));
             steps::bootstrap(&db, mode, &progress).await.map_err(|error| error.sentence())
         })
         .await;
+        (self.inner.hooks.progress)(None);
         (self.inner.hooks.changed)();
         self.announce();
         outcome

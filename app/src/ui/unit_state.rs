@@ -138,7 +138,7 @@ pub fn start_sync(device: Device) {
             }
             device.sync.status.set(status);
         }),
-        progress: Box::new(move |loaded| device.sync.progress.set(Some(loaded))),
+        progress: Box::new(move |loaded| device.sync.progress.set(loaded)),
     };
     // The loop listens for `online` itself.
     device.sync.engine.set_value(Some(SyncLoop::start(hooks)));
