@@ -6,6 +6,8 @@ use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use crate::sync_wire::SnapshotView;
+use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
 use serialtrack_shared::unit::{upcast, Unit};
 
 /// Why a call failed, sorted by what the app should do about it.
@@ -20,6 +22,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Worth retrying with backoff: no network, or the server said "not now" (5xx).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Unreachable) || matches!(self, ApiError::Refused { status, .. } if *status >= 500)
+    }
+
     pub fn sentence(&self) -> String {
         match self {
             ApiError::Unreachable => "The server cannot be reached: check the network, then try again.".into(),
@@ -184,6 +191,8 @@ struct UnitBody {
     status: String,
     #[serde(default)]
     state: serde_json::Value,
+    #[serde(default)]
+    last_seq: u64,
 }
 
 #[derive(Deserialize)]
@@ -202,8 +211,15 @@ struct HistoryBody {
     events: Vec<EventBody>,
 }
 
+/// A unit as the server has it now: the record to show, its confirmed state (when readable) and its history.
+pub struct LookedUp {
+    pub record: UnitRecord,
+    pub confirmed: Option<ConfirmedUnit>,
+    pub history: Vec<HistoryRecord>,
+}
+
 /// The unit and its history, or `None` when the server has no such unit.
-pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<(UnitRecord, Vec<HistoryRecord>)>, ApiError> {
+pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<LookedUp>, ApiError> {
     let path = format!("/api/v1/units?gtin={}&serial={}", encode(gtin), encode(serial));
     let unit: UnitBody = match get(&path).await {
         Ok(unit) => unit,
@@ -213,6 +229,7 @@ pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<(UnitR
     let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
     let key = UnitRecord::key_for(gtin, serial);
     let state: Option<Unit> = serde_json::from_value(unit.state.clone()).ok();
+    let confirmed = state.clone().map(|unit_state| ConfirmedUnit { unit: unit_state, last_seq: unit.last_seq });
     let record = UnitRecord {
         key: key.clone(),
         gtin: gtin.to_owned(),
@@ -225,7 +242,7 @@ pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<(UnitR
         owner: state.as_ref().and_then(|state| state.owner.clone()),
     };
     let entries = history.events.into_iter().map(|event| history_entry(&key, event)).collect();
-    Ok(Some((record, entries)))
+    Ok(Some(LookedUp { record, confirmed, history: entries }))
 }
 
 /// A history line from the server's event; one this build cannot read still shows, saying so.
@@ -245,6 +262,37 @@ fn history_entry(unit_key: &str, event: EventBody) -> HistoryRecord {
             why: Some(error.to_string()),
         },
     }
+}
+
+/// A history line from an event view of the snapshot (`{seq, kind, payload, actor, device_id, recorded_at}`).
+pub fn history_from_view(unit_key: &str, view: serde_json::Value) -> Option<HistoryRecord> {
+    serde_json::from_value::<EventBody>(view).ok().map(|event| history_entry(unit_key, event))
+}
+
+// ---- Sync: push, pull, snapshot (SYNC.md). ----
+
+/// Sends a batch of ops; 503 is transient (retry with backoff), 422 names what is malformed.
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
+    post("/api/v1/sync/push", request).await
+}
+
+/// The events after `cursor`, or "reset"; with this device's op results above `results_after` (the ops whose
+/// push answer may have been lost).
+pub async fn pull(
+    device_id: &str,
+    cursor: u64,
+    log_epoch: Option<uuid::Uuid>,
+    results_after: Option<u64>,
+) -> Result<PullAnswer, ApiError> {
+    let epoch = log_epoch.map(|epoch| format!("&log_epoch={epoch}")).unwrap_or_default();
+    let results = results_after.map(|after| format!("&results_after={after}")).unwrap_or_default();
+    get(&format!("/api/v1/sync/pull?device_id={}&cursor={cursor}{epoch}{results}", encode(device_id))).await
+}
+
+/// One page of the tenant's units with `history` recent events each.
+pub async fn snapshot(after: Option<&str>, limit: u32, history: u32) -> Result<SnapshotView, ApiError> {
+    let after = after.map(|after| format!("&after={}", encode(after))).unwrap_or_default();
+    get(&format!("/api/v1/snapshot?limit={limit}&history={history}{after}")).await
 }
 
 fn encode(text: &str) -> String {

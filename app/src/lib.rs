@@ -6,6 +6,11 @@
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
 //! - [`model`]: the records kept on the device and shown by the screens.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
+//! - [`unit_actions`]: the actions the unit screen offers for a status, and the command each form makes.
+//! - [`replica_parts`]: the shared `DeviceReplica` taken apart into IndexedDB records and put back together.
+//! - [`sync_wire`]: the server's snapshot and unit JSON as sync types; what this device keeps.
+//! - [`sync_view`]: pending changes, the "needs attention" inbox and the header's counts, in words.
+//! - `sync` (wasm32 only): the sync loop: push, pull, snapshot, backoff, one syncing tab.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
 pub mod donut;
@@ -13,11 +18,17 @@ pub mod history_view;
 pub mod lookup_key;
 pub mod model;
 pub mod pool_filter;
+pub mod replica_parts;
 pub mod scan_view;
+pub mod sync_view;
+pub mod sync_wire;
+pub mod unit_actions;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod db;
+#[cfg(target_arch = "wasm32")]
+pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

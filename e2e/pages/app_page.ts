@@ -62,14 +62,27 @@ export class AppPage {
   }
 }
 
-/** A unit of the demo tenant in a given status, found through the API the app's session already holds. */
-export async function demoUnit(request: APIRequestContext, status: string): Promise<{ gtin: string; serial: string }> {
+/**
+ * A unit of the demo tenant in a given status, found through the API the app's session already holds;
+ * `skip` passes over that many matches, so journeys that change units do not pick the same one.
+ */
+export async function demoUnit(
+  request: APIRequestContext,
+  status: string,
+  skip = 0,
+): Promise<{ gtin: string; serial: string }> {
   const events = await (await request.get('/api/v1/events?limit=500')).json();
+  const seen = new Set<string>();
+  let matches = 0;
   for (const event of events.events) {
+    if (seen.has(event.unit_id)) continue;
+    seen.add(event.unit_id);
     const unit = await (await request.get(`/api/v1/units/${event.unit_id}`)).json();
     if (unit.status !== status) continue;
     const product = await (await request.get(`/api/v1/products/${unit.product_id}`)).json();
-    if (product.gtin) return { gtin: product.gtin, serial: unit.serial };
+    if (!product.gtin) continue;
+    if (matches++ < skip) continue;
+    return { gtin: product.gtin, serial: unit.serial };
   }
   throw new Error(`the demo has no unit that is ${status}`);
 }

@@ -1,7 +1,10 @@
 //! The device's local store in IndexedDB (through `indexed_db_futures`). Every screen reads from here; the
 //! sync and API modules fill it. Each operation is one transaction, so a crash never leaves half a change.
 
+mod replica_store;
 mod schema;
+
+pub use replica_store::{new_op_id, Extra, Step, META_CURSOR, META_DEVICE_ID, META_LOG_EPOCH, META_NEXT_DEVICE_SEQ};
 
 use crate::model::{HistoryRecord, ProductRecord, UnitRecord};
 use indexed_db_futures::database::Database;
@@ -42,7 +45,7 @@ pub struct LocalDb {
 }
 
 /// History rows are keyed `{unit_key}\u{1}{seq, 20 digits}`: one unit's history is one key range, in order.
-fn history_key(unit_key: &str, seq: u64) -> String {
+pub(crate) fn history_key(unit_key: &str, seq: u64) -> String {
     format!("{unit_key}\u{1}{seq:020}")
 }
 
@@ -64,6 +67,13 @@ impl LocalDb {
             })
             .await?;
         Ok(LocalDb { db: Rc::new(db) })
+    }
+
+    /// Closes the connection (so a newer version can open it); other clones keep it open.
+    pub fn close(self) {
+        if let Ok(db) = Rc::try_unwrap(self.db) {
+            db.close();
+        }
     }
 
     /// Replaces every product in one transaction, so a refresh never leaves old and new mixed.

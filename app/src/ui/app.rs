@@ -1,6 +1,12 @@
 //! The app shell: opens the device's database, decides between signing in and working, lays out the screens.
 
 use super::app_state::{self, Device};
+use super::attention_page::AttentionPage;
+use super::settings_page::SettingsPage;
+use super::sync_badge::SyncBadge;
+use super::unit_state::{self, Choice};
+use crate::sync_wire::KeepMode;
+use serialtrack_shared::unit::UnitCommand;
 use super::lookup_page::LookupPage;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
@@ -29,6 +35,10 @@ pub fn App() -> impl IntoView {
             spawn_local(app_state::look_up(device, input, separator));
         })
     };
+    let act = Callback::new(move |command: UnitCommand| spawn_local(unit_state::act(device, command)));
+    let choose = Callback::new(move |(op_id, choice): (String, Choice)| spawn_local(unit_state::resolve(device, op_id, choice)));
+    let keep = Callback::new(move |mode: KeepMode| spawn_local(unit_state::set_keep_mode(device, mode)));
+    let sync = device.sync;
     let Device { user, products, last_refreshed, notice, sign_in_error, busy, lookup: lookup_state, ready, .. } =
         device;
 
@@ -42,6 +52,7 @@ pub fn App() -> impl IntoView {
             <div class="header-status">
                 <OnlineBadge online=online/>
                 <Show when=move || user.get().is_some()>
+                    <SyncBadge status=sync.status.read_only() waiting=sync.waiting.read_only() attention=sync.attention.read_only()/>
                     <span class="last-refreshed">
                         {move || match last_refreshed.get() {
                             Some(at) => format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>()),
@@ -70,8 +81,21 @@ pub fn App() -> impl IntoView {
                 } else {
                     match screen.get() {
                         Screen::Pool => view! { <PoolPage products=products.into()/> }.into_any(),
-                        Screen::Lookup => {
-                            view! { <LookupPage state=lookup_state.read_only() on_lookup=lookup/> }.into_any()
+                        Screen::Lookup => view! {
+                            <LookupPage state=lookup_state.read_only() on_lookup=lookup on_act=act action_error=sync.action_error/>
+                        }
+                        .into_any(),
+                        Screen::Settings => view! {
+                            <SettingsPage
+                                keep=sync.keep.read_only()
+                                progress=sync.progress.read_only()
+                                data_from=sync.data_from.read_only()
+                                on_keep=keep
+                            />
+                        }
+                        .into_any(),
+                        Screen::Attention => {
+                            view! { <AttentionPage items=sync.attention.read_only() on_choice=choose/> }.into_any()
                         }
                     }
                 }

@@ -25,6 +25,7 @@ pub struct Device {
     pub sign_in_error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     pub lookup: RwSignal<LookupState>,
+    pub sync: super::unit_state::SyncSignals,
 }
 
 impl Device {
@@ -40,10 +41,11 @@ impl Device {
             sign_in_error: RwSignal::new(None),
             busy: RwSignal::new(false),
             lookup: RwSignal::new(LookupState::Idle),
+            sync: super::unit_state::SyncSignals::new(),
         }
     }
 
-    fn db(&self) -> Option<LocalDb> {
+    pub fn db(&self) -> Option<LocalDb> {
         self.db.get_value()
     }
 }
@@ -63,8 +65,13 @@ pub async fn start(device: Device) {
             device.db.set_value(Some(db));
             device.user.set(user.clone());
             device.ready.set(true);
-            if user.is_some() && device.online.get_untracked() {
-                refresh(device).await;
+            super::unit_state::load_sync_settings(device).await;
+            super::unit_state::reload(device).await;
+            if user.is_some() {
+                super::unit_state::start_sync(device);
+                if device.online.get_untracked() {
+                    refresh(device).await;
+                }
             }
         }
         Err(error) => {
@@ -98,6 +105,7 @@ pub async fn sign_in(device: Device, username: String, password: String) {
                 }
             }
             device.user.set(Some(user));
+            super::unit_state::start_sync(device);
             refresh(device).await;
         }
         Err(ApiError::SignedOut) => device.sign_in_error.set(Some("Wrong username or password.".into())),
@@ -107,6 +115,15 @@ pub async fn sign_in(device: Device, username: String, password: String) {
 
 /// Signing out clears the device's data: the next person on this tablet sees nothing of it.
 pub async fn sign_out(device: Device) {
+    let waiting = device.sync.waiting.get_untracked();
+    if waiting > 0 {
+        let message = format!(
+            "{} on this device still wait to reach the server: connect and let them sync before signing out, \
+             or they would be lost.",
+            crate::sync_view::waiting_words(waiting).replace(" waiting", "")
+        );
+        return device.notice.set(Some(message));
+    }
     let _ = api::sign_out().await;
     if let Some(db) = device.db() {
         if let Err(error) = db.clear_all().await {
@@ -117,6 +134,7 @@ pub async fn sign_out(device: Device) {
     device.products.set(Vec::new());
     device.last_refreshed.set(None);
     device.lookup.set(LookupState::Idle);
+    super::unit_state::reload(device).await;
 }
 
 /// Fetches the pool from the server into IndexedDB, then shows what IndexedDB holds.
@@ -156,9 +174,9 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
     let Some(db) = device.db() else { return };
     let storage_key = key.storage_key();
     let local = db.unit(&storage_key).await.ok().flatten();
-    if let Some(unit) = local.clone() {
-        let history = db.history(&storage_key).await.unwrap_or_default();
-        device.lookup.set(LookupState::Found { unit, history, fresh: false });
+    device.sync.current_unit.set(Some(storage_key.clone()));
+    if local.is_some() {
+        super::unit_state::show_unit(device, &storage_key, false).await;
     } else {
         device.lookup.set(LookupState::Searching);
     }
@@ -170,19 +188,17 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
         return;
     }
     match api::unit_with_history(key.gtin.as_str(), key.serial.as_str()).await {
-        Ok(Some((mut unit, history))) => {
-            if unit.product_name.is_none() {
+        Ok(Some(mut found)) => {
+            if found.record.product_name.is_none() {
                 // The device's pool knows the product behind the GTIN; name it.
-                unit.product_name = device.products.with_untracked(|products| {
-                    products.iter().find(|product| product.code == unit.gtin).map(|product| product.name.clone())
+                found.record.product_name = device.products.with_untracked(|products| {
+                    products.iter().find(|product| product.code == found.record.gtin).map(|product| product.name.clone())
                 });
             }
-            if let Err(error) = db.put_unit_with_history(&unit, &history).await {
+            if let Err(error) = db.keep_looked_up(&found).await {
                 device.notice.set(Some(error.to_string()));
             }
-            let unit = db.unit(&storage_key).await.ok().flatten().unwrap_or(unit);
-            let history = db.history(&storage_key).await.unwrap_or(history);
-            device.lookup.set(LookupState::Found { unit, history, fresh: true });
+            super::unit_state::show_unit(device, &storage_key, true).await;
         }
         Ok(None) if local.is_none() => {
             device.lookup.set(LookupState::Missing(format!("No unit {} · {} is registered.", key.gtin, key.serial)))

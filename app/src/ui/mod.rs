@@ -1,13 +1,19 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
 mod app_state;
+mod attention_page;
 mod lookup_page;
 mod nav;
 mod online_badge;
+mod pending_changes;
 mod pool_page;
 pub mod scan_box;
+mod settings_page;
 mod sign_in;
+mod sync_badge;
+mod unit_actions_panel;
 mod unit_card;
+mod unit_state;
 
 pub use app::App;
 

@@ -8,15 +8,21 @@ use wasm_bindgen::JsCast;
 pub enum Screen {
     Pool,
     Lookup,
+    Settings,
+    Attention,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 2] = [Screen::Pool, Screen::Lookup];
+    pub const ALL: [Screen; 4] = [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention];
+    /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
+    pub const NAV: [Screen; 3] = [Screen::Pool, Screen::Lookup, Screen::Settings];
 
     pub fn hash(self) -> &'static str {
         match self {
             Screen::Pool => "#/pool",
             Screen::Lookup => "#/lookup",
+            Screen::Settings => "#/settings",
+            Screen::Attention => "#/attention",
         }
     }
 
@@ -24,6 +30,8 @@ impl Screen {
         match self {
             Screen::Pool => "Serial number pool",
             Screen::Lookup => "Unit lookup",
+            Screen::Settings => "What this device keeps",
+            Screen::Attention => "Needs attention",
         }
     }
 
@@ -48,7 +56,7 @@ pub fn use_screen() -> ReadSignal<Screen> {
 pub fn Nav(screen: ReadSignal<Screen>) -> impl IntoView {
     view! {
         <nav class="app-nav" aria-label="Screens">
-            {Screen::ALL
+            {Screen::NAV
                 .into_iter()
                 .map(|target| view! {
                     <a

@@ -10,8 +10,9 @@ pub fn status_words(status: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// `children`: what sits between the unit's facts and its history (its actions and pending changes).
 #[component]
-pub fn UnitCard(unit: UnitRecord, history: Vec<HistoryRecord>) -> impl IntoView {
+pub fn UnitCard(unit: UnitRecord, history: Vec<HistoryRecord>, children: Children) -> impl IntoView {
     let not_given = || "—".to_owned();
     view! {
         <article class="unit-card" aria-labelledby="unit-heading">
@@ -29,6 +30,7 @@ pub fn UnitCard(unit: UnitRecord, history: Vec<HistoryRecord>) -> impl IntoView 
                 <dt>"Location"</dt><dd>{unit.location.clone().unwrap_or_else(not_given)}</dd>
                 <dt>"Owner"</dt><dd>{unit.owner.clone().unwrap_or_else(not_given)}</dd>
             </dl>
+            {children()}
             <h3 id="history-heading">"History"</h3>
             <ol class="timeline" aria-labelledby="history-heading">
                 {history.into_iter().map(|entry| view! { <HistoryItem entry=entry/> }).collect_view()}

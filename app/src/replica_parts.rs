@@ -1,0 +1,182 @@
+//! The device's sync state as IndexedDB keeps it: one record per outbox op, per conflict and per confirmed unit,
+//! plus a few meta values. The decisions are the shared `DeviceReplica`'s; this module only takes one apart
+//! into records and puts it back together, so every store write follows a decision made by shared code.
+//!
+//! Payloads are kept as JSON text: the same bytes the shared crate round-trips in its own tests, readable by
+//! any later build, and free of the JavaScript number and map quirks of structured cloning.
+
+use serde::{Deserialize, Serialize};
+use serialtrack_shared::sync::{Conflict, ConfirmedUnit, DeviceReplica, OutboxEntry};
+use serialtrack_shared::unit::UnitKey;
+use uuid::Uuid;
+
+/// The key a unit is stored under on the device: `{product code}/{serial}` (for GS1 products, the GTIN-14).
+pub fn storage_key(unit: &UnitKey) -> String {
+    format!("{}/{}", unit.product.as_str(), unit.serial.as_str())
+}
+
+/// One op of the outbox, as stored: keyed by `device_seq`, indexed by `op_id` (unique) and `unit_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredOp {
+    pub device_seq: u64,
+    pub op_id: String,
+    pub unit_key: String,
+    /// The shared `OutboxEntry` (the op and how far its delivery got) as JSON.
+    pub entry: String,
+}
+
+/// One entry of the "needs attention" inbox, keyed by the refused op's `op_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredConflict {
+    pub op_id: String,
+    pub unit_key: String,
+    /// The shared `Conflict` as JSON.
+    pub conflict: String,
+}
+
+/// A unit as the server's log made it, keyed like the `units` store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredConfirmed {
+    pub key: String,
+    pub last_seq: u64,
+    /// The shared `ConfirmedUnit` as JSON.
+    pub confirmed: String,
+}
+
+impl StoredOp {
+    pub fn from_entry(entry: &OutboxEntry) -> StoredOp {
+        StoredOp {
+            device_seq: entry.op.device_seq,
+            op_id: entry.op.op_id.to_string(),
+            unit_key: storage_key(&entry.op.unit),
+            entry: serde_json::to_string(entry).expect("an outbox entry is plain JSON"),
+        }
+    }
+
+    pub fn entry(&self) -> Result<OutboxEntry, serde_json::Error> {
+        serde_json::from_str(&self.entry)
+    }
+}
+
+impl StoredConflict {
+    pub fn from_conflict(conflict: &Conflict) -> StoredConflict {
+        StoredConflict {
+            op_id: conflict.op_id().to_string(),
+            unit_key: storage_key(&conflict.op.unit),
+            conflict: serde_json::to_string(conflict).expect("a conflict is plain JSON"),
+        }
+    }
+
+    pub fn conflict(&self) -> Result<Conflict, serde_json::Error> {
+        serde_json::from_str(&self.conflict)
+    }
+}
+
+impl StoredConfirmed {
+    pub fn from_confirmed(confirmed: &ConfirmedUnit) -> StoredConfirmed {
+        StoredConfirmed {
+            key: storage_key(&confirmed.unit.key),
+            last_seq: confirmed.last_seq,
+            confirmed: serde_json::to_string(confirmed).expect("a confirmed unit is plain JSON"),
+        }
+    }
+
+    pub fn confirmed(&self) -> Result<ConfirmedUnit, serde_json::Error> {
+        serde_json::from_str(&self.confirmed)
+    }
+}
+
+/// The pieces of a `DeviceReplica` that a transaction reads: the meta values, the outbox, the inbox, and the
+/// confirmed units the step concerns (not necessarily all the device holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaParts {
+    pub device_id: String,
+    pub next_device_seq: u64,
+    pub cursor: u64,
+    pub log_epoch: Option<Uuid>,
+    pub confirmed: Vec<ConfirmedUnit>,
+    pub outbox: Vec<OutboxEntry>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl ReplicaParts {
+    /// The shared replica these parts make, through its own JSON form (its fields are private on purpose).
+    pub fn assemble(&self) -> Result<DeviceReplica, serde_json::Error> {
+        let entries: serde_json::Map<String, serde_json::Value> = self
+            .outbox
+            .iter()
+            .map(|entry| Ok((entry.op.device_seq.to_string(), serde_json::to_value(entry)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
+        serde_json::from_value(serde_json::json!({
+            "device_id": self.device_id,
+            "next_device_seq": self.next_device_seq,
+            "cursor": self.cursor,
+            "log_epoch": self.log_epoch,
+            "confirmed": self.confirmed,
+            "outbox": { "entries": entries },
+            "conflicts": self.conflicts,
+            "push_blocked": null,
+        }))
+    }
+
+    /// The parts of a replica after a step, to write back.
+    pub fn split(replica: &DeviceReplica) -> ReplicaParts {
+        let json = serde_json::to_value(replica).expect("a replica is plain JSON");
+        let number = |name: &str| json.get(name).and_then(|value| value.as_u64()).unwrap_or_default();
+        ReplicaParts {
+            device_id: replica.device_id().to_owned(),
+            next_device_seq: number("next_device_seq"),
+            cursor: replica.cursor(),
+            log_epoch: replica.log_epoch(),
+            confirmed: replica.confirmed_units().cloned().collect(),
+            outbox: replica.outbox().entries().cloned().collect(),
+            conflicts: replica.conflicts().to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serialtrack_shared::ids::{Gtin, Serial};
+    use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, WorkflowSettings};
+    use time::macros::datetime;
+
+    fn key(serial: &str) -> UnitKey {
+        UnitKey::sgtin(&Gtin::parse("09506000134352").unwrap(), Serial::parse(serial).unwrap())
+    }
+
+    #[test]
+    fn a_unit_is_stored_under_its_gtin_and_serial() {
+        assert_eq!(storage_key(&key("ABC1")), "09506000134352/ABC1");
+    }
+
+    #[test]
+    fn a_replica_taken_apart_and_put_together_is_the_same_replica() {
+        let parts = ReplicaParts {
+            device_id: "tablet-1".into(),
+            next_device_seq: 1,
+            cursor: 0,
+            log_epoch: None,
+            confirmed: Vec::new(),
+            outbox: Vec::new(),
+            conflicts: Vec::new(),
+        };
+        let mut replica = parts.assemble().unwrap();
+        let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+        let workflow = WorkflowSettings::default();
+        let context = CommandContext { actor: &actor, now: datetime!(2026-11-23 10:00 UTC), workflow: &workflow, approval: None };
+        let commission = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
+        replica.record(key("A1"), commission, &context, Uuid::from_u128(1)).unwrap();
+        replica.record(key("A1"), UnitCommand::AddNote { text: "dented".into() }, &context, Uuid::from_u128(2)).unwrap();
+
+        let split = ReplicaParts::split(&replica);
+        assert_eq!(split.next_device_seq, 3);
+        assert_eq!(split.outbox.len(), 2);
+        assert_eq!(split.assemble().unwrap(), replica);
+        let stored: Vec<StoredOp> = split.outbox.iter().map(StoredOp::from_entry).collect();
+        assert_eq!(stored[1].device_seq, 2);
+        assert_eq!(stored[1].unit_key, "09506000134352/A1");
+        assert_eq!(stored[1].entry().unwrap(), split.outbox[1]);
+    }
+}

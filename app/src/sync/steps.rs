@@ -1,0 +1,261 @@
+//! One sync pass, as SYNC.md schedules it: push until the outbox has nothing unsent, then pull pages until
+//! `has_more` is false; a "reset" re-bootstraps from the snapshot and keeps the outbox. Each answer is folded
+//! in by one IndexedDB transaction (see `db::replica_store`); the decisions are the shared replica's.
+
+use crate::api::{self, ApiError};
+use crate::db::{DbError, LocalDb, Step};
+use crate::history_view::history_line;
+use crate::replica_parts::storage_key;
+use crate::sync_wire::{keeps_event, KeepMode};
+use serialtrack_shared::sync::{PullAnswer, PullProblem, PullResponse, ResetReason};
+use std::collections::BTreeSet;
+
+const SNAPSHOT_PAGE: u32 = 500;
+const SNAPSHOT_HISTORY: u32 = 10;
+/// Units re-read one by one after a reset when the device keeps only the units it opened.
+const MAX_REFETCH: usize = 200;
+
+/// Why a pass stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    Api(ApiError),
+    Db(DbError),
+    /// The server or the device is on another vocabulary, or the server refused the batch: said in words.
+    Stuck(String),
+}
+
+impl SyncError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Api(error) if error.is_transient())
+    }
+
+    pub fn sentence(&self) -> String {
+        match self {
+            SyncError::Api(error) => error.sentence(),
+            SyncError::Db(error) => error.to_string(),
+            SyncError::Stuck(message) => message.clone(),
+        }
+    }
+}
+
+impl From<ApiError> for SyncError {
+    fn from(error: ApiError) -> Self {
+        SyncError::Api(error)
+    }
+}
+
+impl From<DbError> for SyncError {
+    fn from(error: DbError) -> Self {
+        SyncError::Db(error)
+    }
+}
+
+/// Progress of a bootstrap, for the settings screen.
+pub type OnProgress<'a> = &'a dyn Fn(usize);
+
+async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
+    let keys: BTreeSet<String> = db.outbox().await?.iter().map(|entry| storage_key(&entry.op.unit)).collect();
+    Ok(keys.into_iter().collect())
+}
+
+/// Pushes every unsent op, 100 at a time. Returns whether anything was sent.
+pub async fn push_all(db: &LocalDb) -> Result<bool, SyncError> {
+    let mut sent = false;
+    loop {
+        let keys = outbox_keys(db).await?;
+        let Some(request) = db.replica_step(&keys, false, |replica| Step::commit(replica.next_push())).await? else {
+            return Ok(sent);
+        };
+        sent = true;
+        match api::push(&request).await {
+            Ok(response) => {
+                db.replica_step(&keys, false, |replica| {
+                    replica.on_push_response(&response);
+                    Step::commit(())
+                })
+                .await?;
+                // A gap the outbox can fill is retried at once; any other stop waits for an upgrade.
+                if let Some(stop) = response.stopped.as_ref() {
+                    if !matches!(stop, serialtrack_shared::sync::Stop::Gap { .. }) {
+                        return Err(SyncError::Stuck(stop.message()));
+                    }
+                }
+            }
+            Err(error) => {
+                db.replica_step(&keys, false, |replica| {
+                    replica.on_push_failed();
+                    Step::commit(())
+                })
+                .await?;
+                return Err(match error {
+                    ApiError::Refused { status: 422, message, .. } => {
+                        SyncError::Stuck(format!("The server refused this device's changes as a batch: {message}"))
+                    }
+                    other => SyncError::Api(other),
+                });
+            }
+        }
+    }
+}
+
+/// What one pulled page did.
+enum PageOutcome {
+    Applied { has_more: bool, changed: bool },
+    Reset(ResetReason),
+}
+
+async fn apply_page(db: &LocalDb, page: &PullResponse, mode: KeepMode) -> Result<PageOutcome, SyncError> {
+    let mut keys: BTreeSet<String> = page.events.iter().map(|event| storage_key(&event.unit)).collect();
+    keys.extend(outbox_keys(db).await?);
+    let keys: Vec<String> = keys.into_iter().collect();
+    let outcome = db
+        .replica_step(&keys, false, |replica| {
+            let mut kept = page.clone();
+            kept.events.retain(|event| {
+                keeps_event(event, mode, |key| {
+                    replica.confirmed(&event.unit).is_some()
+                        || replica.outbox().entries().any(|entry| storage_key(&entry.op.unit) == key)
+                })
+            });
+            let history = kept
+                .events
+                .iter()
+                .filter_map(|event| Some(history_line(&storage_key(&event.unit), event.seq, &event.recorded().ok()?)))
+                .collect();
+            match replica.on_pull_page(&kept) {
+                Ok(progress) => {
+                    let changed = progress.applied > 0 || !page.op_results.is_empty();
+                    let mut step = Step::commit(Ok(PageOutcome::Applied { has_more: progress.has_more, changed }));
+                    step.extra.history = history;
+                    step
+                }
+                Err(PullProblem::Reset(reason)) => Step::roll_back(Ok(PageOutcome::Reset(reason))),
+                Err(PullProblem::UpgradeRequired(error)) => Step::roll_back(Err(SyncError::Stuck(format!(
+                    "The server sends changes this app version cannot read ({error}): reload the app to upgrade."
+                )))),
+            }
+        })
+        .await?;
+    outcome
+}
+
+/// Pulls pages until the device has caught up. Returns whether anything changed.
+pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<bool, SyncError> {
+    let mut changed = false;
+    let device_id = db.device_id().await?;
+    for _ in 0..10_000 {
+        let replica = db.replica(&[]).await?;
+        if replica.log_epoch().is_none() && replica.cursor() == 0 {
+            bootstrap(db, mode, on_progress).await?;
+            changed = true;
+            continue;
+        }
+        // Ask for the results of every op not yet acknowledged, in case a push answer was lost.
+        let unanswered = replica.outbox().unacknowledged().map(|entry| entry.op.device_seq).min();
+        let results_after = unanswered.map(|device_seq| device_seq - 1);
+        let answer = api::pull(&device_id, replica.cursor(), replica.log_epoch(), results_after).await?;
+        let outcome = match answer {
+            PullAnswer::Page(page) => apply_page(db, &page, mode).await?,
+            PullAnswer::Reset { why } => PageOutcome::Reset(why),
+        };
+        match outcome {
+            PageOutcome::Applied { has_more, changed: page_changed } => {
+                changed |= page_changed;
+                if !has_more {
+                    return Ok(changed);
+                }
+            }
+            PageOutcome::Reset(reason) => {
+                web_sys::console::warn_1(&format!("sync reset: {}", reason.message()).into());
+                reset(db).await?;
+                changed = true;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Forgets the confirmed state and the cursor; the outbox stays and is queued again.
+async fn reset(db: &LocalDb) -> Result<(), SyncError> {
+    let keys = outbox_keys(db).await?;
+    db.replica_step(&keys, true, |replica| {
+        replica.on_reset();
+        let mut step = Step::commit(());
+        step.extra.clear_confirmed = true;
+        step
+    })
+    .await?;
+    Ok(())
+}
+
+/// Fills the device from the snapshot: every unit (keeping all units), or only the log's head and the units
+/// the device already holds, read again (keeping the units it opens). The cursor lands on the first page's
+/// `as_of_seq`.
+pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<(), SyncError> {
+    let held = db.confirmed_keys().await?;
+    let (limit, history) = match mode {
+        KeepMode::AllUnits => (SNAPSHOT_PAGE, SNAPSHOT_HISTORY),
+        KeepMode::UnitsIOpen => (1, 0),
+    };
+    let mut after: Option<String> = None;
+    let mut first_as_of: Option<u64> = None;
+    let mut loaded = 0;
+    loop {
+        let view = api::snapshot(after.as_deref(), limit, history).await?;
+        let as_of = *first_as_of.get_or_insert(view.as_of_seq);
+        let mut page = view.page(as_of);
+        if mode == KeepMode::UnitsIOpen {
+            page.units.clear();
+            page.has_more = false;
+        }
+        let mut keys: BTreeSet<String> = page.units.iter().map(|unit| storage_key(&unit.unit.key)).collect();
+        keys.extend(outbox_keys(db).await?);
+        let keys: Vec<String> = keys.into_iter().collect();
+        let lines = match mode {
+            KeepMode::AllUnits => view
+                .units
+                .iter()
+                .flat_map(|entry| {
+                    let key = entry.unit.confirmed().map(|confirmed| storage_key(&confirmed.unit.key));
+                    entry.history.iter().filter_map(move |event| api::history_from_view(key.as_deref()?, event.clone()))
+                })
+                .collect(),
+            KeepMode::UnitsIOpen => Vec::new(),
+        };
+        let result = db
+            .replica_step(&keys, false, |replica| match replica.on_snapshot_page(&page) {
+                Ok(()) => {
+                    let mut step = Step::commit(Ok(()));
+                    step.extra.history = lines;
+                    step
+                }
+                Err(problem) => Step::roll_back(Err(problem)),
+            })
+            .await?;
+        if let Err(problem) = result {
+            reset(db).await?;
+            return Err(SyncError::Stuck(problem.to_string()));
+        }
+        loaded += page.units.len();
+        on_progress(loaded);
+        if !page.has_more || view.next_after.is_none() {
+            break;
+        }
+        after = view.next_after.clone();
+    }
+    if mode == KeepMode::UnitsIOpen {
+        refetch(db, &held).await?;
+    }
+    Ok(())
+}
+
+/// Reads the units the device held again, so they are at least as new as the cursor the bootstrap set.
+async fn refetch(db: &LocalDb, held: &[String]) -> Result<(), SyncError> {
+    for key in held.iter().take(MAX_REFETCH) {
+        let Some((gtin, serial)) = key.split_once('/') else { continue };
+        if let Some(found) = api::unit_with_history(gtin, serial).await? {
+            db.keep_looked_up(&found).await?;
+        }
+    }
+    Ok(())
+}

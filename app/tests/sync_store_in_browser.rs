@@ -1,0 +1,172 @@
+//! The device's sync state in IndexedDB, in a real (headless) Chromium: the outbox in device_seq order, a
+//! refused action that queues nothing, a refused push moving its op to the conflicts store, and migrations from
+//! version 1 with data and past a later version with a non-empty outbox.
+#![cfg(target_arch = "wasm32")]
+
+use serialtrack_app::db::{LocalDb, Step, SCHEMA_VERSION};
+use serialtrack_app::model::{ProductRecord, UnitRecord};
+use serialtrack_shared::ids::{Gtin, Serial};
+use serialtrack_shared::sync::{Delivery, OpOutcome, OpResult, PushResponse, RefusedOp};
+use serialtrack_shared::unit::{Actor, CommandContext, RefusalCode, Role, UnitCommand, UnitKey, WorkflowSettings};
+use uuid::Uuid;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name(test: &str) -> String {
+    format!("serialtrack-sync-test-{test}-{}", js_sys::Math::random())
+}
+
+fn key(serial: &str) -> UnitKey {
+    UnitKey::sgtin(&Gtin::parse("09506000134352").unwrap(), Serial::parse(serial).unwrap())
+}
+
+const STORAGE_KEY: &str = "09506000134352/A1";
+
+/// Records `command` on unit A1 the way the unit screen does: one strict transaction.
+async fn record(db: &LocalDb, command: UnitCommand, op: u128) -> Result<(), String> {
+    let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+    let workflow = WorkflowSettings::default();
+    let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+    let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+    db.replica_step(&[STORAGE_KEY.to_owned()], true, |replica| {
+        match replica.record(key("A1"), command, &context, Uuid::from_u128(op)) {
+            Ok(_) => Step::commit(Ok(())),
+            Err(refusal) => Step::roll_back(Err(refusal.message)),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+fn commission() -> UnitCommand {
+    UnitCommand::Commission { lot: None, expiry: None, location: Some("Line 1".into()), owner: None }
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_keeps_ops_in_device_seq_order_and_the_unit_shows_them() {
+    let db = LocalDb::open(&fresh_name("order")).await.unwrap();
+    record(&db, commission(), 1).await.unwrap();
+    record(&db, UnitCommand::Move { location: "Dock 3".into() }, 2).await.unwrap();
+    record(&db, UnitCommand::AddNote { text: "dented box".into() }, 3).await.unwrap();
+    let outbox = db.outbox().await.unwrap();
+    let seqs: Vec<u64> = outbox.iter().map(|entry| entry.op.device_seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3]);
+    assert!(outbox.iter().all(|entry| entry.delivery == Delivery::Queued));
+    assert_eq!(outbox[2].op.op_id, Uuid::from_u128(3));
+    // The display record follows the optimistic view in the same transaction.
+    let shown = db.unit(STORAGE_KEY).await.unwrap().expect("the unit is shown");
+    assert_eq!((shown.status.as_str(), shown.location.as_deref()), ("available", Some("Dock 3")));
+    let device_id: Option<String> = db.meta("device_id").await.unwrap();
+    assert!(device_id.is_some_and(|id| id.len() >= 32), "a device id is made on first use");
+}
+
+#[wasm_bindgen_test]
+async fn an_action_the_device_refuses_queues_nothing_and_uses_no_device_seq() {
+    let db = LocalDb::open(&fresh_name("refused")).await.unwrap();
+    record(&db, commission(), 1).await.unwrap();
+    let refused = record(&db, UnitCommand::Ship { carrier: None, tracking: None, destination: None }, 2).await;
+    assert!(refused.is_err(), "an available unit cannot be shipped");
+    record(&db, UnitCommand::AddNote { text: "checked".into() }, 3).await.unwrap();
+    let seqs: Vec<u64> = db.outbox().await.unwrap().iter().map(|entry| entry.op.device_seq).collect();
+    assert_eq!(seqs, vec![1, 2], "the refused action took no device_seq");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_op_moves_from_the_outbox_to_the_conflicts_in_one_step() {
+    let db = LocalDb::open(&fresh_name("conflict")).await.unwrap();
+    record(&db, commission(), 1).await.unwrap();
+    record(&db, UnitCommand::Quarantine { reason: "dented".into() }, 2).await.unwrap();
+    let keys = [STORAGE_KEY.to_owned()];
+    let batch = db.replica_step(&keys, false, |replica| Step::commit(replica.next_push())).await.unwrap().unwrap();
+    assert_eq!(batch.ops.len(), 2);
+    assert!(db.outbox().await.unwrap().iter().all(|entry| entry.delivery == Delivery::Sending));
+    let refused = RefusedOp {
+        code: RefusalCode::InvalidTransition,
+        message: "shipped → quarantine is not allowed".into(),
+        unit_state: None,
+        last_change: None,
+    };
+    let response = PushResponse {
+        results: vec![
+            OpResult { op_id: Uuid::from_u128(1), device_seq: 1, outcome: OpOutcome::Accepted { seq: 41 } },
+            OpResult { op_id: Uuid::from_u128(2), device_seq: 2, outcome: OpOutcome::Refused(refused) },
+        ],
+        last_processed_device_seq: 2,
+        head_seq: 42,
+        stopped: None,
+    };
+    db.replica_step(&keys, false, |replica| {
+        replica.on_push_response(&response);
+        Step::commit(())
+    })
+    .await
+    .unwrap();
+    let outbox = db.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].delivery, Delivery::Acked { seq: 41 });
+    let conflicts = db.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].op_id(), Uuid::from_u128(2));
+    assert_eq!(conflicts[0].refused.code, RefusalCode::InvalidTransition);
+}
+
+fn v1_unit() -> UnitRecord {
+    UnitRecord {
+        key: STORAGE_KEY.into(),
+        gtin: "09506000134352".into(),
+        serial: "A1".into(),
+        status: "shipped".into(),
+        product_name: Some("Paracetamol".into()),
+        lot: None,
+        expiry: None,
+        location: None,
+        owner: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_stores() {
+    let name = fresh_name("migrate-v1");
+    let v1 = LocalDb::open_at(&name, 1).await.unwrap();
+    let product = ProductRecord {
+        id: "p1".into(),
+        code: "09506000134352".into(),
+        schema: "GTIN".into(),
+        name: "Paracetamol".into(),
+        source: "Generated here".into(),
+        serial_scheme: "Randomised".into(),
+        available: 3,
+        assigned: 2,
+    };
+    v1.put_products(std::slice::from_ref(&product)).await.unwrap();
+    v1.put_units(&[v1_unit()]).await.unwrap();
+    v1.set_meta("last_refreshed", &"2026-11-20T10:00:00Z").await.unwrap();
+    v1.close();
+
+    let v2 = LocalDb::open(&name).await.unwrap();
+    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(v2.products().await.unwrap(), vec![product]);
+    assert_eq!(v2.unit(STORAGE_KEY).await.unwrap(), Some(v1_unit()));
+    assert_eq!(v2.meta::<String>("last_refreshed").await.unwrap().as_deref(), Some("2026-11-20T10:00:00Z"));
+    assert!(v2.outbox().await.unwrap().is_empty());
+    assert!(v2.conflicts().await.unwrap().is_empty());
+    record(&v2, commission(), 1).await.unwrap();
+    record(&v2, UnitCommand::AddNote { text: "after the upgrade".into() }, 2).await.unwrap();
+    assert_eq!(v2.outbox().await.unwrap().len(), 2, "the upgraded database takes new ops");
+}
+
+#[wasm_bindgen_test]
+async fn an_outbox_survives_an_upgrade_to_a_later_version() {
+    let name = fresh_name("migrate-outbox");
+    let v2 = LocalDb::open(&name).await.unwrap();
+    record(&v2, commission(), 1).await.unwrap();
+    record(&v2, UnitCommand::AddNote { text: "keep me".into() }, 2).await.unwrap();
+    let before = v2.outbox().await.unwrap();
+    v2.close();
+
+    let later = LocalDb::open_at(&name, SCHEMA_VERSION + 1).await.unwrap();
+    assert_eq!(later.outbox().await.unwrap(), before);
+    let next: Option<u64> = later.meta("next_device_seq").await.unwrap();
+    assert_eq!(next, Some(3));
+}
