@@ -3,10 +3,10 @@
 
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
+use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use crate::sync_wire::SnapshotView;
 use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
 use serialtrack_shared::unit::{upcast, Unit};
 

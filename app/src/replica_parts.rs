@@ -6,7 +6,7 @@
 //! any later build, and free of the JavaScript number and map quirks of structured cloning.
 
 use serde::{Deserialize, Serialize};
-use serialtrack_shared::sync::{Conflict, ConfirmedUnit, DeviceReplica, OutboxEntry};
+use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry};
 use serialtrack_shared::unit::UnitKey;
 use uuid::Uuid;
 
@@ -165,10 +165,13 @@ mod tests {
         let mut replica = parts.assemble().unwrap();
         let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
         let workflow = WorkflowSettings::default();
-        let context = CommandContext { actor: &actor, now: datetime!(2026-11-23 10:00 UTC), workflow: &workflow, approval: None };
+        let context =
+            CommandContext { actor: &actor, now: datetime!(2026-11-23 10:00 UTC), workflow: &workflow, approval: None };
         let commission = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
         replica.record(key("A1"), commission, &context, Uuid::from_u128(1)).unwrap();
-        replica.record(key("A1"), UnitCommand::AddNote { text: "dented".into() }, &context, Uuid::from_u128(2)).unwrap();
+        replica
+            .record(key("A1"), UnitCommand::AddNote { text: "dented".into() }, &context, Uuid::from_u128(2))
+            .unwrap();
 
         let split = ReplicaParts::split(&replica);
         assert_eq!(split.next_device_seq, 3);

@@ -2,7 +2,7 @@
 //! user did, what the server had and why, and the header's "N changes waiting". Plain logic, tested natively.
 
 use crate::history_view::sentence_case;
-use serialtrack_shared::sync::{Conflict, OpStatus, OutboxEntry, OptimisticView};
+use serialtrack_shared::sync::{Conflict, OpStatus, OptimisticView, OutboxEntry};
 use serialtrack_shared::unit::past_tense;
 
 /// The state of a change in words, as its badge shows it.
@@ -100,11 +100,8 @@ pub struct AttentionItem {
 
 pub fn attention_item(conflict: &Conflict) -> AttentionItem {
     let who = conflict.op.actor.name.split_once(':').map_or(conflict.op.actor.name.as_str(), |(_, name)| name);
-    let attempted = format!(
-        "{} at {} by {who}",
-        sentence_case(&conflict.what_was_attempted()),
-        rfc3339(conflict.op.client_time)
-    );
+    let attempted =
+        format!("{} at {} by {who}", sentence_case(&conflict.what_was_attempted()), rfc3339(conflict.op.client_time));
     let status = conflict.server_unit().map(|unit| unit.status.label().to_owned());
     let last = conflict.what_the_server_had().map(|change| {
         let by = change.by.split_once(':').map_or(change.by.as_str(), |(_, name)| name);
@@ -130,13 +127,7 @@ pub fn attention_item(conflict: &Conflict) -> AttentionItem {
 /// `2026-11-23 10:00:00 UTC`: a time for people, to the second.
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{} {:02}:{:02}:{:02} UTC",
-        at.date(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    format!("{} {:02}:{:02}:{:02} UTC", at.date(), at.hour(), at.minute(), at.second())
 }
 
 #[cfg(test)]

@@ -51,7 +51,11 @@ pub fn action(kind: CommandKind) -> Option<UnitAction> {
         CommandKind::Unpick => ("Unpick", &[]),
         CommandKind::Ship => (
             "Ship",
-            &[text!("carrier", "Carrier", false), text!("tracking", "Tracking number", false), text!("destination", "Destination", false)],
+            &[
+                text!("carrier", "Carrier", false),
+                text!("tracking", "Tracking number", false),
+                text!("destination", "Destination", false),
+            ],
         ),
         CommandKind::Deliver => ("Deliver", &[text!("receiver", "Received by", false)]),
         CommandKind::StartService => ("Start service", &[text!("reason", "Reason", true)]),
@@ -86,7 +90,8 @@ pub fn action(kind: CommandKind) -> Option<UnitAction> {
 }
 
 /// Facts offered in every status but the closed ones.
-const FACTS: [CommandKind; 4] = [CommandKind::Move, CommandKind::AddNote, CommandKind::RecordService, CommandKind::Inspect];
+const FACTS: [CommandKind; 4] =
+    [CommandKind::Move, CommandKind::AddNote, CommandKind::RecordService, CommandKind::Inspect];
 
 /// The actions the unit screen offers for a unit in `status`: the table's moves first, in table order, then
 /// the facts. A closed unit (retired, decommissioned) offers only its table moves (the FMD undo).
@@ -139,7 +144,8 @@ pub fn command(kind: CommandKind, value: impl Fn(&str) -> String) -> Result<Unit
         CommandKind::Move => UnitCommand::Move { location: needed("location", "A location")? },
         CommandKind::TransferOwnership => UnitCommand::TransferOwnership { owner: needed("owner", "The new owner")? },
         CommandKind::Pack => UnitCommand::Pack {
-            parent: Sscc::parse(&needed("parent", "The SSCC")?).map_err(|error| format!("The SSCC is not valid: {error}."))?,
+            parent: Sscc::parse(&needed("parent", "The SSCC")?)
+                .map_err(|error| format!("The SSCC is not valid: {error}."))?,
         },
         CommandKind::Unpack => UnitCommand::Unpack,
         CommandKind::Inspect => UnitCommand::Inspect {
@@ -184,7 +190,8 @@ mod tests {
         let ship = command(CommandKind::Ship, |name| if name == "carrier" { " DHL ".into() } else { String::new() });
         assert_eq!(ship, Ok(UnitCommand::Ship { carrier: Some("DHL".into()), tracking: None, destination: None }));
         assert_eq!(command(CommandKind::Quarantine, |_| String::new()), Err("A reason is needed.".into()));
-        let inspect = command(CommandKind::Inspect, |name| if name == "result" { "failed".into() } else { String::new() });
+        let inspect =
+            command(CommandKind::Inspect, |name| if name == "result" { "failed".into() } else { String::new() });
         assert_eq!(inspect, Ok(UnitCommand::Inspect { result: InspectionResult::Failed, notes: None }));
     }
 }

@@ -10,7 +10,7 @@ use crate::replica_parts::{storage_key, ReplicaParts, StoredConfirmed, StoredCon
 use crate::sync_wire::unit_record;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
-use serialtrack_shared::sync::{Conflict, ConfirmedUnit, DeviceReplica, OutboxEntry};
+use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry};
 use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -249,8 +249,7 @@ impl LocalDb {
     /// The keys of every confirmed unit the device holds.
     pub async fn confirmed_keys(&self) -> Result<Vec<String>, DbError> {
         let tx = self.db.transaction(CONFIRMED).build()?;
-        let keys: Vec<String> =
-            tx.object_store(CONFIRMED)?.get_all_keys().serde()?.await?.collect::<Result<_, _>>()?;
+        let keys: Vec<String> = tx.object_store(CONFIRMED)?.get_all_keys().serde()?.await?.collect::<Result<_, _>>()?;
         Ok(keys)
     }
 }

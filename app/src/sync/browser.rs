@@ -42,9 +42,9 @@ pub fn listen_for_pokes(
 pub async fn with_sync_lock<T: 'static>(work: impl Future<Output = T> + 'static) -> T {
     let Some(window) = web_sys::window() else { return work.await };
     let locks = js_sys::Reflect::get(&window.navigator(), &"locks".into()).ok().filter(|locks| !locks.is_undefined());
-    let request = locks.as_ref().and_then(|locks| {
-        js_sys::Reflect::get(locks, &"request".into()).ok()?.dyn_into::<js_sys::Function>().ok()
-    });
+    let request = locks
+        .as_ref()
+        .and_then(|locks| js_sys::Reflect::get(locks, &"request".into()).ok()?.dyn_into::<js_sys::Function>().ok());
     let (Some(locks), Some(request)) = (locks, request) else { return work.await };
     let result: std::rc::Rc<std::cell::RefCell<Option<T>>> = Default::default();
     let slot = result.clone();

@@ -184,9 +184,11 @@ impl SyncLoop {
                 (self.inner.hooks.changed)();
             }
             changed |= steps::pull_all(db, mode, progress).await?;
-            let unsent = db.outbox().await?.iter().any(|entry| {
-                !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. })
-            });
+            let unsent = db
+                .outbox()
+                .await?
+                .iter()
+                .any(|entry| !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. }));
             if !unsent {
                 break;
             }

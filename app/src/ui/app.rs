@@ -2,19 +2,19 @@
 
 use super::app_state::{self, Device};
 use super::attention_page::AttentionPage;
-use super::settings_page::SettingsPage;
-use super::sync_badge::SyncBadge;
-use super::unit_state::{self, Choice};
-use crate::sync_wire::KeepMode;
-use serialtrack_shared::unit::UnitCommand;
 use super::lookup_page::LookupPage;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
 use super::scan_box::ScanBox;
+use super::settings_page::SettingsPage;
 use super::sign_in::SignInPage;
+use super::sync_badge::SyncBadge;
+use super::unit_state::{self, Choice};
+use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serialtrack_shared::unit::UnitCommand;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,7 +36,8 @@ pub fn App() -> impl IntoView {
         })
     };
     let act = Callback::new(move |command: UnitCommand| spawn_local(unit_state::act(device, command)));
-    let choose = Callback::new(move |(op_id, choice): (String, Choice)| spawn_local(unit_state::resolve(device, op_id, choice)));
+    let choose =
+        Callback::new(move |(op_id, choice): (String, Choice)| spawn_local(unit_state::resolve(device, op_id, choice)));
     let keep = Callback::new(move |mode: KeepMode| spawn_local(unit_state::set_keep_mode(device, mode)));
     let sync = device.sync;
     let Device { user, products, last_refreshed, notice, sign_in_error, busy, lookup: lookup_state, ready, .. } =

@@ -192,7 +192,10 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
             if found.record.product_name.is_none() {
                 // The device's pool knows the product behind the GTIN; name it.
                 found.record.product_name = device.products.with_untracked(|products| {
-                    products.iter().find(|product| product.code == found.record.gtin).map(|product| product.name.clone())
+                    products
+                        .iter()
+                        .find(|product| product.code == found.record.gtin)
+                        .map(|product| product.name.clone())
                 });
             }
             if let Err(error) = db.keep_looked_up(&found).await {

@@ -56,7 +56,11 @@ fn now() -> time::OffsetDateTime {
 }
 
 fn actor(user: &SignedInUser) -> Actor {
-    Actor { name: format!("user:{}", user.username), role: Role::from_code(&user.role).unwrap_or(Role::Operator), party: None }
+    Actor {
+        name: format!("user:{}", user.username),
+        role: Role::from_code(&user.role).unwrap_or(Role::Operator),
+        party: None,
+    }
 }
 
 /// The shared key of a unit stored as `{gtin}/{serial}`.
@@ -166,9 +170,11 @@ pub async fn act(device: Device, command: UnitCommand) {
     let workflow = WorkflowSettings::default();
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let recorded = db
-        .replica_step(std::slice::from_ref(&key), true, |replica| match replica.record(unit, command, &context, new_op_id()) {
-            Ok(_) => Step::commit(Ok(())),
-            Err(refusal) => Step::roll_back(Err(refusal.message)),
+        .replica_step(std::slice::from_ref(&key), true, |replica| {
+            match replica.record(unit, command, &context, new_op_id()) {
+                Ok(_) => Step::commit(Ok(())),
+                Err(refusal) => Step::roll_back(Err(refusal.message)),
+            }
         })
         .await;
     match recorded {

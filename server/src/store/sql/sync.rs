@@ -61,19 +61,21 @@ macro_rules! impl_sync_store {
                 }
                 // Locks the tenant's counter for the rest of the transaction: appends commit in seq order.
                 let head_seq = allocate_seqs(&mut transaction, tenant_id, 0).await? - 1;
+                // Per product one `serial IN (…)`, which the (tenant_id, product_id, serial) index answers.
                 let mut stored_units: Vec<UnitRecord> = Vec::new();
-                if !units.is_empty() {
+                let mut by_product: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+                for (product_id, serial) in units {
+                    by_product.entry(product_id.as_str()).or_default().push(serial.as_str());
+                }
+                for (product_id, serials) in by_product {
                     let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM units WHERE tenant_id = ");
-                    query.push_bind(tenant_id).push(" AND (");
-                    for (index, (product_id, serial)) in units.iter().enumerate() {
-                        if index > 0 {
-                            query.push(" OR ");
-                        }
-                        query.push("(product_id = ").push_bind(product_id).push(" AND serial = ").push_bind(serial);
-                        query.push(")");
+                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in serials {
+                        separated.push_bind(serial);
                     }
                     query.push(")");
-                    stored_units = query.build_query_as().fetch_all(&mut *transaction).await?;
+                    stored_units.extend(query.build_query_as::<UnitRecord>().fetch_all(&mut *transaction).await?);
                 }
                 let mut last_events: Vec<EventRecord> = Vec::new();
                 if !stored_units.is_empty() {
@@ -113,56 +115,69 @@ macro_rules! impl_sync_store {
                     insert_events(&mut transaction, tenant_id, first, &writes.events, now).await?;
                     head = first + writes.events.len() as i64 - 1;
                 }
-                for unit in &writes.units {
-                    sqlx::query(
+                // One statement per table for the whole batch: a push holds the tenant's counter, so it must be short.
+                if !writes.units.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, \
-                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO UPDATE SET \
-                         status = excluded.status, state = excluded.state, version = excluded.version, \
-                         last_seq = excluded.last_seq, updated_at = excluded.updated_at",
-                    )
-                    .bind(&unit.id)
-                    .bind(tenant_id)
-                    .bind(&unit.product_id)
-                    .bind(&unit.serial)
-                    .bind(&unit.lot)
-                    .bind(&unit.status)
-                    .bind(&unit.state)
-                    .bind(unit.version)
-                    .bind(unit.last_seq)
-                    .bind(now)
-                    .execute(&mut *transaction)
-                    .await
-                    .map_err(|error| StoreError::from_insert(error, "a unit with this serial"))?;
-                }
-                for (result, payload) in &writes.results {
-                    sqlx::query(
-                        "INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, reason_code, \
-                         reason_message, unit_state, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(&result.op_id)
-                    .bind(tenant_id)
-                    .bind(device_id)
-                    .bind(result.device_seq)
-                    .bind(&result.outcome)
-                    .bind(result.seq)
-                    .bind(&result.reason_code)
-                    .bind(&result.reason_message)
-                    .bind(&result.unit_state)
-                    .bind(now)
-                    .execute(&mut *transaction)
-                    .await
-                    .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
-                    if let Some(payload) = payload {
-                        sqlx::query(
-                            "INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(&result.op_id)
-                        .bind(tenant_id)
-                        .bind(payload)
-                        .bind(now)
+                         updated_at) ",
+                    );
+                    query.push_values(&writes.units, |mut row, unit| {
+                        row.push_bind(&unit.id)
+                            .push_bind(tenant_id)
+                            .push_bind(&unit.product_id)
+                            .push_bind(&unit.serial)
+                            .push_bind(&unit.lot)
+                            .push_bind(&unit.status)
+                            .push_bind(&unit.state)
+                            .push_bind(unit.version)
+                            .push_bind(unit.last_seq)
+                            .push_bind(now);
+                    });
+                    query.push(
+                        " ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, \
+                         version = excluded.version, last_seq = excluded.last_seq, updated_at = excluded.updated_at",
+                    );
+                    query
+                        .build()
                         .execute(&mut *transaction)
-                        .await?;
-                    }
+                        .await
+                        .map_err(|error| StoreError::from_insert(error, "a unit with this serial"))?;
+                }
+                if !writes.results.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, reason_code, \
+                         reason_message, unit_state, recorded_at) ",
+                    );
+                    query.push_values(&writes.results, |mut row, (result, _)| {
+                        row.push_bind(&result.op_id)
+                            .push_bind(tenant_id)
+                            .push_bind(device_id)
+                            .push_bind(result.device_seq)
+                            .push_bind(&result.outcome)
+                            .push_bind(result.seq)
+                            .push_bind(&result.reason_code)
+                            .push_bind(&result.reason_message)
+                            .push_bind(&result.unit_state)
+                            .push_bind(now);
+                    });
+                    query
+                        .build()
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
+                }
+                let refused: Vec<(&str, &str)> = writes
+                    .results
+                    .iter()
+                    .filter_map(|(result, payload)| payload.as_deref().map(|payload| (result.op_id.as_str(), payload)))
+                    .collect();
+                if !refused.is_empty() {
+                    let mut query =
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) ");
+                    query.push_values(&refused, |mut row, (op_id, payload)| {
+                        row.push_bind(*op_id).push_bind(tenant_id).push_bind(*payload).push_bind(now);
+                    });
+                    query.build().execute(&mut *transaction).await?;
                 }
                 sqlx::query("UPDATE devices SET last_processed_device_seq = $2, last_seen_at = $3 WHERE id = $1")
                     .bind(device_id)
