@@ -17,14 +17,20 @@ pub enum AdminPassword {
 }
 
 /// Creates the first tenant and its admin when the database has no tenant; `None` when it had one already.
+/// A first start killed between the two leaves a tenant without users: the next start finishes the job.
 pub async fn bootstrap_admin(
     store: &dyn Store,
     password_from_env: Option<String>,
     cost: PasswordCost,
 ) -> anyhow::Result<Option<AdminPassword>> {
-    if store.tenant_count().await? > 0 {
-        return Ok(None);
-    }
+    let tenants = store.tenants().await?;
+    let unfinished = match tenants.as_slice() {
+        [] => None,
+        [only] if store.user_by_username(ADMIN_USERNAME).await?.is_none() && !store.has_users(&only.id).await? => {
+            Some(only.clone())
+        }
+        _ => return Ok(None),
+    };
     let (password, how) = match password_from_env.filter(|password| !password.is_empty()) {
         Some(password) => (password, AdminPassword::FromEnvironment),
         None => {
@@ -32,13 +38,18 @@ pub async fn bootstrap_admin(
             (password.clone(), AdminPassword::Generated(password))
         }
     };
-    let tenant = store.tenant_create("My company", "brand_owner").await?;
+    // Hashing is the slow part: done before anything is written, to keep the window between writes short.
+    let password_hash = cost.hash(&password)?;
+    let tenant = match unfinished {
+        Some(tenant) => tenant,
+        None => store.tenant_create("My company", "brand_owner").await?,
+    };
     let admin = NewUser {
         tenant_id: tenant.id,
         username: ADMIN_USERNAME.into(),
         display_name: "Administrator".into(),
         role: Role::Admin.as_str().into(),
-        password_hash: cost.hash(&password)?,
+        password_hash,
     };
     match store.user_create(admin).await {
         Ok(_) => Ok(Some(how)),

@@ -7,6 +7,8 @@ pub trait AccountStore {
     async fn tenant_create(&self, name: &str, kind: &str) -> Result<TenantRecord, StoreError>;
     async fn tenant(&self, tenant_id: &str) -> Result<Option<TenantRecord>, StoreError>;
     async fn tenant_count(&self) -> Result<i64, StoreError>;
+    /// Whether the tenant has any user.
+    async fn has_users(&self, tenant_id: &str) -> Result<bool, StoreError>;
     /// The tenant's secret for keying serial generators, made (from `fresh`) on first use and never changed.
     async fn tenant_serial_secret(&self, tenant_id: &str, fresh: &str) -> Result<String, StoreError>;
     /// Records that `partner` (a CMO) works for `owner` (the brand owner, MAH).

@@ -9,6 +9,8 @@ fn body_for(path: &str) -> Option<Value> {
         p if p.ends_with("/pool/import") => json!({"serials": ["PROBE1"]}),
         p if p.ends_with("/pool/generate") => json!({"count": 1}),
         p if p.ends_with("/pool/assign") => json!({"count": 1, "assigned_to": "probe"}),
+        p if p.ends_with("/pool/release") => json!({"serials": ["SECRET1"]}),
+        "/api/v1/sync/push" => json!({"device_id": "probe", "ops": []}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
         "/api/v1/products" => json!({"code_schema": "internal", "code": "PROBE-1", "name": "Probe"}),

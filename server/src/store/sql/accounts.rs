@@ -46,6 +46,14 @@ macro_rules! impl_account_store {
                 Ok(row.ok_or_else(|| StoreError::NotFound("the tenant".into()))?.0)
             }
 
+            async fn has_users(&self, tenant_id: &str) -> Result<bool, StoreError> {
+                let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE tenant_id = $1 LIMIT 1")
+                    .bind(tenant_id)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(row.is_some())
+            }
+
             async fn tenant_count(&self) -> Result<i64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants").fetch_one(self.reader()).await?;
                 Ok(count)

@@ -210,7 +210,7 @@ macro_rules! impl_catalog_store {
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "SELECT p.serial, p.status, p.source, p.assigned_to, \
-                         CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS commissioned FROM pool_serials p \
+                         CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned FROM pool_serials p \
                          LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
                          WHERE p.tenant_id = ",
                     );

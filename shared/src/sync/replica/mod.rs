@@ -43,6 +43,10 @@ pub struct DeviceReplica {
     conflicts: Vec<Conflict>,
     /// Why pushing is stuck (a gap the outbox cannot fill, or a vocabulary the server does not read).
     push_blocked: Option<super::push::Stop>,
+    /// While bootstrapping: the lowest `as_of_seq` of the snapshot pages read so far. Each page is read at its
+    /// own moment, so only from the lowest one on is every later event still to be pulled.
+    #[serde(default)]
+    bootstrap_floor: Option<u64>,
 }
 
 impl DeviceReplica {
@@ -56,6 +60,7 @@ impl DeviceReplica {
             confirmed: BTreeMap::new(),
             outbox: Outbox::default(),
             conflicts: Vec::new(),
+            bootstrap_floor: None,
             push_blocked: None,
         }
     }

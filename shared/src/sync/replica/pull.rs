@@ -89,8 +89,13 @@ impl DeviceReplica {
                 );
             }
         }
+        let floor = self.bootstrap_floor.map_or(page.as_of_seq, |floor| floor.min(page.as_of_seq));
+        self.bootstrap_floor = Some(floor);
         if !page.has_more {
-            self.cursor = self.cursor.max(page.as_of_seq);
+            // Pull from the lowest page's seq: events after it may touch units of earlier pages; those a unit
+            // already holds (seq ≤ its last_seq) are skipped when pulled.
+            self.cursor = self.cursor.max(floor);
+            self.bootstrap_floor = None;
             self.outbox.drop_acked_through(self.cursor);
         }
         Ok(())
