@@ -79,11 +79,31 @@ async fn a_restore_that_keeps_the_log_epoch() {
 }
 
 /// A push answered again (its first answer lost) gives the same results as the first time.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 #[ignore = "bug: a retried push answers a refused op without its last_change (who changed the unit last): \
             server/src/domain/push.rs outcome_of() sets last_change: None and op_results keeps no column for it, \
             so a device whose first answer was lost shows the conflict without 'what the server had'"]
 async fn a_retried_push_answers_the_same_refusal() {
-    let faults = Faults { exact_retry_answers: true, ..Faults::default() };
-    schedule::run_many_with(Backend::Sqlite, faults, 100).await;
+    use serialtrack_shared::sync::{OpOrigin, PendingOp, PushRequest};
+    use serialtrack_shared::unit::{Actor, Role, UnitCommand};
+    let client = reqwest::Client::new();
+    let deployment = harness::Deployment::new(Backend::Sqlite, &client).await;
+    let tenant = harness::Tenant::create(&deployment.store, &deployment.api, "retry", &["S1"]).await;
+    let origin = OpOrigin {
+        op_id: uuid::Uuid::new_v4(),
+        device_id: "retry-tab".into(),
+        device_seq: 1,
+        cursor_when_acted: 1,
+        client_time: time::OffsetDateTime::now_utc(),
+        actor: Actor { name: "user".into(), role: Role::Supervisor, party: Some(tenant.id.clone()) },
+        approval: None,
+    };
+    // Delivering a unit that was never shipped: refused, with the registration as the last change.
+    let op = PendingOp::new(origin, schedule::unit_key("S1"), &UnitCommand::Deliver { receiver: None });
+    let request = PushRequest { device_id: "retry-tab".into(), ops: vec![op] };
+    let first = deployment.api.push(&tenant.supervisor.0, &request).await.expect("a first answer");
+    let again = deployment.api.push(&tenant.supervisor.0, &request).await.expect("a second answer");
+    assert!(matches!(&first.results[0].outcome, serialtrack_shared::sync::OpOutcome::Refused(refused)
+        if refused.last_change.is_some()));
+    assert_eq!(again.results, first.results, "a retried push answers what the first did");
 }

@@ -1,11 +1,12 @@
 //! One random schedule: devices, faults, the model, and the invariants checked along the way and at the end.
 
-use crate::harness::{Backend, Deployment, Tenant, GTIN};
+use crate::harness::{Api, Backend, Deployment, Tenant, GTIN};
 use crate::model::{normalized, same_answer, ModelTenant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 use serialtrack_server::domain::rebuild::{fold_tenant, stored_projection};
+use serialtrack_server::store::Store;
 use serialtrack_shared::sync::{
     DeviceReplica, OpOutcome, OpResult, OpStatus, PendingOp, PullAnswer, PullResponse, PushRequest, PushResponse,
     ResetReason, SnapshotPage, SnapshotUnit, Stop, MAX_PUSH_OPS,
@@ -16,6 +17,7 @@ use serialtrack_shared::unit::{
 };
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -33,51 +35,45 @@ pub struct Faults {
     pub exact_retry_answers: bool,
 }
 
+/// Counters of what the schedules did, by name.
 #[derive(Debug, Default)]
 pub struct Stats {
-    schedules: u64,
-    restore_schedules: u64,
-    steps: u64,
-    recorded: u64,
-    refused_on_device: u64,
-    pushes: u64,
-    pulls: u64,
-    snapshot_pages: u64,
-    request_lost: u64,
-    response_lost: u64,
-    duplicates: u64,
-    two_tabs: u64,
-    tab_pull_during_push: u64,
-    concurrent_pushes: u64,
-    kills: u64,
-    kills_before_commit: u64,
-    offline_periods: u64,
-    bursts: u64,
-    skewed_devices: u64,
-    future_vocabulary: u64,
-    upgrade_stops: u64,
-    gap_stops: u64,
-    device_resets: u64,
-    server_resets: u64,
-    backups: u64,
-    restores: u64,
-    restores_skipped_unsafe: u64,
-    page_applied_twice: u64,
-    accepted: u64,
-    refused: u64,
-    events: u64,
-    heal_rounds_max: u64,
-    isolation_probes: u64,
-    setup_time: std::time::Duration,
-    steps_time: std::time::Duration,
-    heal_time: std::time::Duration,
-    final_time: std::time::Duration,
+    counts: BTreeMap<&'static str, u64>,
+    times: BTreeMap<&'static str, std::time::Duration>,
+}
+
+impl Stats {
+    fn add(&mut self, what: &'static str, count: u64) {
+        *self.counts.entry(what).or_default() += count;
+    }
+
+    fn max(&mut self, what: &'static str, value: u64) {
+        let entry = self.counts.entry(what).or_default();
+        *entry = (*entry).max(value);
+    }
+
+    fn time(&mut self, what: &'static str, started: Instant) {
+        *self.times.entry(what).or_default() += started.elapsed();
+    }
+
+    fn merge(&mut self, other: Stats) {
+        for (what, count) in other.counts {
+            if what.ends_with("_max") {
+                self.max(what, count);
+            } else {
+                self.add(what, count);
+            }
+        }
+        for (what, time) in other.times {
+            *self.times.entry(what).or_default() += time;
+        }
+    }
 }
 
 const SERIALS: [&str; 4] = ["S1", "S2", "S3", "S4"];
 const MAX_HEAL_ROUNDS: u64 = 4;
 
-fn unit_key(serial: &str) -> UnitKey {
+pub fn unit_key(serial: &str) -> UnitKey {
     serde_json::from_value(json!({"product": {"schema": "gtin", "code": GTIN}, "serial": serial})).expect("a unit key")
 }
 
@@ -173,9 +169,12 @@ struct Backup {
     log_lens: Vec<usize>,
 }
 
-struct World<'a> {
+struct World {
     rng: StdRng,
-    deployment: &'a mut Deployment,
+    store: Arc<dyn Store>,
+    api: Api,
+    /// The schedule's own database and server, when it restores from backups.
+    own: Option<Deployment>,
     client: reqwest::Client,
     tenants: Vec<Tenant>,
     model: Vec<ModelTenant>,
@@ -184,7 +183,7 @@ struct World<'a> {
     /// Each tenant's log as read from the store, a prefix of it.
     logs: Vec<Vec<RecordedEvent>>,
     epochs: Vec<Uuid>,
-    stats: &'a mut Stats,
+    stats: Stats,
     faults: Faults,
     trace: Vec<String>,
     step: usize,
@@ -200,23 +199,37 @@ pub async fn run_many(backend: Backend, faults: Faults) {
 }
 
 pub async fn run_many_with(backend: Backend, faults: Faults, default_count: u64) {
-    let count: u64 =
-        std::env::var("SYNC_PROTOCOL_SCHEDULES").ok().and_then(|text| text.parse().ok()).unwrap_or(default_count);
-    let first: u64 = std::env::var("SYNC_PROTOCOL_SEED").ok().and_then(|text| text.parse().ok()).unwrap_or(1);
+    let number = |name: &str, default: u64| -> u64 {
+        std::env::var(name).ok().and_then(|text| text.parse().ok()).unwrap_or(default)
+    };
+    let count = number("SYNC_PROTOCOL_SCHEDULES", default_count);
+    let first = number("SYNC_PROTOCOL_SEED", 1);
+    let parallel = number("SYNC_PROTOCOL_PARALLEL", 3).max(1) as usize;
     let client = reqwest::Client::new();
-    let mut shared = Deployment::new(backend, &client).await;
+    let shared = Arc::new(Deployment::new(backend, &client).await);
     let started = Instant::now();
     let mut stats = Stats::default();
     let restores_wanted = faults.unsafe_restores || faults.restore_keeps_epoch;
-    for seed in first..first + count {
-        let restore_schedule = backend == Backend::Sqlite && (restores_wanted || seed % 8 == 0);
-        let result = if restore_schedule {
-            stats.restore_schedules += 1;
-            let mut own = Deployment::new(backend, &client).await;
-            run_schedule(seed, &mut own, &client, faults, &mut stats, true).await
-        } else {
-            run_schedule(seed, &mut shared, &client, faults, &mut stats, false).await
-        };
+    let mut running = tokio::task::JoinSet::new();
+    let mut seeds = first..first + count;
+    loop {
+        while running.len() < parallel {
+            let Some(seed) = seeds.next() else { break };
+            let restore_schedule = backend == Backend::Sqlite && (restores_wanted || seed % 8 == 0);
+            let (client, shared) = (client.clone(), shared.clone());
+            running.spawn(async move {
+                let own = if restore_schedule { Some(Deployment::new(backend, &client).await) } else { None };
+                let (store, api) = match &own {
+                    Some(own) => (own.store.clone(), own.api.clone()),
+                    None => (shared.store.clone(), shared.api.clone()),
+                };
+                let (result, stats) = run_schedule(seed, store, api, own, &client, faults).await;
+                (seed, result, stats)
+            });
+        }
+        let Some(done) = running.join_next().await else { break };
+        let (seed, result, schedule_stats) = done.expect("a schedule task");
+        stats.merge(schedule_stats);
         if let Err(failure) = result {
             panic!(
                 "schedule {seed} on {backend:?} failed: {failure}\n(rerun it alone with SYNC_PROTOCOL_SEED={seed} \
@@ -225,60 +238,73 @@ pub async fn run_many_with(backend: Backend, faults: Faults, default_count: u64)
         }
     }
     eprintln!(
-        "sync protocol on {backend:?}: {count} schedules from seed {first} in {:.1?}\n{stats:#?}",
+        "sync protocol on {backend:?}: {count} schedules from seed {first}, {parallel} at a time, in {:.1?}\n{stats:#?}",
         started.elapsed()
     );
 }
 
 async fn run_schedule(
     seed: u64,
-    deployment: &mut Deployment,
+    store: Arc<dyn Store>,
+    api: Api,
+    own: Option<Deployment>,
     client: &reqwest::Client,
     faults: Faults,
-    stats: &mut Stats,
-    backups_allowed: bool,
-) -> Result<(), String> {
+) -> (Result<(), String>, Stats) {
     let started = Instant::now();
-    let mut world = World::new(seed, deployment, client, faults, stats, backups_allowed).await?;
-    world.stats.setup_time += started.elapsed();
+    let mut world = match World::new(seed, store, api, own, client, faults).await {
+        Ok(world) => world,
+        Err(failure) => return (Err(failure), Stats::default()),
+    };
+    world.stats.time("setup", started);
     let steps = world.rng.gen_range(10..35);
     let outcome = async {
         let started = Instant::now();
-        for _ in 0..steps {
+        // The restore faults that break the protocol today come at fixed moments: a backup early, a restore late.
+        let forced = world.faults.unsafe_restores || world.faults.restore_keeps_epoch;
+        for step in 0..steps {
             world.step += 1;
-            world.random_step().await?;
+            match step {
+                2 if forced => world.backup().await?,
+                _ if forced && step == steps - 2 => world.restore().await?,
+                _ => world.random_step().await?,
+            }
             world.check_devices().await?;
         }
-        world.stats.steps_time += started.elapsed();
+        world.stats.time("steps", started);
         let started = Instant::now();
         world.heal().await?;
-        world.stats.heal_time += started.elapsed();
+        world.stats.time("heal", started);
         let started = Instant::now();
         world.final_checks().await?;
-        world.stats.final_time += started.elapsed();
+        world.stats.time("final checks", started);
         Ok::<(), String>(())
     }
     .await;
-    world.stats.schedules += 1;
-    world.stats.steps += world.step as u64;
-    outcome.map_err(|failure| {
+    world.stats.add("schedules", 1);
+    if world.own.is_some() {
+        world.stats.add("restore_schedules", 1);
+    }
+    world.stats.add("steps", world.step as u64);
+    let result = outcome.map_err(|failure| {
         let trace: Vec<&String> = world.trace.iter().rev().take(60).rev().collect();
         format!("{failure}\nlast steps:\n  {}", trace.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  "))
-    })
+    });
+    (result, std::mem::take(&mut world.stats))
 }
 
-impl<'a> World<'a> {
+impl World {
     async fn new(
         seed: u64,
-        deployment: &'a mut Deployment,
+        store: Arc<dyn Store>,
+        api: Api,
+        own: Option<Deployment>,
         client: &reqwest::Client,
         faults: Faults,
-        stats: &'a mut Stats,
-        backups_allowed: bool,
-    ) -> Result<World<'a>, String> {
+    ) -> Result<World, String> {
         let mut rng = StdRng::seed_from_u64(seed);
-        let store = deployment.store.clone();
-        let api = deployment.api.clone();
+        let mut stats = Stats::default();
+        let backups_allowed = own.is_some();
         let a = Tenant::create(&store, &api, &format!("a{seed}"), &SERIALS[..2]).await;
         let b = Tenant::create(&store, &api, &format!("b{seed}"), &SERIALS[..1]).await;
         let tenants = vec![a, b];
@@ -299,7 +325,7 @@ impl<'a> World<'a> {
                 _ => time::Duration::ZERO,
             };
             if !skew.is_zero() {
-                stats.skewed_devices += 1;
+                stats.add("skewed_devices", 1);
             }
             let id = format!("s{seed}-d{index}");
             let replica = DeviceReplica::new(id.clone());
@@ -324,7 +350,9 @@ impl<'a> World<'a> {
         }
         let mut world = World {
             rng,
-            deployment,
+            store,
+            api,
+            own,
             client: client.clone(),
             tenants,
             model: vec![ModelTenant::default(), ModelTenant::default()],
@@ -368,8 +396,7 @@ impl<'a> World<'a> {
     async fn refresh_epochs(&mut self) -> Result<(), String> {
         let mut epochs = Vec::new();
         for tenant in &self.tenants {
-            let record =
-                self.deployment.store.tenant(&tenant.id).await.map_err(|e| e.to_string())?.ok_or("a tenant")?;
+            let record = self.store.tenant(&tenant.id).await.map_err(|e| e.to_string())?.ok_or("a tenant")?;
             epochs.push(Uuid::parse_str(&record.log_epoch).map_err(|e| e.to_string())?);
         }
         self.epochs = epochs;
@@ -379,7 +406,6 @@ impl<'a> World<'a> {
     /// The tenant's events after `after` as the store holds them.
     async fn read_log(&self, tenant: usize, after: usize) -> Result<Vec<RecordedEvent>, String> {
         let records = self
-            .deployment
             .store
             .events_since(&self.tenants[tenant].id, after as i64, 1_000_000)
             .await
@@ -438,14 +464,14 @@ impl<'a> World<'a> {
             32..=51 => self.push(device).await,
             52..=67 => self.pull(device).await,
             68..=72 => {
-                self.stats.kills += 1;
+                self.stats.add("kills", 1);
                 self.note(format!("kill {device}"));
                 self.devices[device].kill()?;
                 self.devices[device].snapshot = self.devices[device].snapshot.as_ref().map(|_| None);
                 Ok(())
             }
             73..=75 => {
-                self.stats.device_resets += 1;
+                self.stats.add("device_resets", 1);
                 self.note(format!("reset {device}"));
                 self.reset(device);
                 Ok(())
@@ -453,7 +479,7 @@ impl<'a> World<'a> {
             76..=81 => self.concurrent().await,
             82..=84 => {
                 let until = self.step + self.rng.gen_range(5..40);
-                self.stats.offline_periods += 1;
+                self.stats.add("offline_periods", 1);
                 self.note(format!("offline {device} until {until}"));
                 self.devices[device].offline_until = until;
                 Ok(())
@@ -472,8 +498,23 @@ impl<'a> World<'a> {
     /// A user action: one transaction, or none if the app is killed before it commits.
     async fn record(&mut self, index: usize) -> Result<(), String> {
         let serial = SERIALS[self.rng.gen_range(0..SERIALS.len())];
-        let command = self.commands[self.rng.gen_range(0..self.commands.len())].clone();
         let approval = self.rng.gen_bool(0.5).then(|| Approval { by: "quality-lead".into(), role: Role::Quality });
+        // Mostly what the user could do on the unit as the device shows it; sometimes anything.
+        let mut command = self.commands[self.rng.gen_range(0..self.commands.len())].clone();
+        if self.rng.gen_bool(0.75) {
+            let workflow = WorkflowSettings::default();
+            let device = &self.devices[index];
+            let view = device.replica.optimistic(&unit_key(serial), &workflow).unit;
+            let now = OffsetDateTime::now_utc() + device.skew;
+            let context = CommandContext { actor: &device.actor, now, workflow: &workflow, approval: approval.clone() };
+            for _ in 0..6 {
+                let candidate = &self.commands[self.rng.gen_range(0..self.commands.len())];
+                if serialtrack_shared::unit::handle(view.as_ref(), candidate, &context).is_ok() {
+                    command = candidate.clone();
+                    break;
+                }
+            }
+        }
         let op_id = Uuid::from_u128(self.rng.gen());
         let kill = self.rng.gen_bool(0.04);
         self.record_one(index, unit_key(serial), command, approval, op_id, kill)
@@ -498,7 +539,7 @@ impl<'a> World<'a> {
         match device.replica.record(unit.clone(), command, &context, op_id) {
             Ok(op) if kill => {
                 device.kill()?;
-                self.stats.kills_before_commit += 1;
+                self.stats.add("kills_before_commit", 1);
                 self.note(format!("{note}: killed before commit (device_seq {})", op.device_seq));
             }
             Ok(op) => {
@@ -509,12 +550,12 @@ impl<'a> World<'a> {
                 if !shown || view.unit.map_or(0, |unit| unit.version) != before + 1 {
                     return Err(format!("invariant 7: op {} is not visible in the optimistic view", op.device_seq));
                 }
-                self.stats.recorded += 1;
+                self.stats.add("recorded", 1);
                 self.note(format!("{note}: device_seq {}", op.device_seq));
                 self.recorded.push((index, op));
             }
             Err(refusal) => {
-                self.stats.refused_on_device += 1;
+                self.stats.add("refused_on_device", 1);
                 self.note(format!("{note}: refused on the device ({})", refusal.code.code()));
             }
         }
@@ -524,7 +565,7 @@ impl<'a> World<'a> {
     /// A long offline period piles up ops (more than one push batch).
     async fn burst(&mut self, index: usize) -> Result<(), String> {
         let count = self.rng.gen_range(20..140);
-        self.stats.bursts += 1;
+        self.stats.add("bursts", 1);
         self.note(format!("burst of {count} notes on {index}"));
         let serial = SERIALS[self.rng.gen_range(0..2)];
         for n in 0..count {
@@ -553,7 +594,7 @@ impl<'a> World<'a> {
             return Ok(());
         };
         self.rewrite_version(index, target, COMMAND_SCHEMA_VERSION + 1)?;
-        self.stats.future_vocabulary += 1;
+        self.stats.add("future_vocabulary", 1);
         self.note(format!("device {index}: op {target} in a newer vocabulary"));
         self.devices[index].future_op = Some(target);
         Ok(())
@@ -602,11 +643,11 @@ impl<'a> World<'a> {
         let device = &mut self.devices[index];
         let Some(request) = device.replica.next_push() else { return Ok(()) };
         device.commit();
-        self.stats.pushes += 1;
+        self.stats.add("pushes", 1);
         let summary =
             format!("push {index} ops {}..={}", request.ops[0].device_seq, request.ops.last().unwrap().device_seq);
         if !online || self.rng.gen_bool(0.08) {
-            self.stats.request_lost += 1;
+            self.stats.add("request_lost", 1);
             self.note(format!("{summary}: request lost"));
             let device = &mut self.devices[index];
             device.replica.on_push_failed();
@@ -614,12 +655,12 @@ impl<'a> World<'a> {
             return Ok(());
         }
         let key = self.devices[index].key.clone();
-        let api = self.deployment.api.clone();
+        let api = self.api.clone();
         let fault = self.rng.gen_range(0..100);
         let two_tabs = self.devices[index].tabs == 2;
         if two_tabs && fault < 12 {
             // Both tabs read the same outbox and push it at once.
-            self.stats.two_tabs += 1;
+            self.stats.add("two_tabs", 1);
             let (first, second) = tokio::join!(api.push(&key, &request), api.push(&key, &request));
             let (first, second) = (first?, second?);
             let expected = self.model_push(index, &request);
@@ -634,7 +675,7 @@ impl<'a> World<'a> {
         }
         if two_tabs && fault < 20 {
             // One tab pushes while the other pulls.
-            self.stats.tab_pull_during_push += 1;
+            self.stats.add("tab_pull_during_push", 1);
             let query = self.devices[index].pull_query(self.rng.gen_range(1..6));
             let cursor = self.devices[index].replica.cursor();
             let (pushed, pulled) = tokio::join!(api.push(&key, &request), api.pull(&key, &query));
@@ -656,14 +697,14 @@ impl<'a> World<'a> {
         same_answer(&response, &expected)?;
         match fault {
             20..=29 => {
-                self.stats.response_lost += 1;
+                self.stats.add("response_lost", 1);
                 self.note(format!("{summary}: committed, answer lost"));
                 let device = &mut self.devices[index];
                 device.replica.on_push_failed();
                 device.commit();
             }
             30..=37 => {
-                self.stats.duplicates += 1;
+                self.stats.add("duplicates", 1);
                 let again = api.push(&key, &request).await?;
                 self.note(format!("{summary}: delivered twice"));
                 // Invariant 3: the same results, no new event.
@@ -678,7 +719,7 @@ impl<'a> World<'a> {
                 self.answer(index, &request, &again)?;
             }
             38..=42 => {
-                self.stats.kills += 1;
+                self.stats.add("kills", 1);
                 self.note(format!("{summary}: committed, device killed before it stored the answer"));
                 self.devices[index].kill()?;
             }
@@ -700,8 +741,8 @@ impl<'a> World<'a> {
 
     fn count(&mut self, response: &PushResponse) {
         match &response.stopped {
-            Some(Stop::Gap { .. }) => self.stats.gap_stops += 1,
-            Some(Stop::UpgradeRequired { .. }) => self.stats.upgrade_stops += 1,
+            Some(Stop::Gap { .. }) => self.stats.add("gap_stops", 1),
+            Some(Stop::UpgradeRequired { .. }) => self.stats.add("upgrade_stops", 1),
             None => {}
         }
     }
@@ -738,7 +779,7 @@ impl<'a> World<'a> {
 
     async fn pull(&mut self, index: usize) -> Result<(), String> {
         if !self.online(index) {
-            self.stats.request_lost += 1;
+            self.stats.add("request_lost", 1);
             self.note(format!("pull {index}: offline"));
             return Ok(());
         }
@@ -746,21 +787,21 @@ impl<'a> World<'a> {
             let all = !self.faults.interleave_snapshot_pages;
             return self.snapshot(index, all).await;
         }
-        self.stats.pulls += 1;
+        self.stats.add("pulls", 1);
         let limit = if self.rng.gen_bool(0.3) { 500 } else { self.rng.gen_range(1..6) };
         let device = &self.devices[index];
         let query = device.pull_query(limit);
         let cursor = device.replica.cursor();
-        let answer = self.deployment.api.pull(&device.key, &query).await?;
+        let answer = self.api.pull(&device.key, &query).await?;
         match self.rng.gen_range(0..100) {
             0..=4 => {
-                self.stats.response_lost += 1;
+                self.stats.add("response_lost", 1);
                 self.note(format!("pull {index} from {cursor}: answer lost"));
                 Ok(())
             }
             5..=9 if matches!(answer, PullAnswer::Page(_)) => {
                 // The page is applied in memory, then the app dies before the transaction commits.
-                self.stats.kills += 1;
+                self.stats.add("kills", 1);
                 let saved = self.devices[index].persisted.clone();
                 self.pulled(index, cursor, answer).await?;
                 self.note(format!("pull {index}: killed before the page committed"));
@@ -786,7 +827,7 @@ impl<'a> World<'a> {
                 if !legit {
                     return Err(format!("a pull answered a reset for no reason: {why:?}"));
                 }
-                self.stats.server_resets += 1;
+                self.stats.add("server_resets", 1);
                 self.note(format!("pull {index}: reset ({})", why.message()));
                 self.reset(index);
                 Ok(())
@@ -799,7 +840,7 @@ impl<'a> World<'a> {
                 }
                 device.replica.on_pull_page(&page).map_err(|problem| format!("a page does not apply: {problem}"))?;
                 if self.rng.gen_bool(0.1) {
-                    self.stats.page_applied_twice += 1;
+                    self.stats.add("page_applied_twice", 1);
                     let device = &mut self.devices[index];
                     let once = device.replica.clone();
                     device.replica.on_pull_page(&page).map_err(|problem| format!("again: {problem}"))?;
@@ -875,8 +916,8 @@ impl<'a> World<'a> {
             if let Some(after) = &after {
                 query.push_str(&format!("&after={after}"));
             }
-            let answer = self.deployment.api.snapshot(&device.key, &query).await?;
-            self.stats.snapshot_pages += 1;
+            let answer = self.api.snapshot(&device.key, &query).await?;
+            self.stats.add("snapshot_pages", 1);
             let page = snapshot_page(&answer)?;
             let tenant = device.tenant;
             for held in &page.units {
@@ -923,10 +964,10 @@ impl<'a> World<'a> {
         };
         self.devices[a].commit();
         self.devices[b].commit();
-        self.stats.concurrent_pushes += 1;
-        self.stats.pushes += 2;
-        self.stats.pulls += 1;
-        let api = self.deployment.api.clone();
+        self.stats.add("concurrent_pushes", 1);
+        self.stats.add("pushes", 2);
+        self.stats.add("pulls", 1);
+        let api = self.api.clone();
         let query = self.devices[c].pull_query(500);
         let cursor = self.devices[c].replica.cursor();
         let (key_a, key_b, key_c) =
@@ -967,8 +1008,8 @@ impl<'a> World<'a> {
 
     async fn backup(&mut self) -> Result<(), String> {
         let file = self.backup_dir.path().join(format!("backup-{}.db", self.step));
-        self.deployment.backup(&file).await;
-        self.stats.backups += 1;
+        self.own.as_ref().expect("backups in schedules of their own").backup(&file).await;
+        self.stats.add("backups", 1);
         self.note("backup".into());
         self.backup =
             Some(Backup { file, model: self.model.clone(), log_lens: self.logs.iter().map(Vec::len).collect() });
@@ -985,7 +1026,7 @@ impl<'a> World<'a> {
                 let decided_since = self.model[device.tenant].results.contains_key(&op.op_id)
                     && !backup.model[device.tenant].results.contains_key(&op.op_id);
                 if decided_since && device.replica.outbox().find(op.op_id).is_none() {
-                    self.stats.restores_skipped_unsafe += 1;
+                    self.stats.add("restores_skipped_unsafe", 1);
                     self.note("restore skipped: a device let go of an op decided after the backup".into());
                     return Ok(());
                 }
@@ -995,7 +1036,10 @@ impl<'a> World<'a> {
         let model = backup.model.clone();
         let lens = backup.log_lens.clone();
         let client = self.client.clone();
-        self.deployment.restore(&file, !self.faults.restore_keeps_epoch, &client).await;
+        let own = self.own.as_mut().expect("restores in schedules of their own");
+        own.restore(&file, !self.faults.restore_keeps_epoch, &client).await;
+        self.store = own.store.clone();
+        self.api = own.api.clone();
         self.model = model;
         for (log, len) in self.logs.iter_mut().zip(lens) {
             log.truncate(len);
@@ -1005,7 +1049,7 @@ impl<'a> World<'a> {
             device.checked = None;
         }
         self.restored = true;
-        self.stats.restores += 1;
+        self.stats.add("restores", 1);
         self.note("server restored from the backup".into());
         Ok(())
     }
@@ -1104,10 +1148,10 @@ impl<'a> World<'a> {
     /// Pulls pages until the device is at the head (bootstrapping from a snapshot on a reset).
     async fn pull_all(&mut self, index: usize) -> Result<(), String> {
         loop {
-            self.stats.pulls += 1;
+            self.stats.add("pulls", 1);
             let device = &self.devices[index];
             let (query, cursor) = (device.pull_query(500), device.replica.cursor());
-            let answer = self.deployment.api.pull(&device.key, &query).await?;
+            let answer = self.api.pull(&device.key, &query).await?;
             let more = matches!(&answer, PullAnswer::Page(page) if page.has_more)
                 || matches!(answer, PullAnswer::Reset { .. });
             self.pulled(index, cursor, answer).await?;
@@ -1135,8 +1179,8 @@ impl<'a> World<'a> {
                 }
                 while let Some(request) = self.devices[index].replica.next_push() {
                     self.devices[index].commit();
-                    self.stats.pushes += 1;
-                    let response = self.deployment.api.push(&self.devices[index].key, &request).await?;
+                    self.stats.add("pushes", 1);
+                    let response = self.api.push(&self.devices[index].key, &request).await?;
                     let expected = self.model_push(index, &request);
                     same_answer(&response, &expected)?;
                     self.note(format!("heal push {index}: {:?}", response.stopped));
@@ -1154,7 +1198,7 @@ impl<'a> World<'a> {
                     && device.replica.cursor() == self.model[device.tenant].head()
             });
             if drained {
-                self.stats.heal_rounds_max = self.stats.heal_rounds_max.max(round);
+                self.stats.max("heal_rounds_max", round);
                 return Ok(());
             }
         }
@@ -1177,7 +1221,7 @@ impl<'a> World<'a> {
 
     /// After healing: invariants 1, 2, 3, 4, 5, 6 and 9 against the store itself.
     async fn final_checks(&mut self) -> Result<(), String> {
-        let store = self.deployment.store.clone();
+        let store = self.store.clone();
         for tenant in 0..self.tenants.len() {
             let tenant_id = self.tenants[tenant].id.clone();
             let model = &self.model[tenant];
@@ -1195,7 +1239,7 @@ impl<'a> World<'a> {
                     return Err(format!("invariant 1: seq {} is another op than the model's", index + 1));
                 }
             }
-            self.stats.events += log.len() as u64;
+            self.stats.add("events", log.len() as u64);
             // Invariant 5: the log replays from empty, without a refusal, to the stored projection.
             let (folded, _) = fold_tenant(store.as_ref(), &tenant_id).await.map_err(|e| format!("invariant 5: {e}"))?;
             let stored = stored_projection(store.as_ref(), &tenant_id).await.map_err(|e| e.to_string())?;
@@ -1275,8 +1319,8 @@ impl<'a> World<'a> {
                         ));
                     }
                     match outcome {
-                        Some("accepted") => self.stats.accepted += 1,
-                        _ => self.stats.refused += 1,
+                        Some("accepted") => self.stats.add("accepted", 1),
+                        _ => self.stats.add("refused", 1),
                     }
                 }
             }
@@ -1304,8 +1348,8 @@ impl<'a> World<'a> {
         if let Some(device) = known {
             let intruder = PushRequest { device_id: device.id.clone(), ops: Vec::new() };
             let foreign_key = self.tenants[1].supervisor.0.clone();
-            match self.deployment.api.push(&foreign_key, &intruder).await {
-                Err(error) if error.contains("409") => self.stats.isolation_probes += 1,
+            match self.api.push(&foreign_key, &intruder).await {
+                Err(error) if error.contains("409") => self.stats.add("isolation_probes", 1),
                 other => return Err(format!("invariant 9: another organisation pushed as {}: {other:?}", device.id)),
             }
         }
@@ -1317,7 +1361,7 @@ impl<'a> World<'a> {
             let head = self.model[tenant].head();
             for batch in ops.chunks(MAX_PUSH_OPS) {
                 let request = PushRequest { device_id: self.devices[index].id.clone(), ops: batch.to_vec() };
-                let response = self.deployment.api.push(&self.devices[index].key, &request).await?;
+                let response = self.api.push(&self.devices[index].key, &request).await?;
                 if response.head_seq != head || response.stopped.is_some() || response.results.len() != batch.len() {
                     return Err(format!("invariant 3: a replayed push changed something: {response:?}"));
                 }
@@ -1326,8 +1370,8 @@ impl<'a> World<'a> {
                         .map_err(|e| format!("invariant 3: {e}"))?;
                 }
             }
-            let after = self.read_log(tenant, 0).await?;
-            if after.len() as u64 != head {
+            let after = self.store.tenant(&self.tenants[tenant].id).await.map_err(|e| e.to_string())?;
+            if after.map(|record| record.last_seq as u64) != Some(head) {
                 return Err("invariant 3: a replayed push added events".into());
             }
         }
