@@ -71,8 +71,9 @@ async fn a_restore_behind_ops_the_devices_let_go() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "bug: nothing changes the log_epoch on a restore (no restore command; a copied-back file keeps the \
             epoch): a device whose cursor is at or below the restored head is not reset, keeps its acked ops \
-            (Delivery::Acked) that the server lost, and drops them once the cursor passes their seq, which now \
-            names other events; its confirmed units can also hold events the restored log does not"]
+            (Delivery::Acked) that the server lost and never pushes them again: it drops them once the cursor \
+            passes their seq (which now names other events), or keeps them forever if it never does; its confirmed \
+            units can also hold events the restored log does not"]
 async fn a_restore_that_keeps_the_log_epoch() {
     let faults = Faults { restore_keeps_epoch: true, ..Faults::default() };
     schedule::run_many_with(Backend::Sqlite, faults, 300).await;
