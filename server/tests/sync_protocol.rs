@@ -46,9 +46,6 @@ async fn the_protocol_keeps_every_invariant_on_postgres() {
 
 /// A snapshot bootstrap whose pages are fetched while other devices push: the device must still converge.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: DeviceReplica::on_snapshot_page (shared/src/sync/replica/pull.rs) moves the cursor to the LAST \
-            page's as_of_seq, but GET /snapshot reads every page at the head of its own moment: an event between \
-            two pages on a unit of an earlier page is never pulled, the device's unit stays stale"]
 async fn snapshot_pages_fetched_while_others_push() {
     let faults = Faults { interleave_snapshot_pages: true, ..Faults::default() };
     schedule::run_many_with(Backend::Sqlite, faults, 300).await;

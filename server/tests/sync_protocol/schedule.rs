@@ -1121,29 +1121,38 @@ impl World {
                 }
             }
             self.devices[index].let_go.extend(let_go);
-            // Invariant 8: the confirmed units are the fold of the log up to the cursor, whatever was killed.
+            // Invariant 8: every confirmed unit is the fold of the log up to its own last seq, and every unit the
+            // log up to the cursor makes is held at least that far — whatever was killed. (After a paged
+            // snapshot a unit may be ahead of the cursor; the pull skips the events it already holds.)
             let device = &self.devices[index];
             let current = device.replica.log_epoch().is_none_or(|epoch| epoch == self.epochs[tenant]);
-            if device.snapshot.is_none() && current && cursor <= self.model[tenant].head() {
-                self.ensure_log(tenant, cursor as usize).await?;
+            let held: BTreeMap<UnitKey, (Unit, u64)> = device
+                .replica
+                .confirmed_units()
+                .map(|confirmed| (confirmed.unit.key.clone(), (confirmed.unit.clone(), confirmed.last_seq)))
+                .collect();
+            let upto = held.values().map(|(_, seq)| *seq).max().unwrap_or(0).max(cursor);
+            if device.snapshot.is_none() && current && upto <= self.model[tenant].head() {
+                self.ensure_log(tenant, upto as usize).await?;
                 let mut folded: BTreeMap<&UnitKey, (Unit, u64)> = BTreeMap::new();
-                for (offset, event) in self.logs[tenant][..cursor as usize].iter().enumerate() {
-                    let current = folded.remove(&event.unit).map(|(unit, _)| unit);
-                    let unit = apply(current, event).map_err(|r| format!("invariant 5: the log refuses: {r}"))?;
-                    folded.insert(&event.unit, (unit, offset as u64 + 1));
+                for (offset, event) in self.logs[tenant][..upto as usize].iter().enumerate() {
+                    let seq = offset as u64 + 1;
+                    let limit = held.get(&event.unit).map_or(cursor, |(_, last)| (*last).max(cursor));
+                    if seq > limit {
+                        continue;
+                    }
+                    let before = folded.remove(&event.unit).map(|(unit, _)| unit);
+                    let unit = apply(before, event).map_err(|r| format!("invariant 5: the log refuses: {r}"))?;
+                    folded.insert(&event.unit, (unit, seq));
                 }
-                let device = &self.devices[index];
-                let held: BTreeMap<&UnitKey, (Unit, u64)> = device
-                    .replica
-                    .confirmed_units()
-                    .map(|confirmed| (&confirmed.unit.key, (confirmed.unit.clone(), confirmed.last_seq)))
-                    .collect();
-                if held != folded {
-                    let differing = held.iter().find(|(key, unit)| folded.get(*key) != Some(*unit));
+                let held_refs: BTreeMap<&UnitKey, (Unit, u64)> =
+                    held.iter().map(|(key, value)| (key, value.clone())).collect();
+                if held_refs != folded {
+                    let differing = held_refs.iter().find(|(key, unit)| folded.get(*key) != Some(*unit));
                     return Err(format!(
                         "invariant 8: device {index} holds {} units, the log up to its cursor {cursor} makes {}; \
                          {:?} is not the fold: {:?}",
-                        held.len(),
+                        held_refs.len(),
                         folded.len(),
                         differing,
                         differing.and_then(|(key, _)| folded.get(*key))
