@@ -197,11 +197,11 @@ pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>
         KeepMode::AllUnits => (SNAPSHOT_PAGE, SNAPSHOT_HISTORY),
         KeepMode::UnitsIOpen => (1, 0),
     };
-    let mut after: Option<String> = None;
     let mut first_as_of: Option<u64> = None;
     let mut loaded = 0;
+    let mut fetched = snapshot_page(None, limit, history).await;
     loop {
-        let view = api::snapshot(after.as_deref(), limit, history).await?;
+        let view = fetched?;
         let as_of = *first_as_of.get_or_insert(view.as_of_seq);
         let mut page = view.page(as_of);
         if mode == KeepMode::UnitsIOpen {
@@ -222,31 +222,47 @@ pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>
                 .collect(),
             KeepMode::UnitsIOpen => Vec::new(),
         };
-        let result = db
-            .replica_step(&keys, false, |replica| match replica.on_snapshot_page(&page) {
-                Ok(()) => {
-                    let mut step = Step::commit(Ok(()));
-                    step.extra.history = lines;
-                    step
-                }
-                Err(problem) => Step::roll_back(Err(problem)),
-            })
-            .await?;
-        if let Err(problem) = result {
+        // The next page downloads while this one is written, so the network and IndexedDB waits overlap.
+        let more = page.has_more && view.next_after.is_some();
+        let next = async {
+            if more {
+                Some(snapshot_page(view.next_after.clone(), limit, history).await)
+            } else {
+                None
+            }
+        };
+        let write = db.replica_step(&keys, false, |replica| match replica.on_snapshot_page(&page) {
+            Ok(()) => {
+                let mut step = Step::commit(Ok(()));
+                step.extra.history = lines;
+                step
+            }
+            Err(problem) => Step::roll_back(Err(problem)),
+        });
+        let (result, next) = futures::future::join(write, next).await;
+        if let Err(problem) = result? {
             reset(db).await?;
             return Err(SyncError::Stuck(problem.to_string()));
         }
         loaded += page.units.len();
         on_progress(loaded);
-        if !page.has_more || view.next_after.is_none() {
-            break;
+        match next {
+            Some(next) => fetched = next,
+            None => break,
         }
-        after = view.next_after.clone();
     }
     if mode == KeepMode::UnitsIOpen {
         refetch(db, &held).await?;
     }
     Ok(())
+}
+
+async fn snapshot_page(
+    after: Option<String>,
+    limit: u32,
+    history: u32,
+) -> Result<crate::sync_wire::SnapshotView, SyncError> {
+    Ok(api::snapshot(after.as_deref(), limit, history).await?)
 }
 
 /// Reads the units the device held again, so they are at least as new as the cursor the bootstrap set.
