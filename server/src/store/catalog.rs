@@ -17,6 +17,8 @@ pub trait CatalogStore {
     ) -> Result<Option<ProductRecord>, StoreError>;
     async fn product(&self, tenant_id: &str, product_id: &str) -> Result<Option<ProductRecord>, StoreError>;
     async fn product_by_gtin(&self, tenant_id: &str, gtin: &str) -> Result<Option<ProductRecord>, StoreError>;
+    /// The products whose code is exactly one of `codes` (of any schema).
+    async fn products_by_code(&self, tenant_id: &str, codes: &[String]) -> Result<Vec<ProductRecord>, StoreError>;
     /// Products whose code contains `query` or whose name contains it, ignoring case; all when `None`.
     async fn products(
         &self,

@@ -97,12 +97,10 @@ async fn batch_products(
     tenant: &str,
     request: &PushRequest,
 ) -> ApiResult<HashMap<ProductCode, BatchProduct>> {
+    let wanted: std::collections::BTreeSet<&ProductCode> = request.ops.iter().map(|op| &op.unit.product).collect();
+    let codes: Vec<String> = wanted.iter().map(|code| code.as_str().to_owned()).collect();
     let mut products = HashMap::new();
-    let wanted: std::collections::HashSet<&ProductCode> = request.ops.iter().map(|op| &op.unit.product).collect();
-    if wanted.is_empty() {
-        return Ok(products);
-    }
-    for record in state.store.products(tenant, None, i64::MAX, 0).await? {
+    for record in state.store.products_by_code(tenant, &codes).await? {
         let Ok(code) = product_code(&record) else { continue };
         if wanted.contains(&code) {
             let workflow = workflow(&record).map_err(|error| ApiError::Internal(error.to_string()))?;

@@ -80,8 +80,8 @@ pub async fn units_lookup(
     let tenant = &principal.tenant_id;
     if let (Some(code), Some(serial), None, None) = (&lookup.code, &lookup.serial, &lookup.scan, &lookup.gtin) {
         let not_found = || ApiError::NotFound(format!("a unit with product code {code} and serial {serial}"));
-        let products = state.store.products(tenant, Some(code.trim()), 50, 0).await?;
-        let product = products.into_iter().find(|product| product.code == code.trim()).ok_or_else(not_found)?;
+        let products = state.store.products_by_code(tenant, &[code.trim().to_owned()]).await?;
+        let product = products.into_iter().next().ok_or_else(not_found)?;
         let unit = state.store.unit_by_serial(tenant, &product.id, serial.trim()).await?.ok_or_else(not_found)?;
         return Ok(Json(unit.into()));
     }

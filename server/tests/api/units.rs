@@ -168,3 +168,17 @@ async fn a_unit_of_an_internal_code_product_is_found_by_code_and_serial() {
     app.units_lookup(Role::Service, "?code=CM-500&serial=CM500-2026-0002").await.expect(404);
     app.units_lookup(Role::Service, "?code=CM-500&gtin=9520123456788&serial=X").await.expect(400);
 }
+
+#[tokio::test]
+async fn a_code_lookup_finds_the_exact_code_among_many_that_contain_it() {
+    let app = spawn_app().await;
+    for n in 0..55 {
+        let similar = json!({"code_schema": "internal", "code": format!("P-1{n}"), "name": format!("Alpha {n}")});
+        app.products_create(Role::Admin, similar).await.expect(201);
+    }
+    let exact = json!({"code_schema": "internal", "code": "P-1", "name": "Zeta"});
+    let product_id = app.products_create(Role::Admin, exact).await.expect(201)["id"].as_str().unwrap().to_owned();
+    app.units_register(Role::Operator, json!({"product_id": product_id, "serials": ["Z1"]})).await.expect(201);
+    let unit = app.units_lookup(Role::Service, "?code=P-1&serial=Z1").await;
+    assert_eq!(unit.expect(200)["product_id"], product_id.as_str());
+}

@@ -78,6 +78,24 @@ macro_rules! impl_catalog_store {
                     .await?)
             }
 
+            async fn products_by_code(
+                &self,
+                tenant_id: &str,
+                codes: &[String],
+            ) -> Result<Vec<ProductRecord>, StoreError> {
+                if codes.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM products WHERE tenant_id = ");
+                query.push_bind(tenant_id).push(" AND code IN (");
+                let mut separated = query.separated(", ");
+                for code in codes {
+                    separated.push_bind(code);
+                }
+                query.push(") ORDER BY code, code_schema");
+                Ok(query.build_query_as().fetch_all(self.reader()).await?)
+            }
+
             async fn products(
                 &self,
                 tenant_id: &str,
