@@ -19,51 +19,18 @@
 #[path = "../tests/support/databases.rs"]
 #[allow(dead_code)]
 mod databases;
+#[allow(dead_code)] // each benchmark uses a part of it
+mod support;
 
 use rand::Rng;
 use serde_json::{json, Value};
-use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
-use serialtrack_server::store::{new_id, NewApiKey, NewEvent, NewUnit, Store};
-use serialtrack_server::web::{router, AppState};
+use serialtrack_server::auth::Role;
+use serialtrack_server::store::{new_id, NewEvent, NewUnit};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-struct Bench {
-    address: String,
-    key: String,
-    store: Arc<dyn Store>,
-    tenant_id: String,
-    client: reqwest::Client,
-}
-
-async fn spawn(store: Arc<dyn Store>) -> Bench {
-    let tenant = store.tenant_create("Bench", "brand_owner").await.expect("a tenant");
-    let key = new_api_key();
-    let new_key = NewApiKey {
-        tenant_id: tenant.id.clone(),
-        name: "bench".into(),
-        role: Role::Admin.as_str().into(),
-        prefix: key[..10].into(),
-        key_hash: hash_token(&key),
-    };
-    store.api_key_create(new_key).await.expect("an API key");
-    let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));
-    state.password_cost = PasswordCost::Minimal;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = format!("http://{}/api/v1", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("a client");
-    Bench { address, key, store, tenant_id: tenant.id, client }
-}
+use support::{spawn, Bench};
 
 impl Bench {
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self.client.post(format!("{}{path}", self.address)).bearer_auth(&self.key).json(body).send();
-        let response = response.await.expect("a response");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
     async fn product(&self, gtin: &str) -> String {
         let (status, body) = self.post("/products", &json!({"code_schema": "gtin", "code": gtin, "name": gtin})).await;
         assert_eq!(status, 201, "{body}");

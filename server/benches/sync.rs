@@ -10,75 +10,25 @@
 #[path = "../tests/support/databases.rs"]
 #[allow(dead_code)]
 mod databases;
+#[path = "../tests/support/pending_op.rs"]
+mod pending_op;
+#[allow(dead_code)] // each benchmark uses a part of it
+mod support;
 
+use pending_op::pending_op;
 use serde_json::{json, Value};
-use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
-use serialtrack_server::store::{NewApiKey, Store};
-use serialtrack_server::web::{router, AppState};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{spawn, Bench};
 
 const GTIN: &str = "09520123456788";
 
-#[derive(Clone)]
-struct Server {
-    address: String,
-    key: String,
-    client: reqwest::Client,
-}
-
-async fn spawn(store: Arc<dyn Store>) -> Server {
-    let tenant = store.tenant_create("Bench", "brand_owner").await.expect("a tenant");
-    let key = new_api_key();
-    let new_key = NewApiKey {
-        tenant_id: tenant.id.clone(),
-        name: "bench".into(),
-        role: Role::Admin.as_str().into(),
-        prefix: key[..10].into(),
-        key_hash: hash_token(&key),
-    };
-    store.api_key_create(new_key).await.expect("an API key");
-    let mut state = AppState::new(store, std::env::temp_dir().join("serialtrack-no-app"));
-    state.password_cost = PasswordCost::Minimal;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = format!("http://{}/api/v1", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("a client");
-    Server { address, key, client }
-}
-
-impl Server {
-    async fn call(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.bearer_auth(&self.key).send().await.expect("a response");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        self.call(self.client.post(format!("{}{path}", self.address)).json(body)).await
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.call(self.client.get(format!("{}{path}", self.address))).await
-    }
-}
-
 fn op(device: &str, device_seq: u64, serial: &str, text: &str) -> Value {
-    json!({
-        "op_id": uuid::Uuid::new_v4(),
-        "device_id": device,
-        "device_seq": device_seq,
-        "unit": {"product": {"schema": "gtin", "code": GTIN}, "serial": serial},
-        "schema_version": 1,
-        "cursor_when_acted": 0,
-        "client_time": "2026-11-23T08:00:00Z",
-        "actor": {"name": "user:bench", "role": "operator"},
-        "command": {"type": "add_note", "text": text},
-    })
+    pending_op(device, device_seq, serial, json!({"type": "add_note", "text": text}))
 }
 
 /// Pushes `ops` in batches of 100 until all are answered; returns (time, accepted).
-async fn push_all(server: &Server, device: &str, ops: &[Value]) -> (Duration, usize) {
+async fn push_all(server: &Bench, device: &str, ops: &[Value]) -> (Duration, usize) {
     let started = Instant::now();
     let mut accepted = 0;
     for batch in ops.chunks(100) {
@@ -91,7 +41,7 @@ async fn push_all(server: &Server, device: &str, ops: &[Value]) -> (Duration, us
     (started.elapsed(), accepted)
 }
 
-async fn pull_all(server: &Server) -> (Duration, u64) {
+async fn pull_all(server: &Bench) -> (Duration, u64) {
     let started = Instant::now();
     let (mut cursor, mut events) = (0u64, 0u64);
     loop {
@@ -109,10 +59,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
-async fn fifty_devices(server: &Server, units: usize) -> (Vec<Duration>, usize) {
+async fn fifty_devices(server: &Arc<Bench>, units: usize) -> (Vec<Duration>, usize) {
     let mut workers = Vec::new();
     for device in 0..50usize {
-        let server = server.clone();
+        let server = Arc::clone(server);
         workers.push(tokio::spawn(async move {
             let name = format!("tab-{device}");
             let (mut latencies, mut errors, mut cursor) = (Vec::new(), 0usize, 0u64);
@@ -160,7 +110,7 @@ async fn main() {
                 None => continue,
             },
         };
-        let server = spawn(database.store.clone()).await;
+        let server = Arc::new(spawn(database.store.clone()).await);
         let (status, product) =
             server.post("/products", &json!({"code_schema": "gtin", "code": GTIN, "name": "Bench"})).await;
         assert_eq!(status, 201, "{product}");

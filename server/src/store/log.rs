@@ -14,6 +14,26 @@ pub struct OpInput {
     pub payload: String,
 }
 
+impl OpInput {
+    /// The log's events of this command, from what the state machine decided (kind, payload JSON), in order.
+    pub fn new_events(&self, decided: impl IntoIterator<Item = (String, String)>) -> Vec<NewEvent> {
+        decided
+            .into_iter()
+            .enumerate()
+            .map(|(index, (kind, payload))| NewEvent {
+                op_id: self.op_id.clone(),
+                op_index: index as i64,
+                unit_id: self.unit_id.clone(),
+                kind,
+                payload,
+                actor: self.actor.clone(),
+                device_id: self.device_id.clone(),
+                device_seq: self.device_seq,
+            })
+            .collect()
+    }
+}
+
 /// What the state machine made of a command against the unit as it is inside the transaction.
 #[derive(Debug, Clone)]
 pub enum Decision {

@@ -22,7 +22,7 @@ pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use records::*;
-pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore};
+pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
 
 use crate::config::DatabaseUrl;
 use std::sync::Arc;

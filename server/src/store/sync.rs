@@ -39,6 +39,9 @@ pub struct PushWrites {
     pub last_processed_device_seq: i64,
 }
 
+/// What [`SyncStore::push`]'s [`StoreError::Conflict`] names when the device id belongs to another tenant.
+pub const DEVICE_OF_ANOTHER_TENANT: &str = "a device with this id in another organisation";
+
 /// A push decision, run inside the store's transaction.
 pub type DecidePush<'a> = &'a mut (dyn FnMut(PushContext) -> PushWrites + Send);
 

@@ -9,7 +9,7 @@ use super::AppState;
 use crate::auth::Permission;
 use crate::domain::push::{decide_batch, wire_result, BatchProduct};
 use crate::domain::units::{product_code, workflow};
-use crate::store::{PushWrites, StoreError};
+use crate::store::{PushWrites, StoreError, DEVICE_OF_ANOTHER_TENANT};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
@@ -65,7 +65,7 @@ pub async fn sync_push(
     };
     let head_seq = state.store.push(tenant, &request.device_id, &units, &op_ids, &mut decide).await.map_err(
         |error| match error {
-            StoreError::Conflict(what) if what.starts_with("a device") => ApiError::Conflict {
+            StoreError::Conflict(what) if what == DEVICE_OF_ANOTHER_TENANT => ApiError::Conflict {
                 code: "device_of_another_organisation",
                 message: "this device id is registered to another organisation: make a new device id".into(),
             },

@@ -1,6 +1,8 @@
 //! API tests over real HTTP: each test spawns the server on port 0 with a fresh database.
 
 mod helpers;
+#[path = "../support/pending_op.rs"]
+mod pending_op;
 
 mod api_keys;
 mod bad_input;

@@ -1,21 +1,12 @@
 use crate::helpers::{spawn_app, TestApp};
+use crate::pending_op::pending_op;
 use serde_json::{json, Value};
 use serialtrack_server::auth::Role;
 
 const GTIN: &str = "09520123456788";
 
 fn op(device: &str, device_seq: u64, serial: &str, command: Value) -> Value {
-    json!({
-        "op_id": uuid::Uuid::new_v4(),
-        "device_id": device,
-        "device_seq": device_seq,
-        "unit": {"product": {"schema": "gtin", "code": GTIN}, "serial": serial},
-        "schema_version": 1,
-        "cursor_when_acted": 0,
-        "client_time": "2026-11-23T08:00:00Z",
-        "actor": {"name": "user:whoever", "role": "admin"},
-        "command": command,
-    })
+    pending_op(device, device_seq, serial, command)
 }
 
 async fn with_units(serials: &[&str]) -> TestApp {

@@ -138,21 +138,7 @@ impl PostgresStore {
             .await
             .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
         let Some(updated) = updated else { return Ok(None) };
-        let new_events: Vec<NewEvent> = kinds
-            .into_iter()
-            .zip(payloads)
-            .enumerate()
-            .map(|(index, (kind, payload))| NewEvent {
-                op_id: op.op_id.clone(),
-                op_index: index as i64,
-                unit_id: unit.id.clone(),
-                kind,
-                payload,
-                actor: op.actor.clone(),
-                device_id: op.device_id.clone(),
-                device_seq: op.device_seq,
-            })
-            .collect();
+        let new_events = op.new_events(kinds.into_iter().zip(payloads));
         let events = event_records(tenant_id, updated.last_seq - count + 1, &new_events, now);
         Ok(Some(OpOutcome::Accepted { events, unit: updated }))
     }

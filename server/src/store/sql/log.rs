@@ -137,28 +137,47 @@ macro_rules! impl_log_store {
             async fn projection_replace(&self, tenant_id: &str, units: &[UnitRecord]) -> Result<(), StoreError> {
                 let mut transaction = self.writer().begin().await?;
                 sqlx::query("DELETE FROM units WHERE tenant_id = $1").bind(tenant_id).execute(&mut *transaction).await?;
-                for chunk in units.chunks(MAX_BIND_PARAMS / 10) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, \
-                         updated_at) ",
-                    );
-                    query.push_values(chunk, |mut row, unit| {
-                        row.push_bind(&unit.id)
-                            .push_bind(tenant_id)
-                            .push_bind(&unit.product_id)
-                            .push_bind(&unit.serial)
-                            .push_bind(&unit.lot)
-                            .push_bind(&unit.status)
-                            .push_bind(&unit.state)
-                            .push_bind(unit.version)
-                            .push_bind(unit.last_seq)
-                            .push_bind(unit.updated_at);
-                    });
-                    query.build().execute(&mut *transaction).await?;
-                }
+                write_unit_rows(&mut transaction, tenant_id, units).await?;
                 transaction.commit().await?;
                 Ok(())
             }
+        }
+
+        /// Writes whole unit rows, inserting new units and replacing the rows of existing ones (a rebuild after
+        /// emptying the projection, a push's final rows).
+        async fn write_unit_rows(
+            transaction: &mut sqlx::Transaction<'_, $db>,
+            tenant_id: &str,
+            units: &[UnitRecord],
+        ) -> Result<(), StoreError> {
+            for chunk in units.chunks(MAX_BIND_PARAMS / 10) {
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, \
+                     updated_at) ",
+                );
+                query.push_values(chunk, |mut row, unit| {
+                    row.push_bind(&unit.id)
+                        .push_bind(tenant_id)
+                        .push_bind(&unit.product_id)
+                        .push_bind(&unit.serial)
+                        .push_bind(&unit.lot)
+                        .push_bind(&unit.status)
+                        .push_bind(&unit.state)
+                        .push_bind(unit.version)
+                        .push_bind(unit.last_seq)
+                        .push_bind(unit.updated_at);
+                });
+                query.push(
+                    " ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, \
+                     version = excluded.version, last_seq = excluded.last_seq, updated_at = excluded.updated_at",
+                );
+                query
+                    .build()
+                    .execute(&mut **transaction)
+                    .await
+                    .map_err(|error| StoreError::from_insert(error, "a unit with this serial"))?;
+            }
+            Ok(())
         }
 
         /// Which of `serials` a product already has in `table` (`pool_serials` or `units`), asked in `IN (…)` chunks.

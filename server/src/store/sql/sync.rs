@@ -57,7 +57,7 @@ macro_rules! impl_sync_store {
                 .fetch_one(&mut *transaction)
                 .await?;
                 if owner != tenant_id {
-                    return Err(StoreError::Conflict("a device with this id in another organisation".into()));
+                    return Err(StoreError::Conflict($crate::store::DEVICE_OF_ANOTHER_TENANT.into()));
                 }
                 // Locks the tenant's counter for the rest of the transaction: appends commit in seq order.
                 let head_seq = allocate_seqs(&mut transaction, tenant_id, 0).await? - 1;
@@ -116,33 +116,9 @@ macro_rules! impl_sync_store {
                     head = first + writes.events.len() as i64 - 1;
                 }
                 // One statement per table for the whole batch: a push holds the tenant's counter, so it must be short.
-                if !writes.units.is_empty() {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO units (id, tenant_id, product_id, serial, lot, status, state, version, last_seq, \
-                         updated_at) ",
-                    );
-                    query.push_values(&writes.units, |mut row, unit| {
-                        row.push_bind(&unit.id)
-                            .push_bind(tenant_id)
-                            .push_bind(&unit.product_id)
-                            .push_bind(&unit.serial)
-                            .push_bind(&unit.lot)
-                            .push_bind(&unit.status)
-                            .push_bind(&unit.state)
-                            .push_bind(unit.version)
-                            .push_bind(unit.last_seq)
-                            .push_bind(now);
-                    });
-                    query.push(
-                        " ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, \
-                         version = excluded.version, last_seq = excluded.last_seq, updated_at = excluded.updated_at",
-                    );
-                    query
-                        .build()
-                        .execute(&mut *transaction)
-                        .await
-                        .map_err(|error| StoreError::from_insert(error, "a unit with this serial"))?;
-                }
+                let units: Vec<UnitRecord> =
+                    writes.units.iter().map(|unit| UnitRecord { updated_at: now, ..unit.clone() }).collect();
+                write_unit_rows(&mut transaction, tenant_id, &units).await?;
                 if !writes.results.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, reason_code, \

@@ -295,20 +295,7 @@ async fn decide_and_record(
                 query = query.bind(kind).bind(payload);
             }
             query.execute(&mut **connection).await.map(|_| {
-                let new_events: Vec<NewEvent> = events
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, (kind, payload))| NewEvent {
-                        op_id: op.op_id.clone(),
-                        op_index: index as i64,
-                        unit_id: unit.id.clone(),
-                        kind,
-                        payload,
-                        actor: op.actor.clone(),
-                        device_id: op.device_id.clone(),
-                        device_seq: op.device_seq,
-                    })
-                    .collect();
+                let new_events = op.new_events(events);
                 let events = event_records(tenant_id, last - count + 1, &new_events, now);
                 let unit = UnitRecord {
                     status: change.status,

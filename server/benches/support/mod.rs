@@ -1,0 +1,53 @@
+//! What the server benchmarks share: a server on a loopback port over a store, with one admin API key.
+
+use serde_json::Value;
+use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
+use serialtrack_server::store::{NewApiKey, Store};
+use serialtrack_server::web::{router, AppState};
+use std::sync::Arc;
+
+pub struct Bench {
+    /// `http://127.0.0.1:<port>/api/v1`
+    pub address: String,
+    pub key: String,
+    pub store: Arc<dyn Store>,
+    pub tenant_id: String,
+    pub client: reqwest::Client,
+}
+
+/// A tenant with an admin API key, and the server on port 0 serving it.
+pub async fn spawn(store: Arc<dyn Store>) -> Bench {
+    let tenant = store.tenant_create("Bench", "brand_owner").await.expect("a tenant");
+    let key = new_api_key();
+    let new_key = NewApiKey {
+        tenant_id: tenant.id.clone(),
+        name: "bench".into(),
+        role: Role::Admin.as_str().into(),
+        prefix: key[..10].into(),
+        key_hash: hash_token(&key),
+    };
+    store.api_key_create(new_key).await.expect("an API key");
+    let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));
+    state.password_cost = PasswordCost::Minimal;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = format!("http://{}/api/v1", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("a client");
+    Bench { address, key, store, tenant_id: tenant.id, client }
+}
+
+impl Bench {
+    async fn call(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.bearer_auth(&self.key).send().await.expect("a response");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.call(self.client.post(format!("{}{path}", self.address)).json(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(self.client.get(format!("{}{path}", self.address))).await
+    }
+}
