@@ -79,15 +79,19 @@ pub async fn units_lookup(
     principal.require(Permission::Read, "look up units")?;
     let tenant = &principal.tenant_id;
     if let (Some(code), Some(serial), None, None) = (&lookup.code, &lookup.serial, &lookup.scan, &lookup.gtin) {
+        let serial = Serial::parse(serial).map_err(|error| ApiError::invalid("invalid_serial", error.to_string()))?;
         let not_found = || ApiError::NotFound(format!("a unit with product code {code} and serial {serial}"));
         let products = state.store.products_by_code(tenant, &[code.trim().to_owned()]).await?;
         let product = products.into_iter().next().ok_or_else(not_found)?;
-        let unit = state.store.unit_by_serial(tenant, &product.id, serial.trim()).await?.ok_or_else(not_found)?;
+        let unit = state.store.unit_by_serial(tenant, &product.id, serial.as_str()).await?.ok_or_else(not_found)?;
         return Ok(Json(unit.into()));
     }
     let (gtin, serial) = match (lookup.scan, lookup.gtin, lookup.serial) {
         _ if lookup.code.is_some() => {
-            return Err(ApiError::bad_request("invalid_lookup", "give code with serial alone, without gtin or scan"))
+            return Err(ApiError::bad_request(
+                "invalid_lookup",
+                "give code together with serial, and neither gtin nor scan",
+            ))
         }
         (Some(scan), None, None) => super::scan::gtin_and_serial(&scan)?,
         (None, Some(gtin), Some(serial)) => (gtin, serial),

@@ -182,3 +182,11 @@ async fn a_code_lookup_finds_the_exact_code_among_many_that_contain_it() {
     let unit = app.units_lookup(Role::Service, "?code=P-1&serial=Z1").await;
     assert_eq!(unit.expect(200)["product_id"], product_id.as_str());
 }
+
+#[tokio::test]
+async fn a_code_lookup_needs_a_serial_and_a_valid_one() {
+    let app = spawn_app().await;
+    let missing = app.units_lookup(Role::Service, "?code=CM-500").await;
+    assert!(missing.expect(400)["message"].as_str().unwrap().contains("together with serial"));
+    app.units_lookup(Role::Service, "?code=CM-500&serial=%00").await.expect(422);
+}
