@@ -87,6 +87,17 @@ fn reasons(command: &UnitCommand) -> Vec<String> {
     }
 }
 
+/// An RFC 3339 time as the timeline shows it, to the second: "2026-11-01T05:02:24.0284Z" → "2026-11-01 05:02:24 UTC".
+pub fn shown_time(rfc3339: &str) -> String {
+    let utc = rfc3339.ends_with('Z');
+    let seconds: String = rfc3339.replace('T', " ").chars().take(19).collect();
+    if utc {
+        format!("{seconds} UTC")
+    } else {
+        seconds
+    }
+}
+
 /// "serial_replaced" → "Serial replaced".
 pub fn sentence_case(kind: &str) -> String {
     let spaced = kind.replace('_', " ");
@@ -128,6 +139,12 @@ mod tests {
         assert_eq!(line.what, "Shipped");
         assert_eq!(line.change.as_deref(), Some("Picked → Shipped"));
         assert_eq!(line.why.as_deref(), Some("carrier: DHL · tracking: JD01"));
+    }
+
+    #[test]
+    fn times_show_to_the_second_in_utc() {
+        assert_eq!(shown_time("2026-11-01T05:02:24.028467535Z"), "2026-11-01 05:02:24 UTC");
+        assert_eq!(shown_time("2026-11-20T09:30:00Z"), "2026-11-20 09:30:00 UTC");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn HistoryItem(entry: HistoryRecord) -> impl IntoView {
                 {entry.change.clone().map(|change| view! { <span class="change">{change}</span> })}
             </div>
             <div class="timeline-meta">
-                <time datetime=entry.at.clone()>{entry.at.replace('T', " ").trim_end_matches('Z').to_owned()}</time>
+                <time datetime=entry.at.clone()>{crate::history_view::shown_time(&entry.at)}</time>
                 " · " {who}
                 {(!place.is_empty()).then(|| format!(" · {place}"))}
             </div>
