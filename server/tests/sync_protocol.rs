@@ -78,9 +78,6 @@ async fn a_restore_that_keeps_the_log_epoch() {
 
 /// A push answered again (its first answer lost) gives the same results as the first time.
 #[tokio::test]
-#[ignore = "bug: a retried push answers a refused op without its last_change (who changed the unit last): \
-            server/src/domain/push.rs outcome_of() sets last_change: None and op_results keeps no column for it, \
-            so a device whose first answer was lost shows the conflict without 'what the server had'"]
 async fn a_retried_push_answers_the_same_refusal() {
     use serialtrack_shared::sync::{OpOrigin, PendingOp, PushRequest};
     use serialtrack_shared::unit::{Actor, Role, UnitCommand};

@@ -224,7 +224,7 @@ fn outcome_of(record: &OpResultRecord) -> OpOutcome {
         code: serde_json::from_value(serde_json::Value::from(code)).unwrap_or(RefusalCode::InvalidInput),
         message: record.reason_message.clone().unwrap_or_default(),
         unit_state: record.unit_state.as_deref().and_then(|text| serde_json::from_str(text).ok()),
-        last_change: None,
+        last_change: record.last_change.as_deref().and_then(|text| serde_json::from_str(text).ok()),
     })
 }
 
@@ -251,5 +251,8 @@ pub fn result_record(result: &OpResult) -> OpResultRecord {
         reason_message: refused.map(|refused| refused.message.clone()),
         unit_state: refused.and_then(|refused| refused.unit_state.as_ref().map(|state| state.to_string())),
         recorded_at: 0,
+        last_change: refused
+            .and_then(|refused| refused.last_change.as_ref())
+            .and_then(|change| serde_json::to_string(change).ok()),
     }
 }

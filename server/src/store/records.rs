@@ -209,4 +209,6 @@ pub struct OpResultRecord {
     pub reason_message: Option<String>,
     pub unit_state: Option<String>,
     pub recorded_at: i64,
+    /// JSON of the shared `LastChange` a refusal carried (who changed the unit last), if any.
+    pub last_change: Option<String>,
 }

@@ -164,6 +164,7 @@ impl PostgresStore {
             reason_message: Some(message),
             unit_state: Some(unit.state.clone()),
             recorded_at: now,
+            last_change: None,
         };
         let written = sqlx::query(REFUSE)
             .bind(&result.op_id)

@@ -122,7 +122,7 @@ macro_rules! impl_sync_store {
                 if !writes.results.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, reason_code, \
-                         reason_message, unit_state, recorded_at) ",
+                         reason_message, unit_state, recorded_at, last_change) ",
                     );
                     query.push_values(&writes.results, |mut row, (result, _)| {
                         row.push_bind(&result.op_id)
@@ -134,7 +134,8 @@ macro_rules! impl_sync_store {
                             .push_bind(&result.reason_code)
                             .push_bind(&result.reason_message)
                             .push_bind(&result.unit_state)
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push_bind(&result.last_change);
                     });
                     query
                         .build()

@@ -319,6 +319,7 @@ async fn decide_and_record(
                     reason_message: None,
                     unit_state: None,
                     recorded_at: now,
+                    last_change: None,
                 };
                 view.ops.insert(op.op_id.clone(), result);
                 OpOutcome::Accepted { events, unit }
@@ -336,6 +337,7 @@ async fn decide_and_record(
                 reason_message: Some(message),
                 unit_state: Some(unit.state.clone()),
                 recorded_at: now,
+                last_change: None,
             };
             sqlx::query(REFUSE)
                 .bind(&result.op_id)
