@@ -47,6 +47,20 @@ impl Bench {
         self.call(self.client.post(format!("{}{path}", self.address)).json(body)).await
     }
 
+    /// Posts a body that is not JSON (a CSV or text file), as an upload would.
+    pub async fn post_file(&self, path: &str, content_type: &str, body: String) -> (u16, Value) {
+        let request = self.client.post(format!("{}{path}", self.address)).header("content-type", content_type);
+        self.call(request.body(body)).await
+    }
+
+    /// The body of a GET as text (CSV exports), with its status.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(format!("{}{path}", self.address)).bearer_auth(&self.key).send().await;
+        let response = response.expect("a response");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.call(self.client.get(format!("{}{path}", self.address))).await
     }
