@@ -51,7 +51,9 @@ async fn half_a_million(server: &Bench, backend: &str) {
     let order = order(server, &product_id, "printing", 500_000).await;
     let took = seconds(started);
     assert_eq!(order["counts"]["assigned"], 500_000, "{order}");
-    println!("[{backend}] request 500,000 serials end to end (generated, stored, assigned to a printing order): {took:.2} s");
+    println!(
+        "[{backend}] request 500,000 serials end to end (generated, stored, assigned to a printing order): {took:.2} s"
+    );
     let started = Instant::now();
     let (status, labels) = server.get_text(&format!("/orders/{}/labels.csv", order["id"].as_str().unwrap())).await;
     assert_eq!(status, 200);

@@ -17,6 +17,8 @@ pub enum Permission {
     ApplyCommands,
     /// Create and revoke API keys.
     ManageKeys,
+    /// Read and settle refused changes people escalated from their devices.
+    SettleEscalations,
 }
 
 /// What the roles of the domain (`shared::unit::Role`) may do through the API.
@@ -34,6 +36,7 @@ impl RolePermissions for Role {
             Permission::RegisterUnits => matches!(self, Operator | Supervisor | Admin),
             Permission::ApplyCommands => !matches!(self, Auditor),
             Permission::ManageKeys => matches!(self, Admin),
+            Permission::SettleEscalations => matches!(self, Supervisor | Quality | Admin),
         }
     }
 }

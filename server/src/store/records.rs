@@ -212,3 +212,22 @@ pub struct OpResultRecord {
     /// JSON of the shared `LastChange` a refusal carried (who changed the unit last), if any.
     pub last_change: Option<String>,
 }
+
+/// An escalated refusal with what a supervisor needs to judge it: the refused op as the device sent it, the
+/// server's answer, who escalated it and whether it is settled.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EscalationRecord {
+    pub op_id: String,
+    /// The refused op's full JSON (a `PendingOp`).
+    pub payload: String,
+    pub reason_code: Option<String>,
+    pub reason_message: Option<String>,
+    pub last_change: Option<String>,
+    pub refused_at: i64,
+    pub escalated_by: String,
+    pub escalated_at: i64,
+    pub note: Option<String>,
+    pub settled_by: Option<String>,
+    pub settled_at: Option<i64>,
+    pub settle_note: Option<String>,
+}

@@ -1,7 +1,7 @@
 //! What devices read to catch up: a snapshot of the unit projection, page by page, with each unit's recent
 //! history (SYNC.md: a new device bootstraps from a snapshot plus a bounded history window, then pulls).
 
-use super::{EventRecord, NewEvent, OpResultRecord, StoreError, UnitRecord};
+use super::{EscalationRecord, EventRecord, NewEvent, OpResultRecord, StoreError, UnitRecord};
 
 /// One page of the projection, read in one transaction together with the tenant's head seq.
 #[derive(Debug, Clone)]
@@ -69,6 +69,31 @@ pub trait SyncStore {
     ) -> Result<Vec<OpResultRecord>, StoreError>;
     /// Up to `limit` units with id > `after`, read consistently with the tenant's head seq.
     async fn snapshot_page(&self, tenant_id: &str, after: &str, limit: i64) -> Result<SnapshotPage, StoreError>;
+    /// Escalates a refused op of the tenant to its supervisors; escalating it again changes nothing. `None` when
+    /// the tenant has no refused op with this id.
+    async fn escalate(
+        &self,
+        tenant_id: &str,
+        op_id: &str,
+        by: &str,
+        note: Option<&str>,
+    ) -> Result<Option<EscalationRecord>, StoreError>;
+    /// The tenant's escalations, open ones only or all, the oldest open first, at most `limit`.
+    async fn escalations(
+        &self,
+        tenant_id: &str,
+        open_only: bool,
+        limit: i64,
+    ) -> Result<Vec<EscalationRecord>, StoreError>;
+    /// Marks an escalation settled by a supervisor (settling again keeps the first settlement). `None` when
+    /// the tenant has no escalation with this op id.
+    async fn settle_escalation(
+        &self,
+        tenant_id: &str,
+        op_id: &str,
+        by: &str,
+        note: &str,
+    ) -> Result<Option<EscalationRecord>, StoreError>;
     /// The newest `per_unit` events of each of these units (of the tenant), newest first per unit.
     async fn recent_events(
         &self,

@@ -8,6 +8,7 @@
 mod api_keys;
 mod credential_cache;
 mod error;
+mod escalations;
 mod events;
 mod extract;
 mod health;
@@ -88,6 +89,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(snapshot::router())
         .merge(sync::router())
+        .merge(escalations::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

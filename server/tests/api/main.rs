@@ -6,6 +6,7 @@ mod pending_op;
 
 mod api_keys;
 mod bad_input;
+mod escalations;
 mod openapi;
 mod pool;
 mod products;

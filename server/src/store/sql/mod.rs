@@ -15,7 +15,7 @@ mod sync;
 pub(crate) use accounts::impl_account_store;
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use log::impl_log_store;
-pub(crate) use sync::impl_sync_store;
+pub(crate) use sync::{impl_sync_store, ESCALATION_SELECT};
 
 /// The most bind parameters one statement gets: below SQLite's 32,766 and PostgreSQL's 65,535.
 pub const MAX_BIND_PARAMS: usize = 30_000;
@@ -24,12 +24,14 @@ pub const ROWS_PER_INSERT: usize = MAX_BIND_PARAMS / 6;
 
 /// What the SQL macros expect to find in scope.
 pub mod prelude {
+    pub(crate) use super::ESCALATION_SELECT;
     pub use super::{event_records, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
-        new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
-        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PoolStateRecord,
-        PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
+        new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, LocationRecord, NewApiKey, NewEvent,
+        NewProduct, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord,
+        PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord,
+        UserRecord,
     };
 }
 

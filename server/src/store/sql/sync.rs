@@ -185,6 +185,64 @@ macro_rules! impl_sync_store {
                 .await?)
             }
 
+            async fn escalate(
+                &self,
+                tenant_id: &str,
+                op_id: &str,
+                by: &str,
+                note: Option<&str>,
+            ) -> Result<Option<EscalationRecord>, StoreError> {
+                // Only a refusal of this tenant can be escalated: the INSERT selects from its refused_ops row.
+                sqlx::query(
+                    "INSERT INTO escalations (op_id, tenant_id, escalated_by, escalated_at, note) \
+                     SELECT op_id, tenant_id, $3, $4, $5 FROM refused_ops WHERE tenant_id = $1 AND op_id = $2 \
+                     ON CONFLICT (op_id) DO NOTHING",
+                )
+                .bind(tenant_id)
+                .bind(op_id)
+                .bind(by)
+                .bind(now_millis())
+                .bind(note)
+                .execute(self.writer())
+                .await?;
+                self.escalation(tenant_id, op_id).await
+            }
+
+            async fn escalations(
+                &self,
+                tenant_id: &str,
+                open_only: bool,
+                limit: i64,
+            ) -> Result<Vec<EscalationRecord>, StoreError> {
+                let filter = if open_only { "AND e.settled_at IS NULL" } else { "" };
+                let sql = format!(
+                    "{ESCALATION_SELECT} WHERE e.tenant_id = $1 {filter} \
+                     ORDER BY (e.settled_at IS NOT NULL), e.escalated_at, e.op_id LIMIT $2"
+                );
+                Ok(sqlx::query_as(&sql).bind(tenant_id).bind(limit).fetch_all(self.reader()).await?)
+            }
+
+            async fn settle_escalation(
+                &self,
+                tenant_id: &str,
+                op_id: &str,
+                by: &str,
+                note: &str,
+            ) -> Result<Option<EscalationRecord>, StoreError> {
+                sqlx::query(
+                    "UPDATE escalations SET settled_by = $3, settled_at = $4, settle_note = $5 \
+                     WHERE tenant_id = $1 AND op_id = $2 AND settled_at IS NULL",
+                )
+                .bind(tenant_id)
+                .bind(op_id)
+                .bind(by)
+                .bind(now_millis())
+                .bind(note)
+                .execute(self.writer())
+                .await?;
+                self.escalation(tenant_id, op_id).await
+            }
+
             async fn recent_events(
                 &self,
                 tenant_id: &str,
@@ -209,6 +267,19 @@ macro_rules! impl_sync_store {
                 Ok(events)
             }
         }
+
+        impl $store {
+            async fn escalation(&self, tenant_id: &str, op_id: &str) -> Result<Option<EscalationRecord>, StoreError> {
+                let sql = format!("{ESCALATION_SELECT} WHERE e.tenant_id = $1 AND e.op_id = $2");
+                // The writer: read right after the write that made or settled it.
+                Ok(sqlx::query_as(&sql).bind(tenant_id).bind(op_id).fetch_optional(self.writer()).await?)
+            }
+        }
     };
 }
+
+/// An escalation with the refused op and the server's answer to it.
+pub const ESCALATION_SELECT: &str = "SELECT e.op_id, p.payload, r.reason_code, r.reason_message, r.last_change, \
+     p.recorded_at AS refused_at, e.escalated_by, e.escalated_at, e.note, e.settled_by, e.settled_at, e.settle_note \
+     FROM escalations e JOIN refused_ops p ON p.op_id = e.op_id JOIN op_results r ON r.op_id = e.op_id";
 pub(crate) use impl_sync_store;

@@ -1,0 +1,183 @@
+//! Escalations: a person hands a refused change from the device's "needs attention" inbox to a supervisor,
+//! who sees it with what the device sent and what the server had, and settles it (SYNC.md).
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::CommonErrors;
+use super::principal::Principal;
+use super::time_format::rfc3339;
+use super::AppState;
+use crate::auth::Permission;
+use crate::store::EscalationRecord;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serialtrack_shared::sync::PendingOp;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(escalations_create, escalations_list)).routes(routes!(escalations_settle))
+}
+
+/// At most this many characters in a note.
+const MAX_NOTE: usize = 1_000;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationCreate {
+    /// The refused op's id, as the push answered it.
+    op_id: String,
+    /// What the supervisor should know (up to 1,000 characters).
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationSettle {
+    /// What was decided (1 to 1,000 characters).
+    note: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationQuery {
+    /// `open` (default) or `all`.
+    state: Option<String>,
+    /// At most this many (1–500, default 100).
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Escalation {
+    op_id: String,
+    /// The unit: product code and serial.
+    product: String,
+    serial: String,
+    /// Who did it on the device, and when the device's clock said it was.
+    actor: String,
+    device_id: String,
+    client_time: String,
+    /// The command as the device recorded it.
+    #[schema(value_type = Object)]
+    command: serde_json::Value,
+    refusal_code: String,
+    refusal: String,
+    /// Who changed the unit last on the server, when, from which device (shared `LastChange`).
+    #[schema(value_type = Option<Object>)]
+    server_had: Option<serde_json::Value>,
+    refused_at: String,
+    escalated_by: String,
+    escalated_at: String,
+    note: Option<String>,
+    settled_by: Option<String>,
+    settled_at: Option<String>,
+    settle_note: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Escalations {
+    escalations: Vec<Escalation>,
+}
+
+impl TryFrom<EscalationRecord> for Escalation {
+    type Error = ApiError;
+
+    fn try_from(record: EscalationRecord) -> Result<Self, ApiError> {
+        let op: PendingOp = serde_json::from_str(&record.payload)
+            .map_err(|error| ApiError::Internal(format!("a stored refused op does not read back: {error}")))?;
+        Ok(Self {
+            op_id: record.op_id,
+            product: op.unit.product.to_string(),
+            serial: op.unit.serial.as_str().to_owned(),
+            actor: op.actor.name,
+            device_id: op.device_id,
+            client_time: op.client_time.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            command: op.command,
+            refusal_code: record.reason_code.unwrap_or_default(),
+            refusal: record.reason_message.unwrap_or_default(),
+            server_had: record.last_change.as_deref().and_then(|text| serde_json::from_str(text).ok()),
+            refused_at: rfc3339(record.refused_at),
+            escalated_by: record.escalated_by,
+            escalated_at: rfc3339(record.escalated_at),
+            note: record.note,
+            settled_by: record.settled_by,
+            settled_at: record.settled_at.map(rfc3339),
+            settle_note: record.settle_note,
+        })
+    }
+}
+
+fn checked_note(note: Option<String>, required: bool) -> ApiResult<Option<String>> {
+    let note = note.map(|note| note.trim().to_owned()).filter(|note| !note.is_empty());
+    match note {
+        None if required => Err(ApiError::invalid("invalid_note", "say what was decided in 1 to 1,000 characters")),
+        Some(note) if note.chars().count() > MAX_NOTE => {
+            Err(ApiError::invalid("invalid_note", "a note has at most 1,000 characters: shorten it"))
+        }
+        note => Ok(note),
+    }
+}
+
+fn not_refused() -> ApiError {
+    ApiError::NotFound("a refused change with this op_id (only refused changes can be escalated)".into())
+}
+
+/// Escalates a refused change to the supervisors. Escalating it again answers the same escalation.
+#[utoipa::path(post, path = "/sync/escalations", tag = "sync", request_body = EscalationCreate,
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = Escalation), (status = 404, body = ErrorBody), CommonErrors))]
+pub async fn escalations_create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(create): ApiJson<EscalationCreate>,
+) -> ApiResult<Json<Escalation>> {
+    principal.require(Permission::ApplyCommands, "escalate a refused change")?;
+    let note = checked_note(create.note, false)?;
+    let record = state
+        .store
+        .escalate(&principal.tenant_id, create.op_id.trim(), &principal.actor(), note.as_deref())
+        .await?
+        .ok_or_else(not_refused)?;
+    Ok(Json(record.try_into()?))
+}
+
+/// The escalated refusals, open ones first (oldest first). Supervisors, quality and admins.
+#[utoipa::path(get, path = "/sync/escalations", tag = "sync", params(EscalationQuery),
+    security(("session" = []), ("api_key" = [])), responses((status = 200, body = Escalations), CommonErrors))]
+pub async fn escalations_list(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<EscalationQuery>,
+) -> ApiResult<Json<Escalations>> {
+    principal.require(Permission::SettleEscalations, "read escalated changes")?;
+    let open_only = match query.state.as_deref() {
+        None | Some("open") => true,
+        Some("all") => false,
+        Some(_) => return Err(ApiError::invalid("invalid_state", "state is `open` or `all`")),
+    };
+    let limit = i64::from(query.limit.unwrap_or(100).clamp(1, 500));
+    let records = state.store.escalations(&principal.tenant_id, open_only, limit).await?;
+    let escalations = records.into_iter().map(Escalation::try_from).collect::<ApiResult<_>>()?;
+    Ok(Json(Escalations { escalations }))
+}
+
+/// Settles an escalation with what was decided. Supervisors, quality and admins.
+#[utoipa::path(post, path = "/sync/escalations/{op_id}/settle", tag = "sync", params(("op_id" = String, Path)),
+    request_body = EscalationSettle, security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = Escalation), (status = 404, body = ErrorBody), CommonErrors))]
+pub async fn escalations_settle(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(op_id): ApiPath<String>,
+    ApiJson(settle): ApiJson<EscalationSettle>,
+) -> ApiResult<Json<Escalation>> {
+    principal.require(Permission::SettleEscalations, "settle escalated changes")?;
+    let note = checked_note(Some(settle.note), true)?.unwrap_or_default();
+    let record = state
+        .store
+        .settle_escalation(&principal.tenant_id, &op_id, &principal.actor(), &note)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("an escalation with this op_id".into()))?;
+    Ok(Json(record.try_into()?))
+}
