@@ -289,6 +289,45 @@ pub async fn pull(
     get(&format!("/api/v1/sync/pull?device_id={}&cursor={cursor}{epoch}{results}", encode(device_id))).await
 }
 
+/// Hands a refused change to the supervisors; escalating it again is harmless (the server answers the same).
+pub async fn escalate(op_id: &str) -> Result<(), ApiError> {
+    let _: serde_json::Value = post("/api/v1/sync/escalations", &serde_json::json!({ "op_id": op_id })).await?;
+    Ok(())
+}
+
+/// A refused change someone escalated, as a supervisor reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Escalation {
+    pub op_id: String,
+    pub product: String,
+    pub serial: String,
+    pub actor: String,
+    pub device_id: String,
+    pub client_time: String,
+    pub command: serde_json::Value,
+    pub refusal: String,
+    pub note: Option<String>,
+    pub escalated_by: String,
+    pub escalated_at: String,
+}
+
+#[derive(Deserialize)]
+struct EscalationsBody {
+    escalations: Vec<Escalation>,
+}
+
+/// The open escalations (supervisors, quality, admins).
+pub async fn escalations() -> Result<Vec<Escalation>, ApiError> {
+    Ok(get::<EscalationsBody>("/api/v1/sync/escalations").await?.escalations)
+}
+
+/// Settles an escalation with what was decided.
+pub async fn settle_escalation(op_id: &str, note: &str) -> Result<(), ApiError> {
+    let path = format!("/api/v1/sync/escalations/{}/settle", encode(op_id));
+    let _: serde_json::Value = post(&path, &serde_json::json!({ "note": note })).await?;
+    Ok(())
+}
+
 /// One page of the tenant's units with `history` recent events each.
 pub async fn snapshot(after: Option<&str>, limit: u32, history: u32) -> Result<SnapshotView, ApiError> {
     let after = after.map(|after| format!("&after={}", encode(after))).unwrap_or_default();

@@ -1,8 +1,8 @@
 //! What the screens say about sync: each pending change with its state, each refused change with what the
 //! user did, what the server had and why, and the header's "N changes waiting". Plain logic, tested natively.
 
-use crate::history_view::sentence_case;
-use serialtrack_shared::sync::{Conflict, OpStatus, OptimisticView, OutboxEntry};
+use crate::history_view::{sentence_case, shown_time};
+use serialtrack_shared::sync::{describe_command, Conflict, OpStatus, OptimisticView, OutboxEntry};
 use serialtrack_shared::unit::past_tense;
 
 /// The state of a change in words, as its badge shows it.
@@ -96,6 +96,8 @@ pub struct AttentionItem {
     /// Why, in words.
     pub why: String,
     pub escalated: bool,
+    /// The escalation reached the server (the supervisors see it).
+    pub escalation_sent: bool,
 }
 
 pub fn attention_item(conflict: &Conflict) -> AttentionItem {
@@ -121,6 +123,7 @@ pub fn attention_item(conflict: &Conflict) -> AttentionItem {
         server_had,
         why: sentence_case(&conflict.refused.message),
         escalated: conflict.escalated,
+        escalation_sent: conflict.escalation_sent,
     }
 }
 
@@ -128,6 +131,17 @@ pub fn attention_item(conflict: &Conflict) -> AttentionItem {
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!("{} {:02}:{:02}:{:02} UTC", at.date(), at.hour(), at.minute(), at.second())
+}
+
+/// What an escalated change did, for the supervisor: "Allocated (order "SO-1") by ada on device tab-1 at …".
+/// A command this build cannot read is shown as the device sent it.
+pub fn escalated_change(command: &serde_json::Value, actor: &str, device_id: &str, client_time: &str) -> String {
+    let what = match serde_json::from_value(command.clone()) {
+        Ok(command) => sentence_case(&describe_command(&command)),
+        Err(_) => command.to_string(),
+    };
+    let who = actor.split_once(':').map_or(actor, |(_, name)| name);
+    format!("{what} by {who} on device {device_id} at {}", shown_time(client_time))
 }
 
 #[cfg(test)]
@@ -176,5 +190,16 @@ mod tests {
         assert_eq!(waiting_words(0), "All changes synced");
         assert_eq!(waiting_words(1), "1 change waiting");
         assert_eq!(waiting_words(4), "4 changes waiting");
+    }
+
+    #[test]
+    fn an_escalated_change_reads_as_what_who_where_and_when() {
+        let command = serde_json::json!({"type": "allocate", "order": "SO-1"});
+        assert_eq!(
+            escalated_change(&command, "user:ada", "tab-1", "2026-11-23T10:00:00.123Z"),
+            r#"Allocated (order "SO-1") by ada on device tab-1 at 2026-11-23 10:00:00 UTC"#
+        );
+        let unknown = serde_json::json!({"type": "teleport"});
+        assert!(escalated_change(&unknown, "key:line", "t", "now").starts_with(r#"{"type":"teleport"} by line"#));
     }
 }

@@ -55,6 +55,20 @@ fn escalating_flags_the_entry_and_keeps_it_in_the_inbox() {
 }
 
 #[test]
+fn an_escalation_waits_to_be_sent_until_the_server_acknowledges_it() {
+    let (mut a, _server) = given_a_refused_allocation();
+    assert!(a.escalations_to_send().is_empty(), "nothing escalated yet");
+    resolve(&mut a, Resolution::Escalate).unwrap();
+    assert_eq!(a.escalations_to_send(), [op_id(3)], "escalated: the sync loop sends it");
+    a.on_escalation_sent(op_id(3));
+    assert!(a.escalations_to_send().is_empty(), "acknowledged: not sent again");
+    assert!(a.conflicts()[0].escalated, "and it stays in the inbox until someone resolves it");
+    resolve(&mut a, Resolution::Discard).unwrap();
+    a.on_escalation_sent(op_id(3));
+    assert!(a.conflicts().is_empty(), "an acknowledgement for a discarded entry changes nothing");
+}
+
+#[test]
 fn redoing_on_a_state_that_still_refuses_keeps_the_entry() {
     let (mut a, _server) = given_a_refused_allocation();
     let outcome = resolve(&mut a, Resolution::Redo { new_op_id: op_id(4) });

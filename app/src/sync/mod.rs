@@ -184,6 +184,7 @@ impl SyncLoop {
                 (self.inner.hooks.changed)();
             }
             changed |= steps::pull_all(db, mode, progress).await?;
+            changed |= steps::send_escalations(db).await?;
             let unsent = db
                 .outbox()
                 .await?

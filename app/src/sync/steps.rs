@@ -98,6 +98,25 @@ pub async fn push_all(db: &LocalDb) -> Result<bool, SyncError> {
     }
 }
 
+/// Sends the escalations the user made in the "needs attention" inbox that the server has not acknowledged.
+/// Returns whether any was acknowledged.
+pub async fn send_escalations(db: &LocalDb) -> Result<bool, SyncError> {
+    let waiting = db.replica(&[]).await?.escalations_to_send();
+    for op_id in &waiting {
+        match api::escalate(&op_id.to_string()).await {
+            // 404: the server keeps no refusal with this id (it was refused before a restore): nothing to send.
+            Ok(()) | Err(ApiError::Refused { status: 404, .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+        db.replica_step(&[], false, |replica| {
+            replica.on_escalation_sent(*op_id);
+            Step::commit(())
+        })
+        .await?;
+    }
+    Ok(!waiting.is_empty())
+}
+
 /// What one pulled page did.
 enum PageOutcome {
     Applied { has_more: bool, changed: bool },

@@ -2,6 +2,7 @@
 
 use super::app_state::{self, Device};
 use super::attention_page::AttentionPage;
+use super::escalations_panel::EscalationsPanel;
 use super::lookup_page::LookupPage;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
@@ -96,7 +97,15 @@ pub fn App() -> impl IntoView {
                         }
                         .into_any(),
                         Screen::Attention => {
-                            view! { <AttentionPage items=sync.attention.read_only() on_choice=choose/> }.into_any()
+                            // Supervisors, quality and admins also settle what others escalated.
+                            let settles = user
+                                .get_untracked()
+                                .is_some_and(|user| matches!(user.role.as_str(), "supervisor" | "quality" | "admin"));
+                            view! {
+                                <AttentionPage items=sync.attention.read_only() on_choice=choose/>
+                                {settles.then(|| view! { <EscalationsPanel online=online/> })}
+                            }
+                            .into_any()
                         }
                     }
                 }

@@ -41,7 +41,14 @@ fn AttentionCard(item: AttentionItem, on_choice: Callback<(String, Choice)>) -> 
                 <dt>"What the server had"</dt><dd>{item.server_had.clone()}</dd>
                 <dt>"Why it was refused"</dt><dd>{item.why.clone()}</dd>
             </dl>
-            {item.escalated.then(|| view! { <p class="notice">"Escalated to a supervisor."</p> })}
+            {item.escalated.then(|| {
+                let said = if item.escalation_sent {
+                    "Escalated: the supervisors have it."
+                } else {
+                    "Escalated: it reaches the supervisors when this device is next online."
+                };
+                view! { <p class="notice" role="status">{said}</p> }
+            })}
             <div class="form-buttons">
                 <button type="button" class="secondary" on:click=choose(Choice::Discard)>"Discard"</button>
                 <button type="button" class="secondary" on:click=choose(Choice::Redo)>"Redo on current state"</button>

@@ -2,6 +2,7 @@
 
 mod app_state;
 mod attention_page;
+mod escalations_panel;
 mod lookup_page;
 mod nav;
 mod online_badge;

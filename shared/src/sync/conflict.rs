@@ -18,6 +18,9 @@ pub struct Conflict {
     /// Handed to a supervisor; it stays in the inbox until someone resolves it.
     #[serde(default)]
     pub escalated: bool,
+    /// The server has the escalation (it reached the supervisors); until then the sync loop sends it.
+    #[serde(default)]
+    pub escalation_sent: bool,
 }
 
 /// What the user can do about a conflict.
@@ -42,7 +45,7 @@ impl Conflict {
     /// "shipped (carrier DHL …)" — what the user did, in words, or the raw command if this build cannot read it.
     pub fn what_was_attempted(&self) -> String {
         match self.op.command() {
-            Some(command) => describe(&command),
+            Some(command) => describe_command(&command),
             None => self.op.command.to_string(),
         }
     }
@@ -74,7 +77,8 @@ impl Conflict {
     }
 }
 
-fn describe(command: &UnitCommand) -> String {
+/// A command in words: "allocated (order \"SO-1\")".
+pub fn describe_command(command: &UnitCommand) -> String {
     let verb = past_tense(command.kind()).replace('_', " ");
     let mut details = serde_json::to_value(command).unwrap_or_default();
     if let Some(object) = details.as_object_mut() {

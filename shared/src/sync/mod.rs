@@ -25,7 +25,7 @@ pub mod replica;
 pub mod snapshot;
 
 pub use backoff::{backoff_delay, poll_interval, BACKOFF_BASE, BACKOFF_CAP};
-pub use conflict::{Conflict, ConflictError, Resolution};
+pub use conflict::{describe_command, Conflict, ConflictError, Resolution};
 pub use op_result::{LastChange, OpOutcome, OpResult, RefusedOp};
 pub use pending_op::{OpOrigin, PendingOp};
 pub use pull::{

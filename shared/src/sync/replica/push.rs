@@ -55,7 +55,12 @@ impl DeviceReplica {
                 OpOutcome::Accepted { seq } => self.outbox.set_delivery(device_seq, Delivery::Acked { seq: *seq }),
                 OpOutcome::Refused(refused) => {
                     if let Some(entry) = self.outbox.remove(result.op_id) {
-                        self.conflicts.push(Conflict { op: entry.op, refused: refused.clone(), escalated: false });
+                        self.conflicts.push(Conflict {
+                            op: entry.op,
+                            refused: refused.clone(),
+                            escalated: false,
+                            escalation_sent: false,
+                        });
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! Acting on the conflict inbox: discard, redo on the current state, keep as a note, escalate.
 
 use super::DeviceReplica;
-use crate::sync::conflict::{ConflictError, Resolution};
+use crate::sync::conflict::{Conflict, ConflictError, Resolution};
 use crate::sync::pending_op::PendingOp;
 use crate::unit::CommandContext;
 use uuid::Uuid;
@@ -38,5 +38,18 @@ impl DeviceReplica {
         let op = self.record(unit, command, context, new_op_id).map_err(ConflictError::StillRefused)?;
         self.conflicts.remove(index);
         Ok(Some(op))
+    }
+
+    /// The escalated conflicts the server has not acknowledged yet, oldest first: the sync loop sends them.
+    pub fn escalations_to_send(&self) -> Vec<Uuid> {
+        let waiting = self.conflicts.iter().filter(|conflict| conflict.escalated && !conflict.escalation_sent);
+        waiting.map(Conflict::op_id).collect()
+    }
+
+    /// The server acknowledged the escalation of `op_id` (a conflict discarded since is simply gone).
+    pub fn on_escalation_sent(&mut self, op_id: Uuid) {
+        if let Some(conflict) = self.conflicts.iter_mut().find(|conflict| conflict.op_id() == op_id) {
+            conflict.escalation_sent = true;
+        }
     }
 }
