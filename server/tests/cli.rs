@@ -117,3 +117,41 @@ fn serials_already_issued_are_refused() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("CM500-2026-0002 (already issued)"));
     assert!(output.stdout.is_empty());
 }
+
+/// A backup taken, a tenant added after it, the backup restored: the later tenant is gone and the remaining
+/// tenant's log has a new epoch, so its devices reset and push again what the backup lacks.
+#[test]
+fn a_restored_backup_gives_every_log_a_new_epoch() {
+    use serialtrack_server::store::{sqlite::SqliteStore, AccountStore};
+    let folder = std::env::temp_dir().join(format!("serialtrack-cli-restore-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", folder.join("serialtrack.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let epoch = |store: &SqliteStore, id: &str| {
+        let id = id.to_owned();
+        runtime.block_on(async { store.tenant(&id).await.unwrap().map(|tenant| tenant.log_epoch) })
+    };
+    let store = runtime.block_on(SqliteStore::connect(&url)).unwrap();
+    let kept = runtime.block_on(store.tenant_create("Kept", "brand_owner")).unwrap();
+    let backup = folder.join("backup.db");
+    let backup_arg = backup.to_string_lossy().into_owned();
+    let made = serialtrack(&["backup", "--database-url", &url, "--to", &backup_arg], "");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let again = serialtrack(&["backup", "--database-url", &url, "--to", &backup_arg], "");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"), "a backup never overwrites a file");
+    let later = runtime.block_on(store.tenant_create("Later", "brand_owner")).unwrap();
+    let before = epoch(&store, &kept.id);
+    drop(store);
+
+    let restored = serialtrack(&["restore", "--database-url", &url, "--from", &backup_arg], "");
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("1 organisations' logs have a new epoch"));
+    let store = runtime.block_on(SqliteStore::connect(&url)).unwrap();
+    assert_eq!(epoch(&store, &later.id), None, "what came after the backup is gone");
+    let after = epoch(&store, &kept.id);
+    assert!(after.is_some() && after != before, "the log has a new epoch: {before:?} → {after:?}");
+
+    let postgres = serialtrack(&["backup", "--database-url", "postgres://localhost/x", "--to", "/tmp/x.db"], "");
+    assert!(String::from_utf8_lossy(&postgres.stderr).contains("pg_dump"), "PostgreSQL is told what to use");
+    std::fs::remove_dir_all(&folder).ok();
+}

@@ -1,5 +1,6 @@
 //! The `serialtrack` command line: one binary for the server and for operators' and integrators' tools.
 
+mod backup;
 mod database;
 mod gs1_parse;
 mod rebuild;
@@ -22,6 +23,11 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Recompute the unit projection from the event log (it should come out as it was).
     Rebuild(rebuild::RebuildArgs),
+    /// Write a consistent copy of the embedded database to a file, while the server runs.
+    Backup(backup::BackupArgs),
+    /// Bring back a backup (stop the server first); every organisation's log gets a new epoch so devices
+    /// reset and push again what the backup does not have.
+    Restore(backup::RestoreArgs),
     /// GS1 scanner strings, element strings and Digital Link URIs.
     Gs1 {
         #[command(subcommand)]
@@ -51,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Rebuild(args) => rebuild::run(args),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
         Command::Gs1 { command: Gs1Command::Parse(args) } => gs1_parse::run(args),
         Command::Serials { command: SerialsCommand::Generate(args) } => serials_generate::run(args),
     }

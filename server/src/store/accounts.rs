@@ -7,6 +7,9 @@ pub trait AccountStore {
     async fn tenant_create(&self, name: &str, kind: &str) -> Result<TenantRecord, StoreError>;
     async fn tenant(&self, tenant_id: &str) -> Result<Option<TenantRecord>, StoreError>;
     async fn tenant_count(&self) -> Result<i64, StoreError>;
+    /// Gives every tenant's log a new epoch (after a restore from a backup): devices then reset, bootstrap
+    /// again and push what they still hold. Returns how many tenants.
+    async fn renew_log_epochs(&self) -> Result<u64, StoreError>;
     /// Whether the tenant has any user.
     async fn has_users(&self, tenant_id: &str) -> Result<bool, StoreError>;
     /// The tenant's secret for keying serial generators, made (from `fresh`) on first use and never changed.

@@ -65,32 +65,19 @@ impl Deployment {
     /// The server is stopped and started again on a copy of `backup`, as an operator restores one. With
     /// `new_epoch`, the restore gives every tenant a new log epoch (SYNC.md: the epoch changes on a restore).
     pub async fn restore(&mut self, backup: &Path, new_epoch: bool, client: &reqwest::Client) {
-        use sqlx::Connection;
         self.task.abort();
         let file = self.sqlite_file.as_ref().expect("restores are of SQLite files").clone();
         let restored = file.with_extension(format!("restored-{}.db", uuid::Uuid::new_v4().simple()));
         std::fs::copy(backup, &restored).expect("copying the backup");
-        if new_epoch {
-            let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", restored.display()))
-                .await
-                .expect("a restore connection");
-            let tenants: Vec<(String,)> =
-                sqlx::query_as("SELECT id FROM tenants").fetch_all(&mut connection).await.expect("tenants");
-            for (id,) in tenants {
-                sqlx::query("UPDATE tenants SET log_epoch = $1 WHERE id = $2")
-                    .bind(uuid::Uuid::new_v4().to_string())
-                    .bind(id)
-                    .execute(&mut connection)
-                    .await
-                    .expect("a new epoch");
-            }
-            connection.close().await.ok();
-        }
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::connect(&format!("sqlite://{}?mode=rwc", restored.display()))
                 .await
                 .expect("the restored file"),
         );
+        if new_epoch {
+            // What `serialtrack restore` does after putting the backup in place.
+            store.renew_log_epochs().await.expect("new log epochs");
+        }
         let (api, task) = serve(store.clone(), client).await;
         self.store = store;
         self.api = api;

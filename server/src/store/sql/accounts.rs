@@ -59,6 +59,18 @@ macro_rules! impl_account_store {
                 Ok(count)
             }
 
+            async fn renew_log_epochs(&self) -> Result<u64, StoreError> {
+                let tenants: Vec<(String,)> = sqlx::query_as("SELECT id FROM tenants").fetch_all(self.writer()).await?;
+                for (id,) in &tenants {
+                    sqlx::query("UPDATE tenants SET log_epoch = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(new_id())
+                        .execute(self.writer())
+                        .await?;
+                }
+                Ok(tenants.len() as u64)
+            }
+
             async fn partnership_create(&self, owner: &str, partner: &str) -> Result<(), StoreError> {
                 sqlx::query("INSERT INTO partnerships (owner_tenant_id, partner_tenant_id, created_at) VALUES ($1, $2, $3)")
                     .bind(owner)

@@ -67,6 +67,12 @@ impl SqliteStore {
         self.commands.apply(tenant_id, op, decide).await
     }
 
+    /// Writes a consistent copy of the whole database to `path` (SQLite's `VACUUM INTO`) while it stays in use.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        sqlx::query("VACUUM INTO $1").bind(path.to_string_lossy().as_ref()).execute(&self.write).await?;
+        Ok(())
+    }
+
     fn writer(&self) -> &SqlitePool {
         &self.write
     }
