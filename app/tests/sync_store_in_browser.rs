@@ -170,3 +170,40 @@ async fn an_outbox_survives_an_upgrade_to_a_later_version() {
     let next: Option<u64> = later.meta("next_device_seq").await.unwrap();
     assert_eq!(next, Some(3));
 }
+
+/// A shift of offline work: 300 units commissioned one action each, through the unit-scoped step the screens
+/// use. Each step reads and writes only its unit's entries, and the outbox keeps every op in order.
+#[wasm_bindgen_test]
+async fn a_long_outbox_keeps_every_op_when_each_action_reads_only_its_unit() {
+    let db = LocalDb::open(&fresh_name("long-outbox")).await.unwrap();
+    let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+    let workflow = WorkflowSettings::default();
+    let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+    let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+    let started = js_sys::Date::now();
+    for n in 0..300u128 {
+        let serial = format!("L{n:04}");
+        let storage_key = format!("09506000134352/{serial}");
+        db.unit_step(&[storage_key], |replica| {
+            replica.record(key(&serial), commission(), &context, Uuid::from_u128(1_000 + n)).unwrap();
+            Step::commit(())
+        })
+        .await
+        .unwrap();
+    }
+    web_sys::console::log_1(&format!("300 unit-scoped actions: {:.0} ms", js_sys::Date::now() - started).into());
+    // A second action on an early unit sees that unit's pending commissioning (its entries were read) …
+    db.unit_step(&["09506000134352/L0007".to_owned()], |replica| {
+        let note = UnitCommand::AddNote { text: "label smudged".into() };
+        replica.record(key("L0007"), note, &context, Uuid::from_u128(9_999)).unwrap();
+        Step::commit(())
+    })
+    .await
+    .unwrap();
+    let outbox = db.outbox().await.unwrap();
+    let seqs: Vec<u64> = outbox.iter().map(|entry| entry.op.device_seq).collect();
+    assert_eq!(seqs, (1..=301).collect::<Vec<u64>>(), "every op kept, in device_seq order, none rewritten away");
+    assert_eq!(outbox[300].op.unit, key("L0007"));
+    let shown = db.unit("09506000134352/L0299").await.unwrap().expect("the last unit is shown");
+    assert_eq!(shown.status.as_str(), "available");
+}

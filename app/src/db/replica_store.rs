@@ -12,7 +12,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
 use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry};
 use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 pub const META_DEVICE_ID: &str = "device_id";
@@ -29,6 +29,16 @@ pub struct Extra {
     pub history: Vec<HistoryRecord>,
     /// Forget every confirmed unit first (a reset).
     pub clear_confirmed: bool,
+}
+
+/// How much of the outbox and the inbox a step reads. A user action on one unit reads only that unit's entries,
+/// so recording stays as fast after a shift of offline work (thousands of ops waiting) as on an empty outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole outbox and inbox (push, pull, bootstrap: they work across units).
+    Everything,
+    /// Only the entries of the step's units (recording an op, resolving a conflict).
+    TheseUnits,
 }
 
 /// The outcome of a step: `commit` false rolls the transaction back (a refusal changes nothing).
@@ -76,9 +86,27 @@ async fn meta<T: serde::de::DeserializeOwned>(tx: &Transaction<'_>, key: &str) -
     Ok(tx.object_store(META)?.get(key.to_owned()).serde()?.await?)
 }
 
+/// The records of `store` (outbox or conflicts) whose `unit` index is one of `keys`.
+async fn by_unit<T: serde::de::DeserializeOwned>(
+    tx: &Transaction<'_>,
+    store: &str,
+    keys: &[String],
+) -> Result<Vec<T>, DbError> {
+    let store = tx.object_store(store)?;
+    let index = store.index("unit")?;
+    let gets = keys.iter().map(|key| index.get_all().with_query(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
+    let mut records = Vec::new();
+    for found in futures::future::join_all(gets).await {
+        for record in found? {
+            records.push(record?);
+        }
+    }
+    Ok(records)
+}
+
 /// Reads the parts of the replica a step needs. `writable`: the device id is made on first use (a read-only
 /// transaction cannot write it and leaves it empty).
-async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<ReplicaParts, DbError> {
+async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool, scope: Scope) -> Result<ReplicaParts, DbError> {
     let device_id = match meta::<String>(tx, META_DEVICE_ID).await? {
         Some(id) => id,
         None if !writable => String::new(),
@@ -90,16 +118,22 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<R
     };
     let log_epoch = meta::<String>(tx, META_LOG_EPOCH).await?.and_then(|text| Uuid::parse_str(&text).ok());
     let confirmed_store = tx.object_store(CONFIRMED)?;
+    // Every get is issued before the first is awaited: IndexedDB answers them in one go, not one round trip each.
+    let gets = keys.iter().map(|key| confirmed_store.get(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
     let mut confirmed = Vec::new();
-    for key in keys {
-        if let Some(stored) = confirmed_store.get(key.clone()).serde()?.await? {
-            let stored: StoredConfirmed = stored;
+    for stored in futures::future::join_all(gets).await {
+        let stored: Option<StoredConfirmed> = stored?;
+        if let Some(stored) = stored {
             confirmed.push(stored.confirmed().map_err(to_db)?);
         }
     }
-    let ops: Vec<StoredOp> = tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<Result<_, _>>()?;
-    let conflicts: Vec<StoredConflict> =
-        tx.object_store(CONFLICTS)?.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    let (ops, conflicts): (Vec<StoredOp>, Vec<StoredConflict>) = match scope {
+        Scope::Everything => (
+            tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<Result<_, _>>()?,
+            tx.object_store(CONFLICTS)?.get_all().serde()?.await?.collect::<Result<_, _>>()?,
+        ),
+        Scope::TheseUnits => (by_unit(tx, OUTBOX, keys).await?, by_unit(tx, CONFLICTS, keys).await?),
+    };
     Ok(ReplicaParts {
         device_id,
         next_device_seq: meta::<u64>(tx, META_NEXT_DEVICE_SEQ).await?.unwrap_or(1),
@@ -113,21 +147,43 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<R
 
 /// Writes the replica back: meta, the whole outbox and inbox (both small), the confirmed units it holds, and
 /// each concerned unit's display record as the optimistic view now makes it.
-async fn save(tx: &Transaction<'_>, replica: &DeviceReplica, keys: &[String], extra: &Extra) -> Result<(), DbError> {
+/// `before` is what `load` read: entries it did not read are left as they are.
+async fn save(
+    tx: &Transaction<'_>,
+    replica: &DeviceReplica,
+    before: &ReplicaParts,
+    keys: &[String],
+    extra: &Extra,
+) -> Result<(), DbError> {
     let parts = ReplicaParts::split(replica);
     let meta = tx.object_store(META)?;
     meta.put(parts.next_device_seq).with_key(META_NEXT_DEVICE_SEQ.to_owned()).serde()?;
     meta.put(parts.cursor).with_key(META_CURSOR.to_owned()).serde()?;
     meta.put(parts.log_epoch.map(|epoch| epoch.to_string())).with_key(META_LOG_EPOCH.to_owned()).serde()?;
+    // Only what the step changed is written: the outbox can hold a shift's work.
     let outbox = tx.object_store(OUTBOX)?;
-    outbox.clear()?;
+    let before_ops: BTreeMap<u64, &OutboxEntry> =
+        before.outbox.iter().map(|entry| (entry.op.device_seq, entry)).collect();
     for entry in &parts.outbox {
-        outbox.put(StoredOp::from_entry(entry)).serde()?;
+        if before_ops.get(&entry.op.device_seq) != Some(&entry) {
+            outbox.put(StoredOp::from_entry(entry)).serde()?;
+        }
+    }
+    let kept: BTreeSet<u64> = parts.outbox.iter().map(|entry| entry.op.device_seq).collect();
+    for gone in before_ops.keys().filter(|seq| !kept.contains(seq)) {
+        outbox.delete(*gone as f64).primitive()?;
     }
     let conflicts = tx.object_store(CONFLICTS)?;
-    conflicts.clear()?;
+    let before_conflicts: BTreeMap<Uuid, &Conflict> =
+        before.conflicts.iter().map(|conflict| (conflict.op_id(), conflict)).collect();
     for conflict in &parts.conflicts {
-        conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
+        if before_conflicts.get(&conflict.op_id()) != Some(&conflict) {
+            conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
+        }
+    }
+    let kept: BTreeSet<Uuid> = parts.conflicts.iter().map(Conflict::op_id).collect();
+    for gone in before_conflicts.keys().filter(|op_id| !kept.contains(op_id)) {
+        conflicts.delete(gone.to_string()).primitive()?;
     }
     let confirmed = tx.object_store(CONFIRMED)?;
     if extra.clear_confirmed {
@@ -149,11 +205,17 @@ async fn save(tx: &Transaction<'_>, replica: &DeviceReplica, keys: &[String], ex
     }
     let units = tx.object_store(UNITS)?;
     let workflow = WorkflowSettings::default();
-    for key in keys {
-        let Some(unit_key) = unit_keys.get(key) else { continue };
-        let Some(unit) = replica.optimistic(unit_key, &workflow).unit else { continue };
-        let known: Option<UnitRecord> = units.get(key.clone()).serde()?.await?;
-        units.put(unit_record(&unit, known.and_then(|record| record.product_name))).serde()?;
+    let shown: Vec<_> = keys
+        .iter()
+        .filter_map(|key| {
+            let unit = replica.optimistic(unit_keys.get(key)?, &workflow).unit?;
+            Some((key, unit))
+        })
+        .collect();
+    let gets = shown.iter().map(|(key, _)| units.get((*key).clone()).serde()).collect::<Result<Vec<_>, _>>()?;
+    for ((_, unit), known) in shown.iter().zip(futures::future::join_all(gets).await) {
+        let known: Option<UnitRecord> = known?;
+        units.put(unit_record(unit, known.and_then(|record| record.product_name))).serde()?;
     }
     Ok(())
 }
@@ -167,18 +229,38 @@ impl LocalDb {
         strict: bool,
         step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
     ) -> Result<R, DbError> {
+        self.step_in(keys, strict, Scope::Everything, step).await
+    }
+
+    /// A user's action on the units `keys` (record an op, resolve a conflict): strictly durable, and reading
+    /// only those units' outbox and inbox entries.
+    pub async fn unit_step<R>(
+        &self,
+        keys: &[String],
+        step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
+    ) -> Result<R, DbError> {
+        self.step_in(keys, true, Scope::TheseUnits, step).await
+    }
+
+    async fn step_in<R>(
+        &self,
+        keys: &[String],
+        strict: bool,
+        scope: Scope,
+        step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
+    ) -> Result<R, DbError> {
         let durability = if strict { TransactionDurability::Strict } else { TransactionDurability::Relaxed };
         let options = TransactionOptions::new().with_durability(durability);
         let tx =
             self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
-        let parts = load(&tx, keys, true).await?;
+        let parts = load(&tx, keys, true, scope).await?;
         let mut replica = parts.assemble().map_err(to_db)?;
         let outcome = step(&mut replica);
         if !outcome.commit {
             tx.abort().await?;
             return Ok(outcome.value);
         }
-        save(&tx, &replica, keys, &outcome.extra).await?;
+        save(&tx, &replica, &parts, keys, &outcome.extra).await?;
         tx.commit().await?;
         Ok(outcome.value)
     }
@@ -186,7 +268,7 @@ impl LocalDb {
     /// The replica over `keys`, read only: for the screens (optimistic views, counts, the inbox).
     pub async fn replica(&self, keys: &[String]) -> Result<DeviceReplica, DbError> {
         let tx = self.db.transaction(REPLICA_STORES).build()?;
-        let parts = load(&tx, keys, false).await?;
+        let parts = load(&tx, keys, false, Scope::Everything).await?;
         parts.assemble().map_err(to_db)
     }
 
@@ -214,7 +296,8 @@ impl LocalDb {
     pub async fn keep_looked_up(&self, found: &crate::api::LookedUp) -> Result<(), DbError> {
         let keys = vec![found.record.key.clone()];
         let tx = self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).build()?;
-        let mut parts = load(&tx, &keys, true).await?;
+        let mut parts = load(&tx, &keys, true, Scope::TheseUnits).await?;
+        let before = parts.clone();
         if let Some(fresh) = &found.confirmed {
             let held = parts.confirmed.iter().position(|held| held.unit.key == fresh.unit.key);
             match held {
@@ -226,7 +309,7 @@ impl LocalDb {
         let replica = parts.assemble().map_err(to_db)?;
         tx.object_store(UNITS)?.put(&found.record).serde()?;
         let extra = Extra { history: found.history.clone(), clear_confirmed: false };
-        save(&tx, &replica, &keys, &extra).await?;
+        save(&tx, &replica, &before, &keys, &extra).await?;
         tx.commit().await?;
         Ok(())
     }

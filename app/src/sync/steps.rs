@@ -7,7 +7,7 @@ use crate::db::{DbError, LocalDb, Step};
 use crate::history_view::history_line;
 use crate::replica_parts::storage_key;
 use crate::sync_wire::{keeps_event, KeepMode};
-use serialtrack_shared::sync::{PullAnswer, PullProblem, PullResponse, ResetReason};
+use serialtrack_shared::sync::{PullAnswer, PullProblem, PullResponse, ResetReason, MAX_PUSH_OPS};
 use std::collections::BTreeSet;
 
 const SNAPSHOT_PAGE: u32 = 500;
@@ -53,6 +53,16 @@ impl From<DbError> for SyncError {
 /// Progress of a bootstrap, for the settings screen.
 pub type OnProgress<'a> = &'a dyn Fn(usize);
 
+/// The units of the ops the next push sends (the first 100 not yet acknowledged, as `next_push` takes them):
+/// only their records change with its answer, however long the outbox is.
+async fn next_push_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
+    let outbox = db.outbox().await?;
+    let unsent =
+        outbox.iter().filter(|entry| !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. }));
+    let keys: BTreeSet<String> = unsent.take(MAX_PUSH_OPS).map(|entry| storage_key(&entry.op.unit)).collect();
+    Ok(keys.into_iter().collect())
+}
+
 async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
     let keys: BTreeSet<String> = db.outbox().await?.iter().map(|entry| storage_key(&entry.op.unit)).collect();
     Ok(keys.into_iter().collect())
@@ -62,7 +72,7 @@ async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
 pub async fn push_all(db: &LocalDb) -> Result<bool, SyncError> {
     let mut sent = false;
     loop {
-        let keys = outbox_keys(db).await?;
+        let keys = next_push_keys(db).await?;
         let Some(request) = db.replica_step(&keys, false, |replica| Step::commit(replica.next_push())).await? else {
             return Ok(sent);
         };
@@ -124,8 +134,8 @@ enum PageOutcome {
 }
 
 async fn apply_page(db: &LocalDb, page: &PullResponse, mode: KeepMode) -> Result<PageOutcome, SyncError> {
-    let mut keys: BTreeSet<String> = page.events.iter().map(|event| storage_key(&event.unit)).collect();
-    keys.extend(outbox_keys(db).await?);
+    // The page's units: an acknowledged op leaves the outbox when its event arrives, on one of these units.
+    let keys: BTreeSet<String> = page.events.iter().map(|event| storage_key(&event.unit)).collect();
     let keys: Vec<String> = keys.into_iter().collect();
     let outcome = db
         .replica_step(&keys, false, |replica| {
@@ -227,8 +237,7 @@ pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>
             page.units.clear();
             page.has_more = false;
         }
-        let mut keys: BTreeSet<String> = page.units.iter().map(|unit| storage_key(&unit.unit.key)).collect();
-        keys.extend(outbox_keys(db).await?);
+        let keys: BTreeSet<String> = page.units.iter().map(|unit| storage_key(&unit.unit.key)).collect();
         let keys: Vec<String> = keys.into_iter().collect();
         let lines = match mode {
             KeepMode::AllUnits => view

@@ -170,11 +170,9 @@ pub async fn act(device: Device, command: UnitCommand) {
     let workflow = WorkflowSettings::default();
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let recorded = db
-        .replica_step(std::slice::from_ref(&key), true, |replica| {
-            match replica.record(unit, command, &context, new_op_id()) {
-                Ok(_) => Step::commit(Ok(())),
-                Err(refusal) => Step::roll_back(Err(refusal.message)),
-            }
+        .unit_step(std::slice::from_ref(&key), |replica| match replica.record(unit, command, &context, new_op_id()) {
+            Ok(_) => Step::commit(Ok(())),
+            Err(refusal) => Step::roll_back(Err(refusal.message)),
         })
         .await;
     match recorded {
@@ -213,7 +211,7 @@ pub async fn resolve(device: Device, op_id: String, choice: Choice) {
     let workflow = WorkflowSettings::default();
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let outcome = db
-        .replica_step(&[key], true, |replica| match replica.resolve_conflict(op_id, resolution, &context) {
+        .unit_step(&[key], |replica| match replica.resolve_conflict(op_id, resolution, &context) {
             Ok(_) => Step::commit(Ok(())),
             Err(error) => Step::roll_back(Err(error.to_string())),
         })
