@@ -39,6 +39,9 @@ pub enum Scope {
     Everything,
     /// Only the entries of the step's units (recording an op, resolving a conflict).
     TheseUnits,
+    /// The whole outbox and inbox, and the step's units are new to the device (a first fill from the
+    /// snapshot): there is nothing of them to read.
+    NewUnits,
 }
 
 /// The outcome of a step: `commit` false rolls the transaction back (a refusal changes nothing).
@@ -118,8 +121,9 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool, scope: Scop
     };
     let log_epoch = meta::<String>(tx, META_LOG_EPOCH).await?.and_then(|text| Uuid::parse_str(&text).ok());
     let confirmed_store = tx.object_store(CONFIRMED)?;
+    let held = if scope == Scope::NewUnits { &[][..] } else { keys };
     // Every get is issued before the first is awaited: IndexedDB answers them in one go, not one round trip each.
-    let gets = keys.iter().map(|key| confirmed_store.get(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
+    let gets = held.iter().map(|key| confirmed_store.get(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
     let mut confirmed = Vec::new();
     for stored in futures::future::join_all(gets).await {
         let stored: Option<StoredConfirmed> = stored?;
@@ -128,7 +132,7 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool, scope: Scop
         }
     }
     let (ops, conflicts): (Vec<StoredOp>, Vec<StoredConflict>) = match scope {
-        Scope::Everything => (
+        Scope::Everything | Scope::NewUnits => (
             tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<Result<_, _>>()?,
             tx.object_store(CONFLICTS)?.get_all().serde()?.await?.collect::<Result<_, _>>()?,
         ),
@@ -154,6 +158,7 @@ async fn save(
     before: &ReplicaParts,
     keys: &[String],
     extra: &Extra,
+    scope: Scope,
 ) -> Result<(), DbError> {
     let parts = ReplicaParts::split(replica);
     let meta = tx.object_store(META)?;
@@ -212,10 +217,17 @@ async fn save(
             Some((key, unit))
         })
         .collect();
-    let gets = shown.iter().map(|(key, _)| units.get((*key).clone()).serde()).collect::<Result<Vec<_>, _>>()?;
-    for ((_, unit), known) in shown.iter().zip(futures::future::join_all(gets).await) {
-        let known: Option<UnitRecord> = known?;
-        units.put(unit_record(unit, known.and_then(|record| record.product_name))).serde()?;
+    // The display record keeps the product name a lookup gave it; a unit new to the device has none yet.
+    let known = if scope == Scope::NewUnits { &[][..] } else { &shown[..] };
+    let gets = known.iter().map(|(key, _)| units.get((*key).clone()).serde()).collect::<Result<Vec<_>, _>>()?;
+    let mut names = Vec::with_capacity(shown.len());
+    for record in futures::future::join_all(gets).await {
+        let record: Option<UnitRecord> = record?;
+        names.push(record.and_then(|record| record.product_name));
+    }
+    names.resize(shown.len(), None);
+    for ((_, unit), name) in shown.iter().zip(names) {
+        units.put(unit_record(unit, name)).serde()?;
     }
     Ok(())
 }
@@ -242,6 +254,15 @@ impl LocalDb {
         self.step_in(keys, true, Scope::TheseUnits, step).await
     }
 
+    /// A step over units the device does not hold yet (filling an empty device from the snapshot).
+    pub async fn new_units_step<R>(
+        &self,
+        keys: &[String],
+        step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
+    ) -> Result<R, DbError> {
+        self.step_in(keys, false, Scope::NewUnits, step).await
+    }
+
     async fn step_in<R>(
         &self,
         keys: &[String],
@@ -260,7 +281,7 @@ impl LocalDb {
             tx.abort().await?;
             return Ok(outcome.value);
         }
-        save(&tx, &replica, &parts, keys, &outcome.extra).await?;
+        save(&tx, &replica, &parts, keys, &outcome.extra, scope).await?;
         tx.commit().await?;
         Ok(outcome.value)
     }
@@ -309,7 +330,7 @@ impl LocalDb {
         let replica = parts.assemble().map_err(to_db)?;
         tx.object_store(UNITS)?.put(&found.record).serde()?;
         let extra = Extra { history: found.history.clone(), clear_confirmed: false };
-        save(&tx, &replica, &before, &keys, &extra).await?;
+        save(&tx, &replica, &before, &keys, &extra, Scope::TheseUnits).await?;
         tx.commit().await?;
         Ok(())
     }

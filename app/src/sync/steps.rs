@@ -259,14 +259,22 @@ pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>
                 None
             }
         };
-        let write = db.replica_step(&keys, false, |replica| match replica.on_snapshot_page(&page) {
+        let fold = |replica: &mut serialtrack_shared::sync::DeviceReplica| match replica.on_snapshot_page(&page) {
             Ok(()) => {
                 let mut step = Step::commit(Ok(()));
                 step.extra.history = lines;
                 step
             }
             Err(problem) => Step::roll_back(Err(problem)),
-        });
+        };
+        // Pages never repeat a unit, so a device that held none reads nothing of them before writing.
+        let write = async {
+            if held.is_empty() {
+                db.new_units_step(&keys, fold).await
+            } else {
+                db.replica_step(&keys, false, fold).await
+            }
+        };
         let (result, next) = futures::future::join(write, next).await;
         if let Err(problem) = result? {
             reset(db).await?;
