@@ -19,6 +19,8 @@ pub enum Permission {
     ManageKeys,
     /// Read and settle refused changes people escalated from their devices.
     SettleEscalations,
+    /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
+    WorkOrders,
 }
 
 /// What the roles of the domain (`shared::unit::Role`) may do through the API.
@@ -33,7 +35,7 @@ impl RolePermissions for Role {
         match permission {
             Permission::Read => true,
             Permission::ManageCatalog | Permission::ManagePool => matches!(self, Supervisor | Admin),
-            Permission::RegisterUnits => matches!(self, Operator | Supervisor | Admin),
+            Permission::RegisterUnits | Permission::WorkOrders => matches!(self, Operator | Supervisor | Admin),
             Permission::ApplyCommands => !matches!(self, Auditor),
             Permission::ManageKeys => matches!(self, Admin),
             Permission::SettleEscalations => matches!(self, Supervisor | Quality | Admin),

@@ -8,6 +8,8 @@ mod api_keys;
 mod bad_input;
 mod escalations;
 mod openapi;
+mod order_blocks;
+mod orders;
 mod pool;
 mod products;
 mod sessions;
