@@ -12,6 +12,7 @@ mod accounts;
 mod catalog;
 mod error;
 mod log;
+mod manufacturer;
 mod orders;
 pub mod postgres;
 mod records;
@@ -23,6 +24,10 @@ pub use accounts::AccountStore;
 pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
+pub use manufacturer::{
+    IdempotencyClaim, IdempotencyScope, KeyGrants, ManufacturerStore, SerialExtraRecord, StoredAnswer,
+    DEFAULT_MAX_SERIALS_PER_REQUEST,
+};
 pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
@@ -32,7 +37,7 @@ use std::sync::Arc;
 
 /// Everything the server stores, behind one object both backends implement.
 pub trait Store:
-    AccountStore + CatalogStore + LogStore + OrderStore + SyncStore + Send + Sync + std::fmt::Debug
+    AccountStore + CatalogStore + LogStore + ManufacturerStore + OrderStore + SyncStore + Send + Sync + std::fmt::Debug
 {
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;

@@ -10,6 +10,7 @@ mod escalations;
 mod openapi;
 mod order_blocks;
 mod orders;
+mod partner_pools;
 mod pool;
 mod products;
 mod sessions;

@@ -10,12 +10,14 @@
 mod accounts;
 mod catalog;
 mod log;
+mod manufacturer;
 mod orders;
 mod sync;
 
 pub(crate) use accounts::impl_account_store;
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use log::impl_log_store;
+pub(crate) use manufacturer::impl_manufacturer_store;
 pub(crate) use orders::impl_order_store;
 pub use orders::{NOT_COMMISSIONED, ORDER_COLUMNS};
 pub(crate) use sync::{impl_sync_store, ESCALATION_SELECT};
@@ -31,11 +33,11 @@ pub mod prelude {
     pub use super::{event_records, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
-        new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, LocationRecord, NewApiKey, NewEvent,
-        NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, OrderCountsRecord, OrderRecord,
-        OrderSerialRecord, PartnerSerialRecord, PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord,
-        PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord,
-        UserRecord,
+        new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope,
+        KeyGrants, LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome,
+        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolActionRecord,
+        PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord, ProductChanges,
+        ProductRecord, SerialExtraRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord, UserRecord,
     };
 }
 

@@ -8,7 +8,8 @@
 mod group_commit;
 
 use crate::store::sql::{
-    impl_account_store, impl_catalog_store, impl_log_store, impl_order_store, impl_sync_store, prelude::*,
+    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
+    prelude::*,
 };
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -165,5 +166,6 @@ async fn insert_events(
 impl_account_store!(SqliteStore);
 impl_catalog_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
+impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
 impl_order_store!(SqliteStore, sqlx::Sqlite);
 impl_sync_store!(SqliteStore, sqlx::Sqlite);
