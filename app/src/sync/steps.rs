@@ -79,16 +79,24 @@ pub async fn push_all(db: &LocalDb) -> Result<bool, SyncError> {
         sent = true;
         match api::push(&request).await {
             Ok(response) => {
-                db.replica_step(&keys, false, |replica| {
-                    replica.on_push_response(&response);
-                    Step::commit(())
-                })
-                .await?;
-                // A gap the outbox can fill is retried at once; any other stop waits for an upgrade.
-                if let Some(stop) = response.stopped.as_ref() {
-                    if !matches!(stop, serialtrack_shared::sync::Stop::Gap { .. }) {
-                        return Err(SyncError::Stuck(stop.message()));
-                    }
+                let blocked = db
+                    .replica_step(&keys, false, |replica| {
+                        replica.on_push_response(&response);
+                        Step::commit(replica.push_blocked().cloned())
+                    })
+                    .await?;
+                // A gap the outbox can fill is retried at once; a gap it cannot fill (ops the server lost in a
+                // restore that this device no longer holds) or a newer vocabulary waits, said in words —
+                // never a loop of the same push.
+                if let Some(stop) = blocked {
+                    return Err(SyncError::Stuck(match stop {
+                        serialtrack_shared::sync::Stop::Gap { expected } => format!(
+                            "The server no longer has this device's changes from number {expected} on (it was \
+                             restored from a backup) and this device cannot send them again: its later changes \
+                             wait here, nothing is deleted; ask an administrator."
+                        ),
+                        other => other.message(),
+                    }));
                 }
             }
             Err(error) => {
