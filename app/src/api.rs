@@ -1,6 +1,8 @@
 //! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
 //! screens read IndexedDB. Server JSON is mapped here into the device's records.
 
+pub mod orders;
+
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::sync_wire::SnapshotView;

@@ -20,7 +20,7 @@ pub const META_NEXT_DEVICE_SEQ: &str = "next_device_seq";
 pub const META_CURSOR: &str = "cursor";
 pub const META_LOG_EPOCH: &str = "log_epoch";
 
-const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, CONFIRMED, UNITS, HISTORY];
+pub(super) const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, CONFIRMED, UNITS, HISTORY];
 
 /// What a step writes besides the replica itself.
 #[derive(Debug, Default)]
@@ -48,7 +48,7 @@ impl<R> Step<R> {
     }
 }
 
-fn to_db<E: std::fmt::Display>(error: E) -> DbError {
+pub(super) fn to_db<E: std::fmt::Display>(error: E) -> DbError {
     DbError::Failed(error.to_string())
 }
 
@@ -78,7 +78,7 @@ async fn meta<T: serde::de::DeserializeOwned>(tx: &Transaction<'_>, key: &str) -
 
 /// Reads the parts of the replica a step needs. `writable`: the device id is made on first use (a read-only
 /// transaction cannot write it and leaves it empty).
-async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<ReplicaParts, DbError> {
+pub(super) async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<ReplicaParts, DbError> {
     let device_id = match meta::<String>(tx, META_DEVICE_ID).await? {
         Some(id) => id,
         None if !writable => String::new(),
@@ -113,7 +113,12 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) -> Result<R
 
 /// Writes the replica back: meta, the whole outbox and inbox (both small), the confirmed units it holds, and
 /// each concerned unit's display record as the optimistic view now makes it.
-async fn save(tx: &Transaction<'_>, replica: &DeviceReplica, keys: &[String], extra: &Extra) -> Result<(), DbError> {
+pub(super) async fn save(
+    tx: &Transaction<'_>,
+    replica: &DeviceReplica,
+    keys: &[String],
+    extra: &Extra,
+) -> Result<(), DbError> {
     let parts = ReplicaParts::split(replica);
     let meta = tx.object_store(META)?;
     meta.put(parts.next_device_seq).with_key(META_NEXT_DEVICE_SEQ.to_owned()).serde()?;

@@ -2,6 +2,7 @@
 
 use super::app_state::{self, Device};
 use super::attention_page::AttentionPage;
+use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
@@ -21,6 +22,7 @@ pub fn App() -> impl IntoView {
     let online = use_online();
     let screen = use_screen();
     let device = Device::new(online);
+    provide_context(device);
     spawn_local(app_state::start(device));
 
     let sign_in = {
@@ -95,6 +97,7 @@ pub fn App() -> impl IntoView {
                             />
                         }
                         .into_any(),
+                        Screen::Line => view! { <LinePage/> }.into_any(),
                         Screen::Attention => {
                             view! { <AttentionPage items=sync.attention.read_only() on_choice=choose/> }.into_any()
                         }
