@@ -52,6 +52,7 @@ fn OrderList(line: LineState) -> impl IntoView {
                 "Refresh orders"
             </button>
         </div>
+        <LineMessage line=line/>
         {move || {
             line.orders.with(Vec::is_empty).then(|| view! {
                 <p class="hint">"No packaging orders on this device: connect, then refresh the orders."</p>
@@ -149,11 +150,7 @@ fn OrderWork(line: LineState, order: OrderRecord) -> impl IntoView {
                 <button type="submit" class="secondary">"Commission scanned"</button>
             </form>
         </div>
-        {move || line.message.get().map(|(problem, sentence)| if problem {
-            view! { <p class="form-error" role="alert">{sentence}</p> }.into_any()
-        } else {
-            view! { <p class="notice" role="status">{sentence}</p> }.into_any()
-        })}
+        <LineMessage line=line/>
         <LastUnits line=line/>
         <section class="line-block" aria-labelledby="block-heading">
             <h3 id="block-heading">"This tablet's serials"</h3>
@@ -188,6 +185,20 @@ fn OrderWork(line: LineState, order: OrderRecord) -> impl IntoView {
     }
 }
 
+/// The outcome of the last action: a problem as an alert, a success as a status.
+#[component]
+fn LineMessage(line: LineState) -> impl IntoView {
+    move || {
+        line.message.get().map(|(problem, sentence)| {
+            if problem {
+                view! { <p class="form-error" role="alert">{sentence}</p> }.into_any()
+            } else {
+                view! { <p class="notice" role="status">{sentence}</p> }.into_any()
+            }
+        })
+    }
+}
+
 /// The last units commissioned on this tablet; one can be opened for its line actions (decommission, undo).
 #[component]
 fn LastUnits(line: LineState) -> impl IntoView {
@@ -196,6 +207,10 @@ fn LastUnits(line: LineState) -> impl IntoView {
     let act = Callback::new(move |command: UnitCommand| {
         spawn_local(async move {
             unit_state::act(device, command).await;
+            // Done: close the unit's actions; refused: keep them open under the reason.
+            if device.sync.action_error.get_untracked().is_none() {
+                chosen.set(None);
+            }
             line_state::after_unit_change(device, line).await;
         })
     });
@@ -215,17 +230,18 @@ fn LastUnits(line: LineState) -> impl IntoView {
                                 type="button"
                                 class="secondary small"
                                 aria-expanded=open.to_string()
-                                aria-label=format!("Line actions for {}", unit.serial)
+                                aria-label=format!("{} for {}", if open { "Close actions" } else { "Actions" }, unit.serial)
                                 on:click={
                                     let key = key.clone();
                                     move |_| {
                                         device.sync.action_error.set(None);
+                                        line.message.set(None);
                                         device.sync.current_unit.set(Some(key.clone()));
                                         chosen.set((!open).then(|| key.clone()));
                                     }
                                 }
                             >
-                                {if open { "Close" } else { "Decommission…" }}
+                                {if open { "Close actions" } else { "Actions" }}
                             </button>
                             {open.then(|| view! {
                                 <ActionPanel status=status on_act=act error=device.sync.action_error only=LINE_ACTIONS/>

@@ -58,16 +58,14 @@ impl LineState {
     }
 }
 
-/// Shows what the device holds, then refreshes the orders from the server when online.
+/// Shows what the device holds.
 pub async fn start(device: Device, line: LineState) {
     let Some(db) = device.db() else { return };
     line.orders.set(db.orders().await.unwrap_or_default());
     let open = db.meta::<String>(META_LINE_ORDER).await.ok().flatten();
     line.open.set(open);
+    // The page refreshes the orders from the server itself whenever online with nothing waiting.
     show_block(device, line).await;
-    if device.online.get_untracked() {
-        refresh_orders(device, line).await;
-    }
 }
 
 pub async fn refresh_orders(device: Device, line: LineState) {

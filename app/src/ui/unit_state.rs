@@ -59,7 +59,8 @@ pub(super) fn actor(user: &SignedInUser) -> Actor {
     Actor {
         name: format!("user:{}", user.username),
         role: Role::from_code(&user.role).unwrap_or(Role::Operator),
-        party: None,
+        // The server names the tenant as the party; the device must too, or its own undo would be refused.
+        party: user.tenant_id.clone(),
     }
 }
 
