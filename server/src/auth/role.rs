@@ -17,6 +17,8 @@ pub enum Permission {
     ApplyCommands,
     /// Create and revoke API keys.
     ManageKeys,
+    /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
+    WorkOrders,
 }
 
 /// What the roles of the domain (`shared::unit::Role`) may do through the API.
@@ -31,7 +33,7 @@ impl RolePermissions for Role {
         match permission {
             Permission::Read => true,
             Permission::ManageCatalog | Permission::ManagePool => matches!(self, Supervisor | Admin),
-            Permission::RegisterUnits => matches!(self, Operator | Supervisor | Admin),
+            Permission::RegisterUnits | Permission::WorkOrders => matches!(self, Operator | Supervisor | Admin),
             Permission::ApplyCommands => !matches!(self, Auditor),
             Permission::ManageKeys => matches!(self, Admin),
         }

@@ -1,6 +1,7 @@
 //! The server's use of the shared domain crate: serial generation from a product's settings, unit
 //! registration, and deciding commands with the shared state machine. No SQL and no HTTP here.
 
+pub mod pool;
 pub mod push;
 pub mod rebuild;
 pub mod serials;

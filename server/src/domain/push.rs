@@ -1,11 +1,14 @@
 //! A device's push batch, decided with the shared sync rules (`decide_push`: duplicates, gaps, versions, a
 //! refused op advancing the device) and the shared lifecycle, over the rows the store read in its transaction.
 
+use super::pool::commission_refusal;
 use super::units::{change_of, decide_events, Caller};
-use crate::store::{EventRecord, NewEvent, OpResultRecord, ProductRecord, PushContext, PushWrites, UnitRecord};
+use crate::store::{
+    EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, ProductRecord, PushContext, PushWrites, UnitRecord,
+};
 use serialtrack_shared::ids::ProductCode;
 use serialtrack_shared::sync::{decide_push, LastChange, OpOutcome, OpResult, PendingOp, PushDecision, RefusedOp};
-use serialtrack_shared::unit::{upcast, RefusalCode, Unit, UnitKey, VersionedCommand, WorkflowSettings};
+use serialtrack_shared::unit::{upcast, RefusalCode, Unit, UnitCommand, UnitKey, VersionedCommand, WorkflowSettings};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -46,6 +49,8 @@ struct Batch<'a> {
     units: HashMap<UnitKey, (UnitRecord, Unit)>,
     last_changes: HashMap<String, LastChange>,
     stored: HashMap<Uuid, OpResultRecord>,
+    /// Pool rows by (product id, serial).
+    pool: HashMap<(String, String), PoolHoldRecord>,
     events: Vec<NewEvent>,
     changed: Vec<UnitKey>,
 }
@@ -70,6 +75,8 @@ impl<'a> Batch<'a> {
             .into_iter()
             .filter_map(|result| Some((Uuid::parse_str(&result.op_id).ok()?, result)))
             .collect();
+        let pool =
+            context.pool.into_iter().map(|hold| ((hold.product_id.clone(), hold.serial.clone()), hold)).collect();
         Self {
             caller,
             now,
@@ -78,6 +85,7 @@ impl<'a> Batch<'a> {
             units,
             last_changes,
             stored,
+            pool,
             events: Vec::new(),
             changed: Vec::new(),
         }
@@ -99,6 +107,13 @@ impl<'a> Batch<'a> {
             });
         };
         let current = self.units.get(&op.unit).map(|(_, unit)| unit.clone());
+        if let (None, UnitCommand::Commission { .. }) = (&current, &command.command) {
+            let key = (product.record.id.clone(), op.unit.serial.as_str().to_owned());
+            let refusal = self.pool.get(&key).and_then(|hold| commission_refusal(hold, Some(&op.device_id)));
+            if let Some(refusal) = refusal {
+                return OpOutcome::Refused(RefusedOp::new(&refusal, None, None));
+            }
+        }
         let mut caller = self.caller.clone();
         caller.device_id = Some(op.device_id.clone());
         // An approval recorded on a device cannot be checked here (no second person signs in): gated

@@ -1,6 +1,7 @@
 //! The storage interface: the only place that knows SQL.
 //!
-//! One interface ([`Store`], split by topic into [`AccountStore`], [`CatalogStore`] and [`LogStore`]) with two
+//! One interface ([`Store`], split by topic into [`AccountStore`], [`CatalogStore`], [`LogStore`],
+//! [`OrderStore`] and [`SyncStore`]) with two
 //! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
 //! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
 //! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
@@ -11,6 +12,7 @@ mod accounts;
 mod catalog;
 mod error;
 mod log;
+mod orders;
 pub mod postgres;
 mod records;
 pub(crate) mod sql;
@@ -21,6 +23,7 @@ pub use accounts::AccountStore;
 pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
+pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
 
@@ -28,7 +31,7 @@ use crate::config::DatabaseUrl;
 use std::sync::Arc;
 
 /// Everything the server stores, behind one object both backends implement.
-pub trait Store: AccountStore + CatalogStore + LogStore + SyncStore + Send + Sync + std::fmt::Debug {
+pub trait Store: AccountStore + CatalogStore + LogStore + OrderStore + SyncStore + Send + Sync + std::fmt::Debug {
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;
 }

@@ -210,3 +210,90 @@ pub struct OpResultRecord {
     pub unit_state: Option<String>,
     pub recorded_at: i64,
 }
+
+/// A packaging or printing order, with its product's code and name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderRecord {
+    pub id: String,
+    pub tenant_id: String,
+    pub kind: String,
+    pub product_id: String,
+    pub code: String,
+    pub gtin: Option<String>,
+    pub product_name: String,
+    pub lot: String,
+    pub expiry: String,
+    pub line: Option<String>,
+    pub quantity: i64,
+    pub reference: Option<String>,
+    pub status: String,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub kind: String,
+    pub product_id: String,
+    pub lot: String,
+    pub expiry: String,
+    pub line: Option<String>,
+    pub quantity: i64,
+    pub reference: Option<String>,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderCountsRecord {
+    pub order_id: String,
+    pub assigned: i64,
+    pub reserved: i64,
+    pub commissioned: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderSerialRecord {
+    pub serial: String,
+    pub device_id: Option<String>,
+    /// The unit's status; `None` when the serial is not commissioned.
+    pub unit_status: Option<String>,
+}
+
+/// A pool serial as commissioning checks see it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PoolHoldRecord {
+    pub product_id: String,
+    pub serial: String,
+    pub status: String,
+    pub source: String,
+    pub order_id: Option<String>,
+    pub device_id: Option<String>,
+    /// 1 when a unit with this serial exists, else 0.
+    pub commissioned: i64,
+}
+
+/// A pool serial with where it is and the unit made from it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PoolSerialRecord {
+    pub serial: String,
+    pub status: String,
+    pub source: String,
+    pub assigned_to: Option<String>,
+    pub order_id: Option<String>,
+    pub device_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub created_at: i64,
+    pub added_action: Option<String>,
+    pub assigned_action: Option<String>,
+    pub reserved_action: Option<String>,
+    pub released_action: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PoolActionRecord {
+    pub id: String,
+    pub action: String,
+    pub at: i64,
+    pub actor: Option<String>,
+    pub detail: String,
+}

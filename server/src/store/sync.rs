@@ -1,7 +1,7 @@
 //! What devices read to catch up: a snapshot of the unit projection, page by page, with each unit's recent
 //! history (SYNC.md: a new device bootstraps from a snapshot plus a bounded history window, then pulls).
 
-use super::{EventRecord, NewEvent, OpResultRecord, StoreError, UnitRecord};
+use super::{EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, StoreError, UnitRecord};
 
 /// One page of the projection, read in one transaction together with the tenant's head seq.
 #[derive(Debug, Clone)]
@@ -25,6 +25,9 @@ pub struct PushContext {
     pub last_events: Vec<EventRecord>,
     /// Results already stored for op ids of the batch (duplicates).
     pub stored_results: Vec<OpResultRecord>,
+    /// The pool rows of the units the batch names: commissioning a pooled serial needs it assigned (and, when
+    /// a device reserved it, that device).
+    pub pool: Vec<PoolHoldRecord>,
 }
 
 /// What a push decided, written in the same transaction.

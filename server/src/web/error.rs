@@ -119,6 +119,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::domain::serials::IssueError> for ApiError {
+    fn from(error: crate::domain::serials::IssueError) -> Self {
+        use crate::domain::serials::IssueError;
+        match error {
+            IssueError::Scheme(error) => Self::invalid("invalid_serial_scheme", error.to_string()),
+            IssueError::Store(error) => error.into(),
+            IssueError::Random(message) => Self::Internal(message),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

@@ -14,9 +14,13 @@ mod health;
 mod json_errors;
 mod locations;
 mod openapi;
+mod order_blocks;
+mod order_labels;
+mod orders;
 mod pokes;
 mod pool;
 mod pool_assignments;
+mod pool_history;
 mod principal;
 mod product_settings;
 mod products;
@@ -82,6 +86,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(locations::router())
         .merge(pool::router())
         .merge(pool_assignments::router())
+        .merge(pool_history::router())
+        .merge(orders::router())
+        .merge(order_blocks::router())
+        .merge(order_labels::router())
         .merge(units::router())
         .merge(unit_registration::router())
         .merge(unit_commands::router())

@@ -7,7 +7,6 @@ use super::principal::Principal;
 use super::product_settings::SerialSource;
 use super::AppState;
 use crate::auth::Permission;
-use crate::domain::serials::IssueError;
 use crate::store::StoreError;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -139,12 +138,7 @@ pub async fn pool_generate(
     let tenant = &principal.tenant_id;
     let product = state.store.product(tenant, &product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
-    let serials =
-        crate::domain::serials::issue(state.store.as_ref(), &product, count).await.map_err(|error| match error {
-            IssueError::Scheme(error) => ApiError::invalid("invalid_serial_scheme", error.to_string()),
-            IssueError::Store(error) => error.into(),
-            IssueError::Random(message) => ApiError::Internal(message),
-        })?;
+    let serials = crate::domain::serials::issue(state.store.as_ref(), &product, count).await?;
     let added =
         state.store.pool_insert(tenant, &product_id, "generated", &serials).await.map_err(|error| match error {
             StoreError::Conflict(_) => ApiError::Conflict {

@@ -80,7 +80,7 @@ pub async fn sync_push(
     Ok(Json(decision.into_response(head_seq.max(0) as u64)))
 }
 
-fn check_device_id(device_id: &str) -> ApiResult<()> {
+pub fn check_device_id(device_id: &str) -> ApiResult<()> {
     let valid = !device_id.is_empty()
         && device_id.len() <= 64
         && device_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');

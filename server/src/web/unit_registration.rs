@@ -7,8 +7,9 @@ use super::pool::{validate_serials, MAX_SERIALS_PER_CALL};
 use super::principal::Principal;
 use super::AppState;
 use crate::auth::Permission;
+use crate::domain::pool::commission_refusal;
 use crate::domain::units::{product_code, register, Commissioning};
-use crate::store::{new_id, NewEvent, NewUnit, StoreError};
+use crate::store::{new_id, NewEvent, NewUnit, ProductRecord, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -101,25 +102,59 @@ pub async fn units_register(
         Some(text) => Some(Lot::parse(text).map_err(|error| ApiError::invalid("invalid_lot", error.to_string()))?),
         None => None,
     };
-    let expiry = match registration.expiry.as_deref() {
-        Some(text) => Some(time::Date::parse(text, DATE).map_err(|_| {
-            ApiError::invalid("invalid_expiry", format!("expiry '{text}' is not a date: write it as YYYY-MM-DD"))
-        })?),
-        None => None,
-    };
+    let expiry = registration.expiry.as_deref().map(parse_expiry).transpose()?;
     let product = state.store.product(tenant, &registration.product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
-    let code = product_code(&product).map_err(|error| ApiError::Internal(error.to_string()))?;
-    let commissioning = Commissioning { lot: lot.clone(), expiry, location: registration.location, owner: None };
+    let holds = state.store.pool_holds(tenant, &product.id, &serials).await?;
+    let refusals: Vec<String> =
+        holds.iter().filter_map(|hold| commission_refusal(hold, None)).map(|refusal| refusal.message).collect();
+    if !refusals.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "serial_not_assigned",
+            message: format!("nothing was registered; {}: {}", refusals.len(), shown(&refusals)),
+        });
+    }
+    let commissioning = Commissioning { lot, expiry, location: registration.location, owner: None };
+    let (registered, last_seq) = commission(&state, &principal, &product, &serials, &commissioning).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(UnitsRegistered { registered, first_seq: last_seq - registered as i64 + 1, last_seq }),
+    ))
+}
+
+/// An expiry date as the API takes it, `YYYY-MM-DD`.
+pub fn parse_expiry(text: &str) -> ApiResult<time::Date> {
+    time::Date::parse(text, DATE).map_err(|_| {
+        ApiError::invalid("invalid_expiry", format!("expiry '{text}' is not a date: write it as YYYY-MM-DD"))
+    })
+}
+
+/// At most 20 of these lines, joined, with "…" when there are more: how refusals are named in a message.
+pub fn shown(lines: &[String]) -> String {
+    let more = if lines.len() > 20 { "; …" } else { "" };
+    format!("{}{more}", lines.iter().take(20).cloned().collect::<Vec<_>>().join("; "))
+}
+
+/// Commissions these serials of a product as units in one transaction, all or none (one already a unit is a
+/// 409 naming it); returns how many and the last seq.
+pub async fn commission(
+    state: &AppState,
+    principal: &Principal,
+    product: &ProductRecord,
+    serials: &[String],
+    commissioning: &Commissioning,
+) -> ApiResult<(usize, i64)> {
+    let tenant = &principal.tenant_id;
+    let code = product_code(product).map_err(|error| ApiError::Internal(error.to_string()))?;
     let caller = principal.caller(None, None);
     let actor = principal.actor();
     let now = time::OffsetDateTime::now_utc();
-    let lot = lot.as_ref().map(Lot::as_str);
+    let lot = commissioning.lot.as_ref().map(Lot::as_str);
     let (units, events): (Vec<NewUnit>, Vec<NewEvent>) = serials
         .iter()
         .map(|serial| {
             let op_id = uuid::Uuid::new_v4();
-            let (change, kind, payload) = register(&code, serial, &commissioning, &caller, op_id, now)
+            let (change, kind, payload) = register(&code, serial, commissioning, &caller, op_id, now)
                 .map_err(|error| ApiError::invalid("invalid_registration", error.to_string()))?;
             let unit_id = new_id();
             let event = NewEvent {
@@ -146,7 +181,7 @@ pub async fn units_register(
         .unzip();
     let last_seq = match state.store.units_register(tenant, &units, &events).await {
         Err(StoreError::Conflict(_)) => {
-            let existing = state.store.units_existing(tenant, &product.id, &serials).await?;
+            let existing = state.store.units_existing(tenant, &product.id, serials).await?;
             return Err(ApiError::Conflict {
                 code: "units_exist",
                 message: format!(
@@ -159,9 +194,5 @@ pub async fn units_register(
         other => other?,
     };
     state.pokes.poke(tenant);
-    let registered = units.len();
-    Ok((
-        StatusCode::CREATED,
-        Json(UnitsRegistered { registered, first_seq: last_seq - registered as i64 + 1, last_seq }),
-    ))
+    Ok((units.len(), last_seq))
 }

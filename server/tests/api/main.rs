@@ -7,6 +7,8 @@ mod pending_op;
 mod api_keys;
 mod bad_input;
 mod openapi;
+mod order_blocks;
+mod orders;
 mod pool;
 mod products;
 mod sessions;

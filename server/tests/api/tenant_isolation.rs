@@ -10,6 +10,11 @@ fn body_for(path: &str) -> Option<Value> {
         p if p.ends_with("/pool/generate") => json!({"count": 1}),
         p if p.ends_with("/pool/assign") => json!({"count": 1, "assigned_to": "probe"}),
         p if p.ends_with("/pool/release") => json!({"serials": ["SECRET1"]}),
+        p if p.ends_with("/reserve") => json!({"device_id": "probe", "count": 1}),
+        p if p.ends_with("/return") => json!({"device_id": "probe"}),
+        p if p.ends_with("/commission") => json!({"serials": ["SECRET1"]}),
+        "/api/v1/orders" => json!({"kind": "printing", "product_id": "{product_id}", "lot": "L1", "expiry": "2030-01-01",
+                                   "quantity": 1}),
         "/api/v1/sync/push" => json!({"device_id": "probe", "ops": []}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
@@ -26,11 +31,15 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     let app = spawn_app().await;
     let product_id = app.a_product("9527770001118", "Secret Pill").await;
     app.pool_import(Role::Admin, &product_id, json!({"serials": ["SECRET1", "SECRET2"]})).await.expect(201);
-    let markers = ["Secret Pill", "SECRET1", "09527770001118", product_id.as_str(), app.tenant_id.as_str()];
+    let order = json!({"kind": "packaging", "product_id": product_id, "lot": "L1", "expiry": "2030-01-01", "line": "L",
+                       "quantity": 1});
+    let order_id = app.post_as(Role::Admin, "/orders", order).await.expect(201)["id"].as_str().unwrap().to_owned();
+    let markers = ["Secret Pill", "SECRET1", "09527770001118", product_id.as_str(), app.tenant_id.as_str(), &order_id];
 
     for (method, path) in app.documented_operations().await {
         let url_path = path.replace("{product_id}", &product_id).replace("{unit_id}", &product_id);
-        let url_path = url_path.replace("{key_id}", &product_id);
+        let url_path = url_path.replace("{key_id}", &product_id).replace("{order_id}", &order_id);
+        let url_path = url_path.replace("{serial}", "SECRET1");
         let relative = url_path.strip_prefix("/api/v1").unwrap_or(&url_path).to_owned();
         let body = body_for(&path)
             .map(|body| serde_json::from_str(&body.to_string().replace("{product_id}", &product_id)).unwrap_or(body));
@@ -57,5 +66,7 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     let product = app.get_as(Role::Admin, &format!("/products/{product_id}")).await;
     assert_eq!(product.expect(200)["name"], "Secret Pill");
     let counts = app.pool_counts(Role::Admin).await;
-    assert_eq!(counts.expect(200)["products"][0]["available"], 2);
+    assert_eq!(counts.expect(200)["products"][0]["available"], 1, "one serial is on the order");
+    let order = app.get_as(Role::Admin, &format!("/orders/{order_id}")).await;
+    assert_eq!(order.expect(200)["status"], "released");
 }

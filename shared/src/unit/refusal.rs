@@ -32,6 +32,8 @@ pub enum RefusalCode {
     InvalidInput,
     /// The event belongs to another unit.
     WrongUnit,
+    /// Commissioning a pool serial that is not assigned, or is reserved to another device.
+    SerialNotAssigned,
 }
 
 impl RefusalCode {
@@ -50,6 +52,7 @@ impl RefusalCode {
             RefusalCode::PackingMismatch => "packing_mismatch",
             RefusalCode::InvalidInput => "invalid_input",
             RefusalCode::WrongUnit => "wrong_unit",
+            RefusalCode::SerialNotAssigned => "serial_not_assigned",
         }
     }
 }

@@ -10,11 +10,14 @@
 mod accounts;
 mod catalog;
 mod log;
+mod orders;
 mod sync;
 
 pub(crate) use accounts::impl_account_store;
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use log::impl_log_store;
+pub(crate) use orders::impl_order_store;
+pub use orders::{NOT_COMMISSIONED, ORDER_COLUMNS};
 pub(crate) use sync::impl_sync_store;
 
 /// The most bind parameters one statement gets: below SQLite's 32,766 and PostgreSQL's 65,535.
@@ -28,8 +31,9 @@ pub mod prelude {
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
-        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PoolStateRecord,
-        PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
+        NewOrder, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, OrderCountsRecord, OrderRecord,
+        OrderSerialRecord, PartnerSerialRecord, PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord,
+        PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
     };
 }
 

@@ -63,6 +63,7 @@ macro_rules! impl_sync_store {
                 let head_seq = allocate_seqs(&mut transaction, tenant_id, 0).await? - 1;
                 // Per product one `serial IN (…)`, which the (tenant_id, product_id, serial) index answers.
                 let mut stored_units: Vec<UnitRecord> = Vec::new();
+                let mut pool: Vec<PoolHoldRecord> = Vec::new();
                 let mut by_product: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
                 for (product_id, serial) in units {
                     by_product.entry(product_id.as_str()).or_default().push(serial.as_str());
@@ -71,11 +72,22 @@ macro_rules! impl_sync_store {
                     let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM units WHERE tenant_id = ");
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
                     let mut separated = query.separated(", ");
+                    for serial in &serials {
+                        separated.push_bind(*serial);
+                    }
+                    query.push(")");
+                    stored_units.extend(query.build_query_as::<UnitRecord>().fetch_all(&mut *transaction).await?);
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT product_id, serial, status, source, order_id, device_id, CAST(0 AS BIGINT) AS commissioned \
+                         FROM pool_serials WHERE tenant_id = ",
+                    );
+                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                    let mut separated = query.separated(", ");
                     for serial in serials {
                         separated.push_bind(serial);
                     }
                     query.push(")");
-                    stored_units.extend(query.build_query_as::<UnitRecord>().fetch_all(&mut *transaction).await?);
+                    pool.extend(query.build_query_as::<PoolHoldRecord>().fetch_all(&mut *transaction).await?);
                 }
                 let mut last_events: Vec<EventRecord> = Vec::new();
                 if !stored_units.is_empty() {
@@ -107,6 +119,7 @@ macro_rules! impl_sync_store {
                     units: stored_units,
                     last_events,
                     stored_results,
+                    pool,
                 };
                 let writes = decide(context);
                 let mut head = head_seq;

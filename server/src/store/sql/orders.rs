@@ -1,0 +1,445 @@
+//! The SQL of [`OrderStore`](crate::store::OrderStore), the same for both backends. Every bulk change is one
+//! set-based statement (or one per 30,000 listed serials), so a 500,000-serial order is a handful of
+//! round trips.
+
+/// The columns of an order with its product's code and name.
+pub const ORDER_COLUMNS: &str = "SELECT o.id, o.tenant_id, o.kind, o.product_id, p.code, p.gtin, p.name AS product_name, \
+     o.lot, o.expiry, o.line, o.quantity, o.reference, o.status, o.created_at, o.created_by \
+     FROM orders o JOIN products p ON p.id = o.product_id";
+
+/// The condition "no unit has been made from pool row `p`".
+pub const NOT_COMMISSIONED: &str = "NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = p.tenant_id \
+     AND u.product_id = p.product_id AND u.serial = p.serial)";
+
+macro_rules! impl_order_store {
+    ($store:ty, $db:ty) => {
+        /// Records one pool operation and returns its id, which the serials it touches then carry.
+        async fn insert_pool_action(
+            transaction: &mut sqlx::Transaction<'_, $db>,
+            tenant_id: &str,
+            product_id: &str,
+            action: &str,
+            actor: Option<&str>,
+            detail: &str,
+        ) -> Result<String, StoreError> {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO pool_actions (id, tenant_id, product_id, action, at, actor, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&id)
+            .bind(tenant_id)
+            .bind(product_id)
+            .bind(action)
+            .bind(now_millis())
+            .bind(actor)
+            .bind(detail)
+            .execute(&mut **transaction)
+            .await?;
+            Ok(id)
+        }
+
+        /// The order's product and status, its row locked until the transaction ends; NotFound when missing.
+        async fn lock_order(
+            transaction: &mut sqlx::Transaction<'_, $db>,
+            tenant_id: &str,
+            order_id: &str,
+        ) -> Result<(String, String), StoreError> {
+            let row: Option<(String, String)> = sqlx::query_as(&format!(
+                "SELECT product_id, status FROM orders WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"
+            ))
+            .bind(tenant_id)
+            .bind(order_id)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            row.ok_or_else(|| StoreError::NotFound("an order with this id".into()))
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::OrderStore for $store {
+            async fn pool_available(&self, tenant_id: &str, product_id: &str) -> Result<i64, StoreError> {
+                let (count,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 AND status = 'available'",
+                )
+                .bind(tenant_id)
+                .bind(product_id)
+                .fetch_one(self.reader())
+                .await?;
+                Ok(count)
+            }
+
+            async fn order_create(
+                &self,
+                tenant_id: &str,
+                order: NewOrder,
+                generated: &[String],
+            ) -> Result<$crate::store::OrderCreated, StoreError> {
+                let now = now_millis();
+                let actor = Some(order.created_by.as_str());
+                let mut transaction = self.writer().begin().await?;
+                if !generated.is_empty() {
+                    let action = insert_pool_action(
+                        &mut transaction,
+                        tenant_id,
+                        &order.product_id,
+                        "generated",
+                        actor,
+                        &format!("{} serials for an order", generated.len()),
+                    )
+                    .await?;
+                    // Only the serial is bound per row: 30,000 serials a statement.
+                    for chunk in generated.chunks(MAX_BIND_PARAMS - 4) {
+                        let mut query = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, \
+                             added_action) SELECT ",
+                        );
+                        query.push_bind(tenant_id).push(", ").push_bind(&order.product_id);
+                        query.push(", v.column1, 'available', 'generated', ").push_bind(now).push(", ").push_bind(&action);
+                        query.push(" FROM (VALUES ");
+                        let mut separated = query.separated(", ");
+                        for serial in chunk {
+                            separated.push("(").push_bind_unseparated(serial).push_unseparated(")");
+                        }
+                        query.push(") AS v");
+                        query
+                            .build()
+                            .execute(&mut *transaction)
+                            .await
+                            .map_err(|error| StoreError::from_insert(error, "a generated serial in the pool"))?;
+                    }
+                }
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO orders (id, tenant_id, kind, product_id, lot, expiry, line, quantity, reference, status, \
+                     created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'released', $10, $11)",
+                )
+                .bind(&id)
+                .bind(tenant_id)
+                .bind(&order.kind)
+                .bind(&order.product_id)
+                .bind(&order.lot)
+                .bind(&order.expiry)
+                .bind(&order.line)
+                .bind(order.quantity)
+                .bind(&order.reference)
+                .bind(now)
+                .bind(&order.created_by)
+                .execute(&mut *transaction)
+                .await?;
+                let assigned_to = format!("{} order {id}", order.kind);
+                let detail = format!("to {assigned_to}");
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &order.product_id, "assigned", actor, &detail).await?;
+                // Materialised first: PostgreSQL may re-run a LIMIT sub-select inside `IN (…)` (see pool_assign_next).
+                let assigned = sqlx::query(&format!(
+                    "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
+                     AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
+                     UPDATE pool_serials SET status = 'assigned', assigned_to = $4, order_id = $5, assigned_action = $6 \
+                     WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
+                     AND serial IN (SELECT serial FROM picked)"
+                ))
+                .bind(tenant_id)
+                .bind(&order.product_id)
+                .bind(order.quantity)
+                .bind(&assigned_to)
+                .bind(&id)
+                .bind(&action)
+                .execute(&mut *transaction)
+                .await?
+                .rows_affected();
+                if (assigned as i64) < order.quantity {
+                    transaction.rollback().await?;
+                    let available = self.pool_available(tenant_id, &order.product_id).await?;
+                    return Ok($crate::store::OrderCreated::PoolShort { available });
+                }
+                transaction.commit().await?;
+                let record = self.order(tenant_id, &id).await?;
+                record.map($crate::store::OrderCreated::Created).ok_or_else(|| StoreError::NotFound("the new order".into()))
+            }
+
+            async fn order(&self, tenant_id: &str, order_id: &str) -> Result<Option<OrderRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!("{} WHERE o.tenant_id = $1 AND o.id = $2", $crate::store::sql::ORDER_COLUMNS))
+                    .bind(tenant_id)
+                    .bind(order_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn orders(
+                &self,
+                tenant_id: &str,
+                filter: $crate::store::OrderFilter<'_>,
+            ) -> Result<Vec<OrderRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.product_id = $2) AND ($3 IS NULL OR o.status = $3) \
+                     AND ($4 IS NULL OR o.id < $4) ORDER BY o.id DESC LIMIT $5",
+                    $crate::store::sql::ORDER_COLUMNS
+                ))
+                .bind(tenant_id)
+                .bind(filter.product_id)
+                .bind(filter.status)
+                .bind(filter.before_id)
+                .bind(filter.limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn order_counts(
+                &self,
+                tenant_id: &str,
+                order_ids: &[String],
+            ) -> Result<Vec<OrderCountsRecord>, StoreError> {
+                if order_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT p.order_id, COUNT(*) AS assigned, COUNT(p.device_id) AS reserved, COUNT(u.id) AS commissioned \
+                     FROM pool_serials p LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id \
+                     AND u.serial = p.serial WHERE p.tenant_id = ",
+                );
+                query.push_bind(tenant_id).push(" AND p.order_id IN (");
+                let mut separated = query.separated(", ");
+                for order_id in order_ids {
+                    separated.push_bind(order_id);
+                }
+                query.push(") GROUP BY p.order_id");
+                Ok(query.build_query_as().fetch_all(self.reader()).await?)
+            }
+
+            async fn order_serials(
+                &self,
+                tenant_id: &str,
+                order_id: &str,
+                after: &str,
+                limit: i64,
+            ) -> Result<Vec<OrderSerialRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT p.serial, p.device_id, u.status AS unit_status FROM pool_serials p LEFT JOIN units u \
+                     ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
+                     WHERE p.tenant_id = $1 AND p.order_id = $2 AND p.serial > $3 ORDER BY p.serial LIMIT $4",
+                )
+                .bind(tenant_id)
+                .bind(order_id)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn order_reserve(
+                &self,
+                tenant_id: &str,
+                order_id: &str,
+                device_id: &str,
+                count: i64,
+                actor: &str,
+            ) -> Result<$crate::store::Reserved, StoreError> {
+                use $crate::store::Reserved;
+                let mut transaction = self.writer().begin().await?;
+                // The device row, as a push makes it: a tablet may reserve before it ever pushed.
+                sqlx::query(
+                    "INSERT INTO devices (id, tenant_id, name, last_processed_device_seq, created_at) \
+                     VALUES ($1, $2, $1, 0, $3) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(device_id)
+                .bind(tenant_id)
+                .bind(now_millis())
+                .execute(&mut *transaction)
+                .await?;
+                let (owner,): (String,) = sqlx::query_as("SELECT tenant_id FROM devices WHERE id = $1")
+                    .bind(device_id)
+                    .fetch_one(&mut *transaction)
+                    .await?;
+                if owner != tenant_id {
+                    return Ok(Reserved::DeviceOfAnotherTenant);
+                }
+                let (product_id, status) = lock_order(&mut transaction, tenant_id, order_id).await?;
+                if status != "released" {
+                    return Ok(Reserved::OrderClosed);
+                }
+                let detail = format!("to device {device_id}");
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &product_id, "reserved", Some(actor), &detail).await?;
+                // SKIP LOCKED: a concurrent reserve holds its rows until commit, and this one takes others; the
+                // UPDATE checks `device_id IS NULL` again on the row as it is now.
+                let rows: Vec<(String,)> = sqlx::query_as(&format!(
+                    "WITH picked AS MATERIALIZED (SELECT p.serial FROM pool_serials p WHERE p.tenant_id = $1 \
+                     AND p.order_id = $2 AND p.device_id IS NULL AND {} ORDER BY p.serial LIMIT $3{SKIP_LOCKED}) \
+                     UPDATE pool_serials SET device_id = $4, reserved_action = $5 WHERE tenant_id = $1 AND product_id = $6 \
+                     AND order_id = $2 AND device_id IS NULL AND serial IN (SELECT serial FROM picked) RETURNING serial",
+                    $crate::store::sql::NOT_COMMISSIONED
+                ))
+                .bind(tenant_id)
+                .bind(order_id)
+                .bind(count)
+                .bind(device_id)
+                .bind(&action)
+                .bind(&product_id)
+                .fetch_all(&mut *transaction)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(Reserved::OrderExhausted);
+                }
+                transaction.commit().await?;
+                let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();
+                serials.sort();
+                Ok(Reserved::Serials(serials))
+            }
+
+            async fn order_return(
+                &self,
+                tenant_id: &str,
+                order_id: &str,
+                device_id: &str,
+                serials: Option<&[String]>,
+                actor: &str,
+            ) -> Result<u64, StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let (product_id, _) = lock_order(&mut transaction, tenant_id, order_id).await?;
+                let detail = format!("from device {device_id}");
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &product_id, "returned", Some(actor), &detail).await?;
+                let statement = |chunk: Option<&[String]>| {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE pool_serials SET device_id = NULL, reserved_action = ");
+                    query.push_bind(action.clone()).push(" WHERE tenant_id = ").push_bind(tenant_id.to_owned());
+                    query.push(" AND order_id = ").push_bind(order_id.to_owned());
+                    query.push(" AND device_id = ").push_bind(device_id.to_owned());
+                    query.push(" AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
+                        AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial)");
+                    if let Some(chunk) = chunk {
+                        query.push(" AND serial IN (");
+                        let mut separated = query.separated(", ");
+                        for serial in chunk {
+                            separated.push_bind(serial.clone());
+                        }
+                        query.push(")");
+                    }
+                    query
+                };
+                let mut returned = 0;
+                match serials {
+                    None => returned += statement(None).build().execute(&mut *transaction).await?.rows_affected(),
+                    Some(serials) => {
+                        for chunk in serials.chunks(ROWS_PER_INSERT) {
+                            returned += statement(Some(chunk)).build().execute(&mut *transaction).await?.rows_affected();
+                        }
+                    }
+                }
+                if returned == 0 {
+                    // No empty "returned" row in the history.
+                    transaction.rollback().await?;
+                    return Ok(0);
+                }
+                transaction.commit().await?;
+                Ok(returned)
+            }
+
+            async fn order_close(&self, tenant_id: &str, order_id: &str, actor: &str) -> Result<bool, StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let (product_id, status) = lock_order(&mut transaction, tenant_id, order_id).await?;
+                if status != "released" {
+                    return Ok(false);
+                }
+                let detail = format!("order {order_id} closed");
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &product_id, "released", Some(actor), &detail).await?;
+                sqlx::query(
+                    "UPDATE pool_serials SET status = 'available', assigned_to = NULL, order_id = NULL, \
+                     released_action = $3 WHERE tenant_id = $1 AND order_id = $2 AND device_id IS NULL \
+                     AND source <> 'external' AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
+                     AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial)",
+                )
+                .bind(tenant_id)
+                .bind(order_id)
+                .bind(&action)
+                .execute(&mut *transaction)
+                .await?;
+                sqlx::query("UPDATE orders SET status = 'closed', closed_at = $3 WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(order_id)
+                    .bind(now_millis())
+                    .execute(&mut *transaction)
+                    .await?;
+                transaction.commit().await?;
+                Ok(true)
+            }
+
+            async fn pool_holds(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serials: &[String],
+            ) -> Result<Vec<PoolHoldRecord>, StoreError> {
+                let mut holds = Vec::new();
+                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT p.product_id, p.serial, p.status, p.source, p.order_id, p.device_id, \
+                         CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned FROM pool_serials p \
+                         LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
+                         WHERE p.tenant_id = ",
+                    );
+                    query.push_bind(tenant_id).push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
+                    let mut separated = query.separated(", ");
+                    for serial in chunk {
+                        separated.push_bind(serial);
+                    }
+                    query.push(")");
+                    holds.extend(query.build_query_as::<PoolHoldRecord>().fetch_all(self.reader()).await?);
+                }
+                Ok(holds)
+            }
+
+            async fn pool_serial(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serial: &str,
+            ) -> Result<Option<(PoolSerialRecord, Vec<PoolActionRecord>)>, StoreError> {
+                let row: Option<PoolSerialRecord> = sqlx::query_as(
+                    "SELECT p.serial, p.status, p.source, p.assigned_to, p.order_id, p.device_id, u.id AS unit_id, \
+                     p.created_at, p.added_action, p.assigned_action, p.reserved_action, p.released_action \
+                     FROM pool_serials p LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id \
+                     AND u.serial = p.serial WHERE p.tenant_id = $1 AND p.product_id = $2 AND p.serial = $3",
+                )
+                .bind(tenant_id)
+                .bind(product_id)
+                .bind(serial)
+                .fetch_optional(self.reader())
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let ids = [&row.added_action, &row.assigned_action, &row.reserved_action, &row.released_action];
+                let mut actions: Vec<PoolActionRecord> = sqlx::query_as(
+                    "SELECT id, action, at, actor, detail FROM pool_actions WHERE tenant_id = $1 \
+                     AND id IN ($2, $3, $4, $5) ORDER BY at, id",
+                )
+                .bind(tenant_id)
+                .bind(ids[0])
+                .bind(ids[1])
+                .bind(ids[2])
+                .bind(ids[3])
+                .fetch_all(self.reader())
+                .await?;
+                // Commissioning is in the unit's log, not in pool_actions: its first event says when and by whom.
+                if let Some(unit_id) = &row.unit_id {
+                    let first: Option<(i64, String, Option<String>)> = sqlx::query_as(
+                        "SELECT recorded_at, actor, device_id FROM events WHERE tenant_id = $1 AND unit_id = $2 \
+                         ORDER BY seq LIMIT 1",
+                    )
+                    .bind(tenant_id)
+                    .bind(unit_id)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    if let Some((at, actor, device_id)) = first {
+                        let detail = match device_id {
+                            Some(device) => format!("as unit {unit_id} on device {device}"),
+                            None => format!("as unit {unit_id}"),
+                        };
+                        actions.push(PoolActionRecord { id: String::new(), action: "commissioned".into(), at, actor: Some(actor), detail });
+                    }
+                }
+                Ok(Some((row, actions)))
+            }
+        }
+    };
+}
+pub(crate) use impl_order_store;
