@@ -49,7 +49,7 @@ impl PoolSerialRecord {
         if let Some(to) = &self.assigned_to {
             words.push(format!("to {to}"));
         }
-        if let Some(order) = &self.order_id {
+        if let Some(order) = self.order_id.as_ref().filter(|order| !words.iter().any(|word| word.contains(*order))) {
             words.push(format!("order {order}"));
         }
         if let Some(device) = &self.device_id {

@@ -53,7 +53,7 @@ export class LinePage {
     await this.page.getByRole('button', { name: `Actions for ${serial}`, exact: true }).click();
     await this.page.getByRole('button', { name: action, exact: true }).click();
     const form = this.page.getByRole('form', { name: `${action} form` });
-    if (reason) await form.getByLabel('Reason').selectOption({ label: reason });
+    if (reason) await form.getByLabel('Reason', { exact: true }).selectOption({ label: reason });
     if (otherReason) await form.getByLabel(/Other reason/).fill(otherReason);
     await form.getByRole('button', { name: 'Confirm', exact: true }).click();
   }

@@ -73,12 +73,22 @@ test('a line tablet commissions offline from its own block, keeps it through a r
   await expect(page.getByRole('heading', { name: 'Pack history' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Pool history' }).getByRole('listitem').first()).toBeVisible();
   await unitPage.act('Undo decommission');
-  await unitPage.expectStatus('Available');
+  await expect(page.getByRole('alert')).toContainText('is for supervisor, quality, admin only');
 
-  // A second tablet reserving from the same order gets other serials.
+  // A second tablet, the supervisor's: it undoes the damaged pack's decommissioning (same party, within 10 days).
   const second = await browser.newContext();
   const tablet2 = await second.newPage();
-  await new AppPage(tablet2).signIn('operator', 'demo-operator-2026');
+  const app2 = new AppPage(tablet2);
+  await app2.signIn('supervisor', 'demo-supervisor-2026');
+  await app2.openLookup();
+  await app2.lookUp(`(01)${order.gtin}(21)${damaged}`);
+  const unit2 = new UnitPage(tablet2);
+  await unit2.expectStatus('Decommissioned');
+  await unit2.act('Undo decommission');
+  await unit2.expectStatus('Available');
+  await unit2.expectWaiting('All changes synced');
+
+  // Reserving from the same order, it gets other serials than the first tablet.
   const line2 = new LinePage(tablet2);
   await line2.open();
   await line2.openOrder(lot);
