@@ -94,7 +94,8 @@ impl LocalDb {
             }
         };
         let keys = vec![UnitRecord::key_for(gtin, &serial)];
-        let mut replica = load(&tx, &keys, true).await?.assemble().map_err(to_db)?;
+        let loaded = load(&tx, &keys, true).await?;
+        let mut replica = loaded.assemble().map_err(to_db)?;
         let value = match record(&mut replica, &block, &serial) {
             Ok(value) => value,
             Err(message) => {
@@ -102,7 +103,7 @@ impl LocalDb {
                 return Ok(Err(message));
             }
         };
-        save(&tx, &replica, &keys, &Extra::default()).await?;
+        save(&tx, &replica, &loaded, &keys, &Extra::default()).await?;
         let units = tx.object_store(UNITS)?;
         let written: Option<UnitRecord> = units.get(keys[0].clone()).serde()?.await?;
         if let Some(mut unit) = written {

@@ -111,11 +111,14 @@ pub(super) async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool) 
     })
 }
 
-/// Writes the replica back: meta, the whole outbox and inbox (both small), the confirmed units it holds, and
-/// each concerned unit's display record as the optimistic view now makes it.
+/// Writes the replica back: meta, the outbox ops and inbox entries that differ from `before` (what the step
+/// loaded — a line tablet commissioning offline holds hundreds of ops, and rewriting them all for each unit
+/// would make every action slower than the last), the confirmed units it holds, and each concerned unit's
+/// display record as the optimistic view now makes it.
 pub(super) async fn save(
     tx: &Transaction<'_>,
     replica: &DeviceReplica,
+    before: &ReplicaParts,
     keys: &[String],
     extra: &Extra,
 ) -> Result<(), DbError> {
@@ -125,14 +128,22 @@ pub(super) async fn save(
     meta.put(parts.cursor).with_key(META_CURSOR.to_owned()).serde()?;
     meta.put(parts.log_epoch.map(|epoch| epoch.to_string())).with_key(META_LOG_EPOCH.to_owned()).serde()?;
     let outbox = tx.object_store(OUTBOX)?;
-    outbox.clear()?;
+    let held: BTreeMap<u64, &OutboxEntry> = before.outbox.iter().map(|entry| (entry.op.device_seq, entry)).collect();
     for entry in &parts.outbox {
-        outbox.put(StoredOp::from_entry(entry)).serde()?;
+        if held.get(&entry.op.device_seq) != Some(&entry) {
+            outbox.put(StoredOp::from_entry(entry)).serde()?;
+        }
     }
-    let conflicts = tx.object_store(CONFLICTS)?;
-    conflicts.clear()?;
-    for conflict in &parts.conflicts {
-        conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
+    for seq in held.keys().filter(|seq| !parts.outbox.iter().any(|entry| entry.op.device_seq == **seq)) {
+        // Keys are JS numbers (the key path reads a number); a u64 would go over as a BigInt, not a key.
+        outbox.delete(*seq as f64).build()?;
+    }
+    if parts.conflicts != before.conflicts {
+        let conflicts = tx.object_store(CONFLICTS)?;
+        conflicts.clear()?;
+        for conflict in &parts.conflicts {
+            conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
+        }
     }
     let confirmed = tx.object_store(CONFIRMED)?;
     if extra.clear_confirmed {
@@ -183,7 +194,7 @@ impl LocalDb {
             tx.abort().await?;
             return Ok(outcome.value);
         }
-        save(&tx, &replica, keys, &outcome.extra).await?;
+        save(&tx, &replica, &parts, keys, &outcome.extra).await?;
         tx.commit().await?;
         Ok(outcome.value)
     }
@@ -231,7 +242,7 @@ impl LocalDb {
         let replica = parts.assemble().map_err(to_db)?;
         tx.object_store(UNITS)?.put(&found.record).serde()?;
         let extra = Extra { history: found.history.clone(), clear_confirmed: false };
-        save(&tx, &replica, &keys, &extra).await?;
+        save(&tx, &replica, &parts, &keys, &extra).await?;
         tx.commit().await?;
         Ok(())
     }

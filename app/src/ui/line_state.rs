@@ -3,13 +3,14 @@
 //! one strictly durable transaction takes the serial and queues its `commission` op).
 
 use super::app_state::Device;
-use super::unit_state::{actor, after_change, now, reload};
+use super::unit_state::{actor, after_change, now};
 use crate::api::{self, ApiError};
 use crate::db::{new_op_id, Commissioned};
 use crate::line_work::{pending_commissions, BlockRecord, OrderRecord};
 use crate::model::UnitRecord;
 use leptos::prelude::*;
 use serialtrack_shared::ids::{Gtin, Serial};
+use serialtrack_shared::sync::Delivery;
 use serialtrack_shared::unit::{CommandContext, UnitKey, WorkflowSettings};
 
 /// The order the line screen had open, so a reload returns to it.
@@ -178,16 +179,18 @@ pub async fn commission(device: Device, line: LineState, wanted: Option<String>)
             replica
                 .record(unit, command, &context, new_op_id())
                 .map_err(|refusal| format!("Not commissioned: {}.", refusal.message))?;
-            Ok(pending_commissions(replica.outbox().entries(), block))
+            let waiting = replica.outbox().entries().filter(|entry| !matches!(entry.delivery, Delivery::Acked { .. }));
+            Ok((pending_commissions(replica.outbox().entries(), block), waiting.count()))
         })
         .await;
     match outcome {
-        Ok(Ok(Commissioned { serial, block, value: pending })) => {
+        Ok(Ok(Commissioned { serial, block, value: (pending, waiting) })) => {
             line.tell(false, format!("Commissioned {serial}."));
             line.pending.set(pending);
             show_last_units(device, line, &order, &block).await;
             line.block.set(block);
-            reload(device).await;
+            // Only the outbox changed: set its count rather than re-reading everything sync touches.
+            device.sync.waiting.set(waiting);
             after_change(device);
         }
         Ok(Err(message)) => line.tell(true, message),

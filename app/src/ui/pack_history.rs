@@ -7,7 +7,7 @@ use super::unit_card::status_words;
 use super::unit_state::unit_key;
 use crate::api;
 use crate::model::UnitRecord;
-use crate::pool_history::PoolSerialRecord;
+use crate::pool_history::{name_this_device, PoolSerialRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serialtrack_shared::unit::WorkflowSettings;
@@ -26,7 +26,14 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
     let device = expect_context::<Device>();
     let pool = RwSignal::new(PoolKnown::Loading);
     let parent: RwSignal<Option<String>> = RwSignal::new(None);
+    let this_device: RwSignal<Option<String>> = RwSignal::new(None);
     spawn_local(load(device, unit.clone(), pool, parent));
+    spawn_local(async move {
+        if let Some(db) = device.db() {
+            this_device.set(db.device_id().await.ok());
+        }
+    });
+    let words = move |text: String| name_this_device(&text, this_device.get().as_deref());
     view! {
         <section class="pack-history" aria-labelledby="pack-history-heading">
             <h3 id="pack-history-heading">"Pack history"</h3>
@@ -35,7 +42,7 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
                 <dd>{move || match pool.get() {
                     PoolKnown::Loading => "…".to_owned(),
                     PoolKnown::Unknown(why) => why.to_owned(),
-                    PoolKnown::Known(record) => record.status_words(),
+                    PoolKnown::Known(record) => words(record.status_words()),
                 }}</dd>
                 <dt>"Pack status"</dt><dd>{status_words(&unit.status)}</dd>
                 <dt>"Packed into"</dt>
@@ -50,7 +57,7 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
                         .rev()
                         .map(|line| view! {
                             <li class="timeline-item">
-                                <div class="timeline-what">{line.words()}</div>
+                                <div class="timeline-what">{words(line.words())}</div>
                                 <div class="timeline-meta">
                                     <time datetime=line.at.clone()>{crate::history_view::shown_time(&line.at)}</time>
                                 </div>
