@@ -50,6 +50,21 @@ async fn commission(db: &LocalDb, wanted: Option<&str>, op: u128) -> Result<Stri
     outcome.map(|done| done.serial)
 }
 
+/// Commissions A1 the way the unit screen would, outside any block.
+async fn commission_a1_elsewhere(db: &LocalDb, op: u128) {
+    db.replica_step(&[format!("{GTIN}/A1")], true, |replica| {
+        let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+        let workflow = WorkflowSettings::default();
+        let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+        let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+        let command = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
+        replica.record(key("A1"), command, &context, Uuid::from_u128(op)).unwrap();
+        Step::commit(())
+    })
+    .await
+    .unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn commissioning_takes_the_serial_from_the_block_and_queues_its_op_together() {
     let db = LocalDb::open(&fresh_name("commission")).await.unwrap();
@@ -77,17 +92,7 @@ async fn a_serial_outside_the_block_or_a_refused_op_changes_nothing() {
     db.update_block("o1", |block| block.add(&["A1".into()])).await.unwrap();
     assert!(commission(&db, Some("Z9"), 1).await.unwrap_err().contains("not in this tablet's block"));
     // A1 already commissioned on this device (another way): the shared rules refuse a second commission.
-    db.replica_step(&[format!("{GTIN}/A1")], true, |replica| {
-        let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
-        let workflow = WorkflowSettings::default();
-        let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
-        let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
-        let command = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
-        replica.record(key("A1"), command, &context, Uuid::from_u128(9)).unwrap();
-        Step::commit(())
-    })
-    .await
-    .unwrap();
+    commission_a1_elsewhere(&db, 9).await;
     assert!(commission(&db, None, 2).await.is_err());
     assert_eq!(db.block("o1").await.unwrap().serials, ["A1"], "the refused serial stays in the block");
     assert_eq!(db.outbox().await.unwrap().len(), 1);
@@ -97,17 +102,7 @@ async fn a_serial_outside_the_block_or_a_refused_op_changes_nothing() {
 async fn a_version_2_device_with_ops_waiting_upgrades_to_the_line_stores_keeping_them() {
     let name = fresh_name("migrate-v2");
     let v2 = LocalDb::open_at(&name, 2).await.unwrap();
-    v2.replica_step(&[format!("{GTIN}/A1")], true, |replica| {
-        let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
-        let workflow = WorkflowSettings::default();
-        let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
-        let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
-        let command = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
-        replica.record(key("A1"), command, &context, Uuid::from_u128(1)).unwrap();
-        Step::commit(())
-    })
-    .await
-    .unwrap();
+    commission_a1_elsewhere(&v2, 1).await;
     let before = v2.outbox().await.unwrap();
     v2.close();
 

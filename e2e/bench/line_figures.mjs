@@ -2,13 +2,10 @@
 // offline, from its reserved block — 200 by the button, then 200 by scanning — each one the strictly durable
 // IndexedDB transaction the screen runs. Timed inside the page, from the first click to the progress line
 // counting the last unit. Prints figures; asserts nothing.
-import { chromium } from '@playwright/test';
+import { launch } from './browser.mjs';
 
 const base = process.env.BASE ?? 'http://127.0.0.1:18700';
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const page = await context.newPage();
 const api = context.request;

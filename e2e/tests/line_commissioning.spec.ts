@@ -101,6 +101,9 @@ test('a line tablet commissions offline from its own block, keeps it through a r
   expect(mine.filter((serial) => theirs.includes(serial))).toEqual([]);
   const tablet2Serial = (await line2.lastUnits.first().textContent()) ?? '';
   expect(first.some((serial) => tablet2Serial.includes(serial))).toBe(false);
+  await line2.returnUnused.click();
+  await expect(tablet2.getByRole('status').filter({ hasText: '19 unused serials returned' })).toBeVisible();
+  await expect(line2.progress).toHaveText(/· 0 left in this tablet's block/);
   await second.close();
   await admin.dispose();
 });
