@@ -1,6 +1,8 @@
 //! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
 //! screens read IndexedDB. Server JSON is mapped here into the device's records.
 
+pub mod orders;
+
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::sync_wire::SnapshotView;
@@ -84,13 +86,20 @@ struct MeBody {
 
 #[derive(Deserialize)]
 struct TenantBody {
+    id: String,
     name: String,
 }
 
 pub async fn sign_in(username: &str, password: &str) -> Result<SignedInUser, ApiError> {
     let body = serde_json::json!({ "username": username, "password": password });
     let me: MeBody = post("/api/v1/sessions", &body).await?;
-    Ok(SignedInUser { username: me.name, display_name: me.display_name, role: me.role, tenant: me.tenant.name })
+    Ok(SignedInUser {
+        username: me.name,
+        display_name: me.display_name,
+        role: me.role,
+        tenant: me.tenant.name,
+        tenant_id: Some(me.tenant.id),
+    })
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {

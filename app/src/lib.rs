@@ -2,7 +2,9 @@
 //!
 //! - [`donut`]: the pool's donut chart drawn with plotters as SVG.
 //! - [`history_view`]: a recorded event as a timeline line (who, when, where, what, why).
+//! - [`pool_history`]: a unit's serial as the pool knows it (status, assignment, pool actions), in words.
 //! - [`pool_filter`]: the pool list's search.
+//! - [`line_work`]: the line screen's orders, this tablet's serial block and the commission an order makes.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
 //! - [`model`]: the records kept on the device and shown by the screens.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
@@ -15,9 +17,11 @@
 
 pub mod donut;
 pub mod history_view;
+pub mod line_work;
 pub mod lookup_key;
 pub mod model;
 pub mod pool_filter;
+pub mod pool_history;
 pub mod replica_parts;
 pub mod scan_view;
 pub mod sync_view;

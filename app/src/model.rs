@@ -71,4 +71,8 @@ pub struct SignedInUser {
     pub display_name: String,
     pub role: String,
     pub tenant: String,
+    /// The tenant's id: the party of this user's actions (FMD's "same party may undo" rule). Absent on devices
+    /// signed in before it was kept; they sign in again to undo a decommissioning.
+    #[serde(default)]
+    pub tenant_id: Option<String>,
 }

@@ -30,6 +30,7 @@ const DECOMMISSION_REASONS: &[(&str, &str)] = &[
     ("stolen", "Stolen"),
     ("expired", "Expired"),
     ("damaged", "Damaged"),
+    ("other", "Other (say why)"),
 ];
 const INSPECTION_RESULTS: &[(&str, &str)] = &[("passed", "Passed"), ("failed", "Failed")];
 
@@ -68,7 +69,10 @@ pub fn action(kind: CommandKind) -> Option<UnitAction> {
         CommandKind::Retire => ("Retire", &[]),
         CommandKind::Decommission => (
             "Decommission",
-            &[Field { name: "reason", label: "Reason", required: true, choices: DECOMMISSION_REASONS }],
+            &[
+                Field { name: "reason", label: "Reason", required: true, choices: DECOMMISSION_REASONS },
+                text!("other_reason", "Other reason", false),
+            ],
         ),
         CommandKind::UndoDecommission => ("Undo decommission", &[]),
         CommandKind::Move => ("Move to location", &[text!("location", "Location", true)]),
@@ -137,7 +141,7 @@ pub fn command(kind: CommandKind, value: impl Fn(&str) -> String) -> Result<Unit
                 "stolen" => DecommissionReason::Stolen,
                 "expired" => DecommissionReason::Expired,
                 "damaged" => DecommissionReason::Damaged,
-                other => DecommissionReason::Other { text: other.to_owned() },
+                _ => DecommissionReason::Other { text: needed("other_reason", "For \"Other\", the reason")? },
             },
         },
         CommandKind::UndoDecommission => UnitCommand::UndoDecommission,
@@ -166,6 +170,28 @@ pub fn command(kind: CommandKind, value: impl Fn(&str) -> String) -> Result<Unit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decommissioning_as_other_needs_its_reason_in_words() {
+        let form = |reason: &'static str, text: &'static str| {
+            move |name: &str| match name {
+                "reason" => reason.to_owned(),
+                "other_reason" => text.to_owned(),
+                _ => String::new(),
+            }
+        };
+        let damaged = command(CommandKind::Decommission, form("damaged", ""));
+        assert_eq!(damaged, Ok(UnitCommand::Decommission { reason: DecommissionReason::Damaged }));
+        let other = command(CommandKind::Decommission, form("other", " dropped in QA "));
+        assert_eq!(
+            other,
+            Ok(UnitCommand::Decommission { reason: DecommissionReason::Other { text: "dropped in QA".into() } })
+        );
+        assert_eq!(
+            command(CommandKind::Decommission, form("other", "")),
+            Err("For \"Other\", the reason is needed.".into())
+        );
+    }
 
     fn labels(status: UnitStatus) -> Vec<&'static str> {
         actions_for(status).into_iter().map(|action| action.label).collect()

@@ -86,6 +86,7 @@ async fn data_survives_closing_and_reopening_the_database() {
             display_name: "Op".into(),
             role: "operator".into(),
             tenant: "T".into(),
+            tenant_id: Some("t1".into()),
         };
         db.set_meta("user", &user).await.unwrap();
     }

@@ -144,8 +144,7 @@ async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_sto
     v1.set_meta("last_refreshed", &"2026-11-20T10:00:00Z").await.unwrap();
     v1.close();
 
-    let v2 = LocalDb::open(&name).await.unwrap();
-    assert_eq!(SCHEMA_VERSION, 2);
+    let v2 = LocalDb::open_at(&name, 2).await.unwrap();
     assert_eq!(v2.products().await.unwrap(), vec![product]);
     assert_eq!(v2.unit(STORAGE_KEY).await.unwrap(), Some(v1_unit()));
     assert_eq!(v2.meta::<String>("last_refreshed").await.unwrap().as_deref(), Some("2026-11-20T10:00:00Z"));

@@ -1,12 +1,9 @@
 // The app's figures in headless Chromium (scripts/bench-app): load to a usable pool page with 500 products, and
 // offline unit lookups with 100,000 units stored on the device. Prints figures; asserts nothing.
-import { chromium } from '@playwright/test';
+import { launch } from './browser.mjs';
 
 const base = process.env.BASE ?? 'http://127.0.0.1:18700';
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const page = await context.newPage();
 

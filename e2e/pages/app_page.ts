@@ -49,7 +49,7 @@ export class AppPage {
   }
 
   history(): Locator {
-    return this.page.getByRole('list', { name: 'History' }).getByRole('listitem');
+    return this.page.getByRole('list', { name: 'History', exact: true }).getByRole('listitem');
   }
 
   /** Waits until the service worker controls the page, so the app shell is cached for offline use. */

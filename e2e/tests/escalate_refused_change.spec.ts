@@ -26,7 +26,13 @@ test('a refused change escalated by the operator reaches the supervisor, who set
   await operatorContext.setOffline(true);
   await operatorUnit.act('Ship', { 'Carrier': 'DHL' });
   await supervisorUnit.act('Quarantine', { 'Reason': 'Carton wet' });
-  await supervisorUnit.expectWaiting('All changes synced');
+  // The supervisor's change has reached the server before the operator's tablet comes back.
+  await expect
+    .poll(async () => {
+      const found = await supervisor.request.get(`/api/v1/units?gtin=${unit.gtin}&serial=${unit.serial}`);
+      return (await found.json()).status;
+    }, { timeout: 20_000 })
+    .toBe('quarantine');
   await operatorContext.setOffline(false);
   await expect(operatorUnit.attentionLink).toHaveText('Needs attention (1)', { timeout: 20_000 });
 

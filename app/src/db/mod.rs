@@ -1,9 +1,11 @@
 //! The device's local store in IndexedDB (through `indexed_db_futures`). Every screen reads from here; the
 //! sync and API modules fill it. Each operation is one transaction, so a crash never leaves half a change.
 
+mod blocks;
 mod replica_store;
 mod schema;
 
+pub use blocks::Commissioned;
 pub use replica_store::{new_op_id, Extra, Step, META_CURSOR, META_DEVICE_ID, META_LOG_EPOCH, META_NEXT_DEVICE_SEQ};
 
 use crate::model::{HistoryRecord, ProductRecord, UnitRecord};

@@ -20,7 +20,7 @@ pub const META_NEXT_DEVICE_SEQ: &str = "next_device_seq";
 pub const META_CURSOR: &str = "cursor";
 pub const META_LOG_EPOCH: &str = "log_epoch";
 
-const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, CONFIRMED, UNITS, HISTORY];
+pub(super) const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, CONFIRMED, UNITS, HISTORY];
 
 /// What a step writes besides the replica itself.
 #[derive(Debug, Default)]
@@ -61,7 +61,7 @@ impl<R> Step<R> {
     }
 }
 
-fn to_db<E: std::fmt::Display>(error: E) -> DbError {
+pub(super) fn to_db<E: std::fmt::Display>(error: E) -> DbError {
     DbError::Failed(error.to_string())
 }
 
@@ -109,7 +109,12 @@ async fn by_unit<T: serde::de::DeserializeOwned>(
 
 /// Reads the parts of the replica a step needs. `writable`: the device id is made on first use (a read-only
 /// transaction cannot write it and leaves it empty).
-async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool, scope: Scope) -> Result<ReplicaParts, DbError> {
+pub(super) async fn load(
+    tx: &Transaction<'_>,
+    keys: &[String],
+    writable: bool,
+    scope: Scope,
+) -> Result<ReplicaParts, DbError> {
     let device_id = match meta::<String>(tx, META_DEVICE_ID).await? {
         Some(id) => id,
         None if !writable => String::new(),
@@ -149,10 +154,11 @@ async fn load(tx: &Transaction<'_>, keys: &[String], writable: bool, scope: Scop
     })
 }
 
-/// Writes the replica back: meta, the whole outbox and inbox (both small), the confirmed units it holds, and
-/// each concerned unit's display record as the optimistic view now makes it.
+/// Writes the replica back: meta, the outbox ops and inbox entries that differ from `before` (a line tablet
+/// commissioning offline holds hundreds of ops: rewriting them all would make each action slower than the
+/// last), the confirmed units it holds, and each concerned unit's display record as the optimistic view makes it.
 /// `before` is what `load` read: entries it did not read are left as they are.
-async fn save(
+pub(super) async fn save(
     tx: &Transaction<'_>,
     replica: &DeviceReplica,
     before: &ReplicaParts,

@@ -5,7 +5,7 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyPath;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const PRODUCTS: &str = "products";
 pub const UNITS: &str = "units";
@@ -18,7 +18,15 @@ pub const CONFLICTS: &str = "conflicts";
 /// Version 2: units as the server's log made them (the shared `ConfirmedUnit`), keyed like `units`.
 pub const CONFIRMED: &str = "confirmed";
 
-pub const ALL_STORES: [&str; 7] = [PRODUCTS, UNITS, HISTORY, META, OUTBOX, CONFLICTS, CONFIRMED];
+/// Version 3: packaging orders as the server last sent them, keyed by `id`.
+pub const ORDERS: &str = "orders";
+/// Version 3: this tablet's serial block per order (the line's `BlockRecord`), keyed by `order_id`.
+pub const BLOCKS: &str = "blocks";
+/// Version 3: a unit's pool status and pool history as last fetched, keyed by the unit's `unit_key`.
+pub const POOL_SERIALS: &str = "pool_serials";
+
+pub const ALL_STORES: [&str; 10] =
+    [PRODUCTS, UNITS, HISTORY, META, OUTBOX, CONFLICTS, CONFIRMED, ORDERS, BLOCKS, POOL_SERIALS];
 
 pub fn upgrade(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
     match step {
@@ -35,6 +43,11 @@ pub fn upgrade(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
             let conflicts = db.create_object_store(CONFLICTS).with_key_path(KeyPath::from("op_id")).build()?;
             conflicts.create_index("unit", KeyPath::from("unit_key")).build()?;
             db.create_object_store(CONFIRMED).with_key_path(KeyPath::from("key")).build()?;
+        }
+        3 => {
+            db.create_object_store(ORDERS).with_key_path(KeyPath::from("id")).build()?;
+            db.create_object_store(BLOCKS).with_key_path(KeyPath::from("order_id")).build()?;
+            db.create_object_store(POOL_SERIALS).with_key_path(KeyPath::from("unit_key")).build()?;
         }
         _ => {}
     }

@@ -142,8 +142,10 @@ enum PageOutcome {
 }
 
 async fn apply_page(db: &LocalDb, page: &PullResponse, mode: KeepMode) -> Result<PageOutcome, SyncError> {
-    // The page's units: an acknowledged op leaves the outbox when its event arrives, on one of these units.
-    let keys: BTreeSet<String> = page.events.iter().map(|event| storage_key(&event.unit)).collect();
+    // The page's units and the outbox's: an acknowledged op leaves the outbox when its event arrives, and each
+    // of its units' display records then shows the confirmed state.
+    let mut keys: BTreeSet<String> = page.events.iter().map(|event| storage_key(&event.unit)).collect();
+    keys.extend(outbox_keys(db).await?);
     let keys: Vec<String> = keys.into_iter().collect();
     let outcome = db
         .replica_step(&keys, false, |replica| {

@@ -3,6 +3,7 @@
 use super::app_state::{self, Device};
 use super::attention_page::AttentionPage;
 use super::escalations_panel::EscalationsPanel;
+use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
     let online = use_online();
     let screen = use_screen();
     let device = Device::new(online);
+    provide_context(device);
     spawn_local(app_state::start(device));
 
     let sign_in = {
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                             />
                         }
                         .into_any(),
+                        Screen::Line => view! { <LinePage/> }.into_any(),
                         Screen::Attention => {
                             // Supervisors, quality and admins also settle what others escalated.
                             let settles = user

@@ -1,6 +1,7 @@
 //! Unit lookup: scan or type a code, press Enter, see the unit and its history — from this device's data,
 //! refreshed from the server when online.
 
+use super::pack_history::PackHistory;
 use super::pending_changes::PendingChanges;
 use super::scan_box::ScanBox;
 use super::unit_actions_panel::ActionPanel;
@@ -43,6 +44,7 @@ pub fn LookupPage(
                     <UnitCard unit=unit.clone() history=history>
                         <ActionPanel status=unit.status.clone() on_act=on_act error=action_error/>
                         <PendingChanges changes=changes/>
+                        <PackHistory unit=unit.clone()/>
                     </UnitCard>
                 }
                 .into_any(),

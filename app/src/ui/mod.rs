@@ -3,9 +3,12 @@
 mod app_state;
 mod attention_page;
 mod escalations_panel;
+mod line_page;
+mod line_state;
 mod lookup_page;
 mod nav;
 mod online_badge;
+mod pack_history;
 mod pending_changes;
 mod pool_page;
 pub mod scan_box;

@@ -10,12 +10,13 @@ pub enum Screen {
     Lookup,
     Settings,
     Attention,
+    Line,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention];
+    pub const ALL: [Screen; 5] = [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention, Screen::Line];
     /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
-    pub const NAV: [Screen; 3] = [Screen::Pool, Screen::Lookup, Screen::Settings];
+    pub const NAV: [Screen; 4] = [Screen::Pool, Screen::Line, Screen::Lookup, Screen::Settings];
 
     pub fn hash(self) -> &'static str {
         match self {
@@ -23,6 +24,7 @@ impl Screen {
             Screen::Lookup => "#/lookup",
             Screen::Settings => "#/settings",
             Screen::Attention => "#/attention",
+            Screen::Line => "#/line",
         }
     }
 
@@ -32,6 +34,7 @@ impl Screen {
             Screen::Lookup => "Unit lookup",
             Screen::Settings => "What this device keeps",
             Screen::Attention => "Needs attention",
+            Screen::Line => "Packaging line",
         }
     }
 

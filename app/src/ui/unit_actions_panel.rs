@@ -4,12 +4,21 @@
 
 use crate::unit_actions::{actions_for, command, UnitAction};
 use leptos::prelude::*;
-use serialtrack_shared::unit::{UnitCommand, UnitStatus};
+use serialtrack_shared::unit::{CommandKind, UnitCommand, UnitStatus};
 use std::collections::HashMap;
 
+/// `only`: offer just these of the allowed actions (the line screen offers decommission and its undo).
 #[component]
-pub fn ActionPanel(status: String, on_act: Callback<UnitCommand>, error: RwSignal<Option<String>>) -> impl IntoView {
-    let actions = UnitStatus::from_code(&status).map(actions_for).unwrap_or_default();
+pub fn ActionPanel(
+    status: String,
+    on_act: Callback<UnitCommand>,
+    error: RwSignal<Option<String>>,
+    #[prop(optional)] only: Option<&'static [CommandKind]>,
+) -> impl IntoView {
+    let mut actions = UnitStatus::from_code(&status).map(actions_for).unwrap_or_default();
+    if let Some(only) = only {
+        actions.retain(|action| only.contains(&action.kind));
+    }
     let chosen: RwSignal<Option<UnitAction>> = RwSignal::new(None);
     view! {
         <section class="panel unit-actions" aria-labelledby="actions-heading">

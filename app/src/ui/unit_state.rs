@@ -50,21 +50,22 @@ impl SyncSignals {
     }
 }
 
-fn now() -> time::OffsetDateTime {
+pub(super) fn now() -> time::OffsetDateTime {
     let millis = js_sys::Date::now() as i128;
     time::OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
-fn actor(user: &SignedInUser) -> Actor {
+pub(super) fn actor(user: &SignedInUser) -> Actor {
     Actor {
         name: format!("user:{}", user.username),
         role: Role::from_code(&user.role).unwrap_or(Role::Operator),
-        party: None,
+        // The server names the tenant as the party; the device must too, or its own undo would be refused.
+        party: user.tenant_id.clone(),
     }
 }
 
 /// The shared key of a unit stored as `{gtin}/{serial}`.
-fn unit_key(storage_key: &str) -> Option<UnitKey> {
+pub(super) fn unit_key(storage_key: &str) -> Option<UnitKey> {
     let (gtin, serial) = storage_key.split_once('/')?;
     Some(UnitKey::sgtin(&Gtin::parse(gtin).ok()?, Serial::parse(serial).ok()?))
 }
@@ -148,7 +149,7 @@ pub fn start_sync(device: Device) {
     device.sync.engine.set_value(Some(SyncLoop::start(hooks)));
 }
 
-fn after_change(device: Device) {
+pub(super) fn after_change(device: Device) {
     device.sync.engine.with_value(|engine| {
         if let Some(engine) = engine {
             engine.announce();
