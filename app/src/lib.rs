@@ -3,6 +3,8 @@
 //! - [`donut`]: the pool's donut chart drawn with plotters as SVG.
 //! - [`history_view`]: a recorded event as a timeline line (who, when, where, what, why).
 //! - [`pool_filter`]: the pool list's search.
+//! - [`pool_import`]: a file of serials checked line by line on the device, every bad line listed.
+//! - [`pool_actions`]: the pool actions a user has, generation in calls with progress, the counts after answers.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
 //! - [`model`]: the records kept on the device and shown by the screens.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
@@ -17,7 +19,9 @@ pub mod donut;
 pub mod history_view;
 pub mod lookup_key;
 pub mod model;
+pub mod pool_actions;
 pub mod pool_filter;
+pub mod pool_import;
 pub mod replica_parts;
 pub mod scan_view;
 pub mod sync_view;
