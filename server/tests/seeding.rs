@@ -24,6 +24,11 @@ async fn the_demo_has_every_status_and_rebuilds_to_itself(store: &dyn Store) {
     let products = store.products(&pharma.id, None, 100, 0).await.unwrap();
     assert!(products.iter().any(|p| p.code == "CM-500"));
     assert!(products.iter().filter_map(|p| p.gtin.as_deref()).all(|gtin| gtin.starts_with("0952")));
+    let cmo = tenants.iter().find(|t| t.kind == "contract_manufacturer").unwrap();
+    let given = store.pool_counts(&cmo.id).await.unwrap();
+    assert_eq!(given.iter().map(|c| (c.status.as_str(), c.count)).collect::<Vec<_>>(), [("available", 1_000)]);
+    let copies = store.products(&cmo.id, None, 100, 0).await.unwrap();
+    assert_eq!(copies.iter().map(|p| p.serial_source.as_str()).collect::<Vec<_>>(), ["partner"], "the CMO's copy");
     let pooled: i64 = store.pool_counts(&pharma.id).await.unwrap().iter().map(|c| c.count).sum();
     assert!(pooled >= 5_000, "thousands of pool serials, got {pooled}");
 

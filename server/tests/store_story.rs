@@ -167,7 +167,10 @@ async fn storage_story(store: Arc<dyn Store>) {
     let counts = store.pool_counts(&brand.id).await.unwrap();
     let count = |status: &str| counts.iter().find(|c| c.status == status).map(|c| c.count);
     assert_eq!((count("available"), count("assigned")), (Some(11_990), Some(10)));
-    assert!(store.pool_counts(&cmo.id).await.unwrap().is_empty());
+    // The partner holds them Available in its own pool, under its copy of the product.
+    let partner_counts = store.pool_counts(&cmo.id).await.unwrap();
+    assert_eq!(partner_counts.iter().map(|c| (c.status.as_str(), c.count)).collect::<Vec<_>>(), [("available", 10)]);
+    assert_ne!(partner_counts[0].product_id, pill.id);
 
     // Units: registered in one call with consecutive seqs; a second registration of one is refused whole.
     let (units, events) = registration(&pill.id, &["A1", "A2", "A3"]);

@@ -64,7 +64,8 @@ pub trait CatalogStore {
     ) -> Result<Vec<String>, StoreError>;
     /// How many serials each product of the tenant has in each pool status.
     async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError>;
-    /// Marks available serials as assigned (to an order, a device's block or a partner tenant); returns how many.
+    /// Marks available serials as assigned (to an order, a device's block or a partner tenant, whose pool then
+    /// holds them as Available, with its own copy of the product); returns how many.
     async fn pool_assign(
         &self,
         tenant_id: &str,
@@ -97,7 +98,8 @@ pub trait CatalogStore {
         product_id: &str,
         serials: &[String],
     ) -> Result<Vec<PoolStateRecord>, StoreError>;
-    /// Sets assigned serials back to available — all or none: only assigned, not external, and without a unit.
-    /// Returns false (changing nothing) when any serial no longer qualifies.
+    /// Sets assigned serials back to available — all or none: only assigned, not external or partner, and
+    /// without a unit; serials assigned to a partner leave the partner's pool, which must still have them
+    /// Available. Returns false (changing nothing) when any serial no longer qualifies.
     async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError>;
 }

@@ -11,6 +11,7 @@ mod accounts;
 mod catalog;
 mod error;
 mod log;
+mod manufacturer;
 pub mod postgres;
 mod records;
 pub(crate) mod sql;
@@ -21,6 +22,10 @@ pub use accounts::AccountStore;
 pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
+pub use manufacturer::{
+    IdempotencyClaim, IdempotencyScope, KeyGrants, ManufacturerStore, SerialExtraRecord, StoredAnswer,
+    DEFAULT_MAX_SERIALS_PER_REQUEST,
+};
 pub use records::*;
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
 
@@ -28,7 +33,9 @@ use crate::config::DatabaseUrl;
 use std::sync::Arc;
 
 /// Everything the server stores, behind one object both backends implement.
-pub trait Store: AccountStore + CatalogStore + LogStore + SyncStore + Send + Sync + std::fmt::Debug {
+pub trait Store:
+    AccountStore + CatalogStore + LogStore + ManufacturerStore + SyncStore + Send + Sync + std::fmt::Debug
+{
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;
 }

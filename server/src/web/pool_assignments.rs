@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serialtrack_shared::pool;
+use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -104,8 +105,9 @@ pub struct PoolReleased {
 }
 
 /// Sets assigned serials of a product back to Available — all or none. Refused (409, each serial with its
-/// reason) for a serial that is not in the pool, not assigned, already commissioned as a unit, or owned by an
-/// external system. Supervisors and admins.
+/// reason) for a serial that is not in the pool, not assigned, already commissioned as a unit, owned by an
+/// external system, given to the caller by a brand owner, or assigned to a partner that no longer has it
+/// Available. Serials assigned to a partner leave the partner's pool. Supervisors and admins.
 #[utoipa::path(post, path = "/products/{product_id}/pool/release", tag = "pool", params(("product_id" = String, Path)),
     request_body = PoolRelease, security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = PoolReleased), (status = 409, body = ErrorBody), CommonErrors))]
@@ -126,15 +128,18 @@ pub async fn pool_release(
         .await?
         .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
     let states = state.store.pool_states(tenant, &product_id, &release.serials).await?;
-    let by_serial: std::collections::HashMap<&str, &PoolStateRecord> =
-        states.iter().map(|row| (row.serial.as_str(), row)).collect();
+    let by_serial: HashMap<&str, &PoolStateRecord> = states.iter().map(|row| (row.serial.as_str(), row)).collect();
+    let at_partner = state.store.partner_pool_states(tenant, &product_id, &release.serials).await?;
+    let at_partner: HashMap<&str, &PoolStateRecord> =
+        at_partner.iter().map(|row| (row.serial.as_str(), row)).collect();
     let refusals: Vec<String> = release
         .serials
         .iter()
         .filter_map(|serial| {
             let why = match by_serial.get(serial.as_str()) {
                 None => "not in this product's pool".to_owned(),
-                Some(row) => release_refusal(row)?,
+                Some(row) => release_refusal(row)
+                    .or_else(|| at_partner.get(serial.as_str()).and_then(|row| partner_refusal(row)))?,
             };
             Some(format!("{serial}: {why}"))
         })
@@ -174,6 +179,17 @@ fn release_refusal(row: &PoolStateRecord) -> Option<String> {
     }
     entry.commissioned = row.commissioned != 0;
     pool::handle(&entry, &pool::PoolCommand::Release).err().map(|refusal| refusal.message)
+}
+
+/// Why a serial the owner assigned to a partner cannot come back: the partner is using it.
+fn partner_refusal(row: &PoolStateRecord) -> Option<String> {
+    if row.commissioned != 0 {
+        Some("the partner has commissioned a unit with it".into())
+    } else if row.status != "available" {
+        Some("the partner has assigned it (to an order or a device): ask the partner to return it first".into())
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -29,8 +29,8 @@ pub struct TestApp {
 }
 
 /// A tenant with a user `<prefix>-<role>` (password [`PASSWORD`]) and an API key for each role.
-async fn seed_tenant(store: &Arc<dyn Store>, name: &str, prefix: &str) -> (String, HashMap<Role, String>) {
-    let tenant = store.tenant_create(name, "brand_owner").await.expect("creating a test tenant");
+async fn seed_tenant(store: &Arc<dyn Store>, name: &str, kind: &str, prefix: &str) -> (String, HashMap<Role, String>) {
+    let tenant = store.tenant_create(name, kind).await.expect("creating a test tenant");
     let mut keys = HashMap::new();
     for role in Role::ALL {
         let user = NewUser {
@@ -69,8 +69,8 @@ async fn database() -> databases::TestDatabase {
 pub async fn spawn_app() -> TestApp {
     let database = database().await;
     let store = database.store.clone();
-    let (tenant_id, keys) = seed_tenant(&store, "Acme", "acme").await;
-    let (_, other_keys) = seed_tenant(&store, "Other", "other").await;
+    let (tenant_id, keys) = seed_tenant(&store, "Acme", "brand_owner", "acme").await;
+    let (_, other_keys) = seed_tenant(&store, "Other", "brand_owner", "other").await;
     let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));
     state.password_cost = PasswordCost::Minimal;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
@@ -127,6 +127,13 @@ pub fn assert_error_shape(answer: &Answer) {
 impl TestApp {
     pub fn key(&self, role: Role) -> &str {
         &self.keys[&role]
+    }
+
+    /// A partner (CMO) of tenant A, with a user `cmo-<role>` and an API key per role: its id and keys.
+    pub async fn a_partner(&self) -> (String, HashMap<Role, String>) {
+        let (partner_id, keys) = seed_tenant(&self.store, "Partner CMO", "contract_manufacturer", "cmo").await;
+        self.store.partnership_create(&self.tenant_id, &partner_id).await.expect("creating a partnership");
+        (partner_id, keys)
     }
 
     pub async fn call(&self, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> Answer {

@@ -7,6 +7,7 @@ mod pending_op;
 mod api_keys;
 mod bad_input;
 mod openapi;
+mod partner_pools;
 mod pool;
 mod products;
 mod sessions;

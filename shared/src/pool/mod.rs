@@ -2,7 +2,8 @@
 //!
 //! `Available` → `Assigned` (to a packaging order, a printing order, an API request, a partner, or a device's
 //! offline block); it stays `Assigned` once the pack is commissioned or decommissioned; `Assigned` → `Available`
-//! only by an explicit release, only while not commissioned, and never for serials an external system owns.
+//! only by an explicit release, only while not commissioned, and never for serials an external system owns or a
+//! brand owner assigned to this tenant (only the owner releases those, from its own pool).
 
 use crate::unit::{Refusal, RefusalCode};
 use serde::{Deserialize, Serialize};
@@ -125,6 +126,9 @@ fn check(entry: &PoolEntry, event: &PoolEvent) -> Result<(), Refusal> {
         (PoolEvent::Released, PoolStatus::Assigned) if matches!(entry.source, SerialSource::External { .. }) => {
             refuse("this serial belongs to an external system: release it there")
         }
+        (PoolEvent::Released, PoolStatus::Assigned) if matches!(entry.source, SerialSource::Partner { .. }) => {
+            refuse("this serial was given to you by its brand owner: only they can release it")
+        }
         (PoolEvent::Commissioned, PoolStatus::Available) => {
             refuse("assign the serial (to a packaging order or a device) before commissioning it")
         }
@@ -149,6 +153,7 @@ mod tests {
         let assigned = apply(&available, &PoolEvent::Assigned { assignment: order() }).unwrap();
         let commissioned = apply(&assigned, &PoolEvent::Commissioned).unwrap();
         let external = PoolEntry { source: SerialSource::External { system: "SAP ATTP".into() }, ..assigned.clone() };
+        let from_partner = PoolEntry { source: SerialSource::Partner { tenant: "MAH".into() }, ..assigned.clone() };
         // (given, when, accepted?)
         let cases = [
             (&available, PoolCommand::Assign { assignment: order() }, true),
@@ -160,6 +165,8 @@ mod tests {
             (&commissioned, PoolCommand::Release, false),
             (&commissioned, PoolCommand::MarkCommissioned, false),
             (&external, PoolCommand::Release, false),
+            (&from_partner, PoolCommand::Release, false),
+            (&from_partner, PoolCommand::MarkCommissioned, true),
         ];
         for (given, when, accepted) in cases {
             let outcome = handle(given, &when);

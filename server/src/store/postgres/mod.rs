@@ -6,7 +6,9 @@
 
 mod commands;
 
-use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, impl_sync_store, prelude::*};
+use crate::store::sql::{
+    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_sync_store, prelude::*,
+};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -132,4 +134,5 @@ async fn insert_events(
 impl_account_store!(PostgresStore);
 impl_catalog_store!(PostgresStore, sqlx::Postgres);
 impl_log_store!(PostgresStore, sqlx::Postgres);
+impl_manufacturer_store!(PostgresStore, sqlx::Postgres);
 impl_sync_store!(PostgresStore, sqlx::Postgres);

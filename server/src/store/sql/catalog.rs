@@ -5,38 +5,8 @@ macro_rules! impl_catalog_store {
         #[async_trait::async_trait]
         impl $crate::store::CatalogStore for $store {
             async fn product_create(&self, tenant_id: &str, product: NewProduct) -> Result<ProductRecord, StoreError> {
-                let now = now_millis();
-                let record = ProductRecord {
-                    id: new_id(),
-                    tenant_id: tenant_id.to_owned(),
-                    code_schema: product.code_schema,
-                    code: product.code,
-                    gtin: product.gtin,
-                    name: product.name,
-                    serial_source: product.serial_source,
-                    serial_scheme: product.serial_scheme,
-                    workflow: product.workflow,
-                    next_counter: 0,
-                    created_at: now,
-                    updated_at: now,
-                };
-                sqlx::query(
-                    "INSERT INTO products (id, tenant_id, code_schema, code, gtin, name, serial_source, serial_scheme, \
-                     workflow, next_counter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
-                )
-                .bind(&record.id)
-                .bind(&record.tenant_id)
-                .bind(&record.code_schema)
-                .bind(&record.code)
-                .bind(&record.gtin)
-                .bind(&record.name)
-                .bind(&record.serial_source)
-                .bind(&record.serial_scheme)
-                .bind(&record.workflow)
-                .bind(now)
-                .execute(self.writer())
-                .await
-                .map_err(|error| StoreError::from_insert(error, "a product with this code"))?;
+                let record = product_record(tenant_id, product);
+                insert_product(self.writer(), &record).await?;
                 Ok(record)
             }
 
@@ -247,9 +217,13 @@ macro_rules! impl_catalog_store {
                 let mut transaction = self.writer().begin().await?;
                 let mut released = 0u64;
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
+                    // Serials assigned to a partner leave its pool first, unless the partner holds them.
+                    if !unstock_partner_pool(&mut transaction, tenant_id, product_id, chunk).await? {
+                        return Ok(false);
+                    }
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "UPDATE pool_serials SET status = 'available', assigned_to = NULL, assigned_tenant_id = NULL \
-                         WHERE status = 'assigned' AND source <> 'external' AND tenant_id = ",
+                         WHERE status = 'assigned' AND source NOT IN ('external', 'partner') AND tenant_id = ",
                     );
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id);
                     query.push(" AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
@@ -300,6 +274,9 @@ macro_rules! impl_catalog_store {
                     query.push(")");
                     assigned += query.build().execute(&mut *transaction).await?.rows_affected();
                 }
+                if let Some(partner) = partner_tenant_id {
+                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, serials).await?;
+                }
                 transaction.commit().await?;
                 Ok(assigned)
             }
@@ -314,6 +291,7 @@ macro_rules! impl_catalog_store {
             ) -> Result<Vec<String>, StoreError> {
                 // The picked serials are materialised first: PostgreSQL may re-run a LIMIT sub-select inside
                 // `IN (…)` while it updates, and with SKIP LOCKED each run can pick other rows — more than `count`.
+                let mut transaction = self.writer().begin().await?;
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
                     "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
                      AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
@@ -325,10 +303,14 @@ macro_rules! impl_catalog_store {
                 .bind(count)
                 .bind(assigned_to)
                 .bind(partner_tenant_id)
-                .fetch_all(self.writer())
+                .fetch_all(&mut *transaction)
                 .await?;
                 let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();
                 serials.sort();
+                if let Some(partner) = partner_tenant_id {
+                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, &serials).await?;
+                }
+                transaction.commit().await?;
                 Ok(serials)
             }
 
@@ -351,6 +333,49 @@ macro_rules! impl_catalog_store {
                 .fetch_all(self.reader())
                 .await?)
             }
+        }
+
+        /// A new product's row: a fresh id, counters at 0, created now.
+        fn product_record(tenant_id: &str, product: NewProduct) -> ProductRecord {
+            let now = now_millis();
+            ProductRecord {
+                id: new_id(),
+                tenant_id: tenant_id.to_owned(),
+                code_schema: product.code_schema,
+                code: product.code,
+                gtin: product.gtin,
+                name: product.name,
+                serial_source: product.serial_source,
+                serial_scheme: product.serial_scheme,
+                workflow: product.workflow,
+                next_counter: 0,
+                created_at: now,
+                updated_at: now,
+            }
+        }
+
+        async fn insert_product<'e, E: sqlx::Executor<'e, Database = $db>>(
+            executor: E,
+            record: &ProductRecord,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "INSERT INTO products (id, tenant_id, code_schema, code, gtin, name, serial_source, serial_scheme, \
+                 workflow, next_counter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+            )
+            .bind(&record.id)
+            .bind(&record.tenant_id)
+            .bind(&record.code_schema)
+            .bind(&record.code)
+            .bind(&record.gtin)
+            .bind(&record.name)
+            .bind(&record.serial_source)
+            .bind(&record.serial_scheme)
+            .bind(&record.workflow)
+            .bind(record.created_at)
+            .execute(executor)
+            .await
+            .map_err(|error| StoreError::from_insert(error, "a product with this code"))?;
+            Ok(())
         }
     };
 }

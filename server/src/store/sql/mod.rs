@@ -10,11 +10,13 @@
 mod accounts;
 mod catalog;
 mod log;
+mod manufacturer;
 mod sync;
 
 pub(crate) use accounts::impl_account_store;
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use log::impl_log_store;
+pub(crate) use manufacturer::impl_manufacturer_store;
 pub(crate) use sync::impl_sync_store;
 
 /// The most bind parameters one statement gets: below SQLite's 32,766 and PostgreSQL's 65,535.
@@ -27,9 +29,10 @@ pub mod prelude {
     pub use super::{event_records, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
-        new_id, now_millis, ApiKeyRecord, Decision, EventRecord, LocationRecord, NewApiKey, NewEvent, NewProduct,
-        NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, PartnerSerialRecord, PoolCountRecord, PoolStateRecord,
-        PrincipalRecord, ProductChanges, ProductRecord, StoreError, TenantRecord, UnitRecord, UserRecord,
+        new_id, now_millis, ApiKeyRecord, Decision, EventRecord, IdempotencyClaim, IdempotencyScope, KeyGrants,
+        LocationRecord, NewApiKey, NewEvent, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord,
+        PartnerSerialRecord, PoolCountRecord, PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord,
+        SerialExtraRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord, UserRecord,
     };
 }
 

@@ -7,7 +7,9 @@
 
 mod group_commit;
 
-use crate::store::sql::{impl_account_store, impl_catalog_store, impl_log_store, impl_sync_store, prelude::*};
+use crate::store::sql::{
+    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_sync_store, prelude::*,
+};
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -157,4 +159,5 @@ async fn insert_events(
 impl_account_store!(SqliteStore);
 impl_catalog_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
+impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
 impl_sync_store!(SqliteStore, sqlx::Sqlite);
