@@ -79,7 +79,7 @@ async fn a_products_new_counts_replace_only_that_product_and_survive_a_reopen() 
 }
 
 #[wasm_bindgen_test]
-async fn a_records_stored_before_the_serial_source_existed_still_reads() {
+async fn a_product_stored_before_its_serial_source_was_kept_still_reads() {
     let db = LocalDb::open(&fresh_name("old-product")).await.unwrap();
     let mut old = serde_json::to_value(product("a", "1")).unwrap();
     old.as_object_mut().unwrap().remove("serial_source");

@@ -1,18 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { AppPage } from '../pages/app_page';
 import { PoolActionsPage } from '../pages/pool_actions_page';
 
 const amoxicillin = '09520123456801';
 
 test('assigning serials to a printing order offers its labels as CSV', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn();
-  const pool = new PoolActionsPage(page);
-  await pool.open(amoxicillin);
+  const pool = await PoolActionsPage.signIn(page);
   const before = await pool.counts(amoxicillin);
 
-  await pool.action('Assign serials').click();
-  const form = pool.form('Assign serials');
+  const form = await pool.openAction(amoxicillin, 'Assign serials');
   await form.getByLabel('How many serials').fill('12');
   await form.getByRole('radio', { name: 'Printing order' }).check();
   await form.getByLabel('Lot').fill('L-E2E-1');
@@ -30,12 +25,8 @@ test('assigning serials to a printing order offers its labels as CSV', async ({ 
 });
 
 test('a printing order without lot or expiry is refused on the device, field by field', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn();
-  const pool = new PoolActionsPage(page);
-  await pool.open(amoxicillin);
-  await pool.action('Assign serials').click();
-  const form = pool.form('Assign serials');
+  const pool = await PoolActionsPage.signIn(page);
+  const form = await pool.openAction(amoxicillin, 'Assign serials');
   await form.getByLabel('How many serials').fill('12');
   await form.getByRole('button', { name: 'Assign' }).click();
   const alert = form.getByRole('alert');
@@ -44,13 +35,9 @@ test('a printing order without lot or expiry is refused on the device, field by 
 });
 
 test('releasing serials that cannot be released lists each with its reason and releases none', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn();
-  const pool = new PoolActionsPage(page);
-  await pool.open(amoxicillin);
+  const pool = await PoolActionsPage.signIn(page);
   const before = await pool.counts(amoxicillin);
-  await pool.action('Release serials').click();
-  const form = pool.form('Release serials');
+  const form = await pool.openAction(amoxicillin, 'Release serials');
   await form.getByLabel('Serials to release, one per line').fill('NOT-IN-POOL-1\nNOT-IN-POOL-2\nBAD SERIAL');
   await form.getByRole('button', { name: 'Release' }).click();
   // Checked on the device first: the malformed line is named and nothing is sent.

@@ -1,19 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { AppPage } from '../pages/app_page';
 import { PoolActionsPage } from '../pages/pool_actions_page';
 
 const product = '09520123456801';
 
 test('generating serials shows its progress in words and the counts follow, also after a reload', async ({ page }) => {
   test.setTimeout(120_000);
-  const app = new AppPage(page);
-  await app.signIn('supervisor', 'demo-supervisor-2026');
-  const pool = new PoolActionsPage(page);
-  await pool.open(product);
+  const pool = await PoolActionsPage.signIn(page, 'supervisor', 'demo-supervisor-2026');
   const before = await pool.counts(product);
 
-  await pool.action('Generate serials').click();
-  const form = pool.form('Generate serials');
+  const form = await pool.openAction(product, 'Generate serials');
   await form.getByLabel('How many serials').fill('150,000');
   await form.getByRole('button', { name: 'Generate' }).click();
 
@@ -33,21 +28,15 @@ test('generating serials shows its progress in words and the counts follow, also
 });
 
 test('a count outside 1 to 500,000 is refused on the device', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn();
-  const pool = new PoolActionsPage(page);
-  await pool.open(product);
-  await pool.action('Generate serials').click();
-  const form = pool.form('Generate serials');
+  const pool = await PoolActionsPage.signIn(page);
+  const form = await pool.openAction(product, 'Generate serials');
   await form.getByLabel('How many serials').fill('500001');
   await form.getByRole('button', { name: 'Generate' }).click();
   await expect(form.getByRole('alert')).toHaveText('Enter a whole number from 1 to 500,000.');
 });
 
 test('an operator sees the pool but no pool actions', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn('operator', 'demo-operator-2026');
-  const pool = new PoolActionsPage(page);
+  const pool = await PoolActionsPage.signIn(page, 'operator', 'demo-operator-2026');
   await pool.open(product);
   await expect(pool.action('Generate serials')).toHaveCount(0);
   await expect(pool.action('Assign serials')).toHaveCount(0);

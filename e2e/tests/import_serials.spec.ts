@@ -1,5 +1,4 @@
 import { expect, test } from '@playwright/test';
-import { AppPage } from '../pages/app_page';
 import { PoolActionsPage } from '../pages/pool_actions_page';
 
 const product = 'CM-500';
@@ -9,14 +8,10 @@ function file(name: string, text: string) {
 }
 
 test('a file with bad lines lists every one of them and imports nothing; the fixed file imports', async ({ page }) => {
-  const app = new AppPage(page);
-  await app.signIn();
-  const pool = new PoolActionsPage(page);
-  await pool.open(product);
+  const pool = await PoolActionsPage.signIn(page);
   const before = await pool.counts(product);
 
-  await pool.action('Import serials').click();
-  const form = pool.form('Import serials');
+  const form = await pool.openAction(product, 'Import serials');
   const chooser = form.getByLabel('File of serials (CSV or text, one per line)');
   await chooser.setInputFiles(
     file('serials.csv', 'serial\nIMP-0001\nBAD SERIAL\nIMP-0002\nTHIS-SERIAL-IS-FAR-TOO-LONG\nIMP-0001\n'),

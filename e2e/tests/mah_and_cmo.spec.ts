@@ -21,14 +21,11 @@ test('the brand owner assigns serials to its CMO, which finds them available in 
   const mahPool = new PoolActionsPage(mah);
   const cmoPool = new PoolActionsPage(cmo);
 
-  await cmoPool.open(ibuprofen);
   const cmoBefore = await cmoPool.counts(ibuprofen);
   await expect(cmo.getByText('1 of 1 products')).toBeVisible();
 
-  await mahPool.open(ibuprofen);
   const mahBefore = await mahPool.counts(ibuprofen);
-  await mahPool.action('Assign serials').click();
-  const form = mahPool.form('Assign serials');
+  const form = await mahPool.openAction(ibuprofen, 'Assign serials');
   await form.getByLabel('How many serials').fill('25');
   await form.getByRole('radio', { name: 'Partner' }).check();
   // The server lists no partners yet: the brand owner names its partner by tenant id (the CMO's, from its own

@@ -2,6 +2,7 @@
 //! or a partner (a CMO, which then finds them available in its own pool).
 
 use super::app_state::Device;
+use super::count_field::CountField;
 use super::pool_state::{keep_counts, refresh_counts};
 use crate::api::{self, Partner};
 use crate::pool_actions::{after_assigned, parse_count, printing_order, MAX_ASSIGN};
@@ -82,16 +83,7 @@ pub fn AssignForm(product_id: String) -> impl IntoView {
     view! {
         <form class="action-form" aria-label="Assign serials" on:submit=submit>
             <h4>"Assign serials"</h4>
-            <label for=count_id.clone()>"How many serials"</label>
-            <input
-                id=count_id
-                type="text"
-                inputmode="numeric"
-                autocomplete="off"
-                placeholder=format!("1 to {}", group_thousands(u64::from(MAX_ASSIGN)))
-                prop:value=count
-                on:input=move |event| count.set(event_target_value(&event))
-            />
+            <CountField id=count_id max=MAX_ASSIGN count=count/>
             <fieldset class="choices">
                 <legend>"What for"</legend>
                 {radio(Purpose::PrintingOrder, "Printing order")}

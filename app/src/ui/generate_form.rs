@@ -2,6 +2,7 @@
 //! words) moves; the counts and the donut follow each answer.
 
 use super::app_state::Device;
+use super::count_field::CountField;
 use super::pool_state::{keep_counts, refresh_counts};
 use crate::api;
 use crate::pool_actions::{after_added, generation_calls, generation_progress, parse_count, MAX_GENERATE};
@@ -41,16 +42,7 @@ pub fn GenerateForm(product_id: String) -> impl IntoView {
     view! {
         <form class="action-form" aria-label="Generate serials" on:submit=submit>
             <h4>"Generate serials"</h4>
-            <label for=input_id.clone()>"How many serials"</label>
-            <input
-                id=input_id
-                type="text"
-                inputmode="numeric"
-                autocomplete="off"
-                placeholder=format!("1 to {}", group_thousands(u64::from(MAX_GENERATE)))
-                prop:value=count
-                on:input=move |event| count.set(event_target_value(&event))
-            />
+            <CountField id=input_id max=MAX_GENERATE count=count/>
             <div class="form-buttons">
                 <button type="submit" disabled=move || running() || !device.online.get()>"Generate"</button>
             </div>

@@ -3,6 +3,7 @@
 mod app_state;
 mod assign_form;
 mod attention_page;
+mod count_field;
 mod generate_form;
 mod import_form;
 mod lookup_page;
