@@ -24,7 +24,8 @@ pub struct PoolActions {
 
 impl PoolActions {
     /// Supervisors and admins manage the pool (the server's permission table says the same and decides).
-    /// A partner's product gets its serials from the brand owner: it cannot generate or import more.
+    /// A partner's product gets its serials from the brand owner: it cannot generate or import more, nor release
+    /// them (they go back to the brand owner only by the owner's release).
     pub fn for_user(role: &str, serial_source: &str) -> PoolActions {
         let manages = matches!(role, "supervisor" | "admin");
         let own_serials = serial_source != "partner";
@@ -32,7 +33,7 @@ impl PoolActions {
             generate: manages && own_serials,
             import: manages && own_serials,
             assign: manages,
-            release: manages,
+            release: manages && own_serials,
         }
     }
 
@@ -145,14 +146,14 @@ mod tests {
     }
 
     #[test]
-    fn only_supervisors_and_admins_manage_and_a_partner_product_takes_no_new_serials() {
+    fn only_supervisors_and_admins_manage_and_a_partner_product_takes_no_new_serials_nor_releases_them() {
         let all = PoolActions { generate: true, import: true, assign: true, release: true };
         assert_eq!(PoolActions::for_user("admin", "generated"), all);
         assert_eq!(PoolActions::for_user("supervisor", "imported"), all);
         assert!(!PoolActions::for_user("operator", "generated").any());
         assert!(!PoolActions::for_user("auditor", "generated").any());
         let partner = PoolActions::for_user("admin", "partner");
-        assert_eq!(partner, PoolActions { generate: false, import: false, assign: true, release: true });
+        assert_eq!(partner, PoolActions { generate: false, import: false, assign: true, release: false });
     }
 
     #[test]

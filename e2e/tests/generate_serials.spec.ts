@@ -1,11 +1,16 @@
 import { expect, test } from '@playwright/test';
+import { AppPage } from '../pages/app_page';
 import { PoolActionsPage } from '../pages/pool_actions_page';
 
 const product = '09520123456801';
 
-test('generating serials shows its progress in words and the counts follow, also after a reload', async ({ page }) => {
+test('generating serials shows its progress in words; the counts follow and stay on the device offline', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   const pool = await PoolActionsPage.signIn(page, 'supervisor', 'demo-supervisor-2026');
+  await new AppPage(page).waitForOfflineShell();
   const before = await pool.counts(product);
 
   const form = await pool.openAction(product, 'Generate serials');
@@ -21,10 +26,15 @@ test('generating serials shows its progress in words and the counts follow, also
   await expect(form.getByRole('button', { name: 'Generate' })).toBeEnabled();
   await pool.countsText(product, before.available + 150_000, before.assigned);
 
-  // The counts were kept on the device: they show again after a reload, before any refresh.
+  // The counts were kept on the device: with the network cut, a reloaded app shows them.
+  await context.setOffline(true);
   await page.reload();
   await pool.open(product);
   await pool.countsText(product, before.available + 150_000, before.assigned);
+  await pool.action('Generate serials').click();
+  await expect(page.getByText('These actions need the network: connect, then try again.')).toBeVisible();
+  await expect(pool.form('Generate serials').getByRole('button', { name: 'Generate' })).toBeDisabled();
+  await context.setOffline(false);
 });
 
 test('a count outside 1 to 500,000 is refused on the device', async ({ page }) => {

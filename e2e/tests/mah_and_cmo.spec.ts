@@ -40,10 +40,11 @@ test('the brand owner assigns serials to its CMO, which finds them available in 
   await cmo.getByRole('button', { name: 'Refresh', exact: true }).click();
   await cmoPool.countsText(ibuprofen, cmoBefore.available + 25, cmoBefore.assigned);
   await expect(cmo.getByRole('cell', { name: 'Partner', exact: true })).toBeVisible();
-  // Its serials come from the brand owner: it can assign them, not generate or import more.
+  // Its serials come from the brand owner: it can assign them, not generate, import or release.
   await expect(cmoPool.action('Assign serials')).toBeVisible();
-  await expect(cmoPool.action('Generate serials')).toHaveCount(0);
-  await expect(cmoPool.action('Import serials')).toHaveCount(0);
+  for (const action of ['Generate serials', 'Import serials', 'Release serials'] as const) {
+    await expect(cmoPool.action(action)).toHaveCount(0);
+  }
 
   // Nothing else of the brand owner's reaches the CMO.
   const cmoApp = new AppPage(cmo);

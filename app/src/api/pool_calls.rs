@@ -26,9 +26,14 @@ struct Added {
     added: u64,
 }
 
-/// Generates `count` serials into the product's pool; how many were added.
-pub async fn pool_generate(product_id: &str, count: u32) -> Result<u64, ApiError> {
-    let added: Added = post(&pool_path(product_id, "generate"), &serde_json::json!({ "count": count })).await?;
+/// Generates `count` serials into the product's pool; how many were added. A retry with the same
+/// `idempotency_key` gets the first answer again instead of generating twice.
+pub async fn pool_generate(product_id: &str, count: u32, idempotency_key: &str) -> Result<u64, ApiError> {
+    let request = Request::post(&pool_path(product_id, "generate"))
+        .header("Idempotency-Key", idempotency_key)
+        .json(&serde_json::json!({ "count": count }))
+        .map_err(|_| ApiError::Unreachable)?;
+    let added: Added = super::read(request.send().await).await?;
     Ok(added.added)
 }
 

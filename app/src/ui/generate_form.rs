@@ -10,6 +10,9 @@ use crate::pool_import::group_thousands;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// How long to wait before each retry of a call that met no network or a busy server.
+const RETRY_WAITS_MS: [u32; 3] = [1_000, 3_000, 9_000];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Run {
     Idle,
@@ -86,13 +89,30 @@ fn progress_view(run: Run) -> Option<AnyView> {
     )
 }
 
+/// One call, retried (with the same idempotency key, so never generated twice) while the network or the server
+/// says "not now".
+async fn generate_call(product_id: &str, count: u32) -> Result<u64, api::ApiError> {
+    let key = crate::db::new_op_id().to_string();
+    let mut answer = api::pool_generate(product_id, count, &key).await;
+    for wait_ms in RETRY_WAITS_MS {
+        match &answer {
+            Err(error) if error.is_transient() => {
+                gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+                answer = api::pool_generate(product_id, count, &key).await;
+            }
+            _ => break,
+        }
+    }
+    answer
+}
+
 /// Sends the calls one after the other; each answer moves the bar and the counts.
 async fn generate(device: Device, product_id: String, total: u32, run: RwSignal<Run>) {
     let total = u64::from(total);
     let mut done = 0;
     run.try_set(Run::Running { done, total });
     for call in generation_calls(total as u32) {
-        match api::pool_generate(&product_id, call).await {
+        match generate_call(&product_id, call).await {
             Ok(added) => {
                 done += added;
                 keep_counts(device, &product_id, |product| after_added(product, added)).await;
