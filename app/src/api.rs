@@ -5,12 +5,16 @@ pub mod orders;
 
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
+use crate::pool_import::ItemProblem;
 use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
 use serialtrack_shared::unit::{upcast, Unit};
+
+mod pool_calls;
+pub use pool_calls::*;
 
 /// Why a call failed, sorted by what the app should do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,26 +46,38 @@ impl ApiError {
 struct ErrorBody {
     code: String,
     message: String,
+    /// Lists taken whole (an import) name every refused item here.
+    #[serde(default)]
+    errors: Vec<ItemProblem>,
 }
 
 async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
-    let response = response.map_err(|_| ApiError::Unreachable)?;
+    read_listing(response).await.map_err(|(error, _)| error)
+}
+
+/// Like `read`, keeping the items a refusal lists.
+async fn read_listing<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> Result<T, (ApiError, Vec<ItemProblem>)> {
+    let response = response.map_err(|_| (ApiError::Unreachable, Vec::new()))?;
     let status = response.status();
     if response.ok() {
-        return response.json::<T>().await.map_err(|error| ApiError::Refused {
-            status,
-            code: "unexpected_response".into(),
-            message: format!("The server's answer could not be read ({error}); reload the app."),
+        return response.json::<T>().await.map_err(|error| {
+            let message = format!("The server's answer could not be read ({error}); reload the app.");
+            (ApiError::Refused { status, code: "unexpected_response".into(), message }, Vec::new())
         });
     }
     if status == 401 {
-        return Err(ApiError::SignedOut);
+        return Err((ApiError::SignedOut, Vec::new()));
     }
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Refused { status, code: body.code, message: body.message }),
+        Ok(body) => Err((ApiError::Refused { status, code: body.code, message: body.message }, body.errors)),
         // A proxy or a restarting server answers without our JSON: treat it as not reachable, retry later.
-        Err(_) if status >= 500 => Err(ApiError::Unreachable),
-        Err(_) => Err(ApiError::Refused { status, code: "http_error".into(), message: format!("HTTP {status}") }),
+        Err(_) if status >= 500 => Err((ApiError::Unreachable, Vec::new())),
+        Err(_) => {
+            let message = format!("HTTP {status}");
+            Err((ApiError::Refused { status, code: "http_error".into(), message }, Vec::new()))
+        }
     }
 }
 
@@ -150,6 +166,7 @@ pub async fn pool() -> Result<Vec<ProductRecord>, ApiError> {
             ProductRecord {
                 schema: schema_label(&product.code_schema),
                 source: source_words(&product.serial_source),
+                serial_source: product.serial_source.clone(),
                 serial_scheme: scheme_words(&product.serial_scheme),
                 available: count.map_or(0, |c| c.available),
                 assigned: count.map_or(0, |c| c.assigned),

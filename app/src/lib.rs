@@ -5,6 +5,8 @@
 //! - [`pool_history`]: a unit's serial as the pool knows it (status, assignment, pool actions), in words.
 //! - [`pool_filter`]: the pool list's search.
 //! - [`line_work`]: the line screen's orders, this tablet's serial block and the commission an order makes.
+//! - [`pool_import`]: a file of serials checked line by line on the device, every bad line listed.
+//! - [`pool_actions`]: the pool actions a user has, generation in calls with progress, the counts after answers.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
 //! - [`model`]: the records kept on the device and shown by the screens.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
@@ -20,8 +22,10 @@ pub mod history_view;
 pub mod line_work;
 pub mod lookup_key;
 pub mod model;
+pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
+pub mod pool_import;
 pub mod replica_parts;
 pub mod scan_view;
 pub mod sync_view;

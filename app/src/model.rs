@@ -14,6 +14,10 @@ pub struct ProductRecord {
     pub name: String,
     /// Where the serials come from, in words: "Generated here", "Imported list", "External: SAP ATTP", "Partner: …".
     pub source: String,
+    /// The source as the server names it (`generated`, `imported`, `external`, `partner`): decides which pool
+    /// actions the product offers. Records stored before it existed read as empty.
+    #[serde(default)]
+    pub serial_source: String,
     /// The serial scheme in words, e.g. "Randomised, 12 of 0-9A-Z" or "Pattern CM500-{YYYY}-{NNNN}".
     pub serial_scheme: String,
     pub available: u64,

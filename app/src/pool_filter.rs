@@ -23,6 +23,7 @@ mod tests {
             schema: "GTIN".into(),
             name: name.into(),
             source: "Generated here".into(),
+            serial_source: "generated".into(),
             serial_scheme: String::new(),
             available: 0,
             assigned: 0,

@@ -19,6 +19,7 @@ fn product(id: &str, code: &str) -> ProductRecord {
         schema: "GTIN".into(),
         name: format!("Product {code}"),
         source: "Generated here".into(),
+        serial_source: "generated".into(),
         serial_scheme: "Randomised".into(),
         available: 10,
         assigned: 5,
@@ -61,6 +62,31 @@ async fn products_are_replaced_as_a_whole() {
     db.put_products(&[product("c", "3")]).await.unwrap();
     let products = db.products().await.unwrap();
     assert_eq!(products, vec![product("c", "3")]);
+}
+
+#[wasm_bindgen_test]
+async fn a_products_new_counts_replace_only_that_product_and_survive_a_reopen() {
+    let name = fresh_name("product-counts");
+    let db = LocalDb::open(&name).await.unwrap();
+    db.put_products(&[product("a", "1"), product("b", "2")]).await.unwrap();
+    let generated = ProductRecord { available: 50_010, ..product("a", "1") };
+    db.put_product(&generated).await.unwrap();
+    db.close();
+    let reopened = LocalDb::open(&name).await.unwrap();
+    let mut products = reopened.products().await.unwrap();
+    products.sort_by(|left, right| left.id.cmp(&right.id));
+    assert_eq!(products, vec![generated, product("b", "2")]);
+}
+
+#[wasm_bindgen_test]
+async fn a_product_stored_before_its_serial_source_was_kept_still_reads() {
+    let db = LocalDb::open(&fresh_name("old-product")).await.unwrap();
+    let mut old = serde_json::to_value(product("a", "1")).unwrap();
+    old.as_object_mut().unwrap().remove("serial_source");
+    let old: ProductRecord = serde_json::from_value(old).unwrap();
+    assert_eq!(old.serial_source, "");
+    db.put_product(&old).await.unwrap();
+    assert_eq!(db.products().await.unwrap(), vec![old]);
 }
 
 #[wasm_bindgen_test]

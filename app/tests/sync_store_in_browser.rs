@@ -135,6 +135,7 @@ async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_sto
         schema: "GTIN".into(),
         name: "Paracetamol".into(),
         source: "Generated here".into(),
+        serial_source: "generated".into(),
         serial_scheme: "Randomised".into(),
         available: 3,
         assigned: 2,

@@ -90,6 +90,14 @@ impl LocalDb {
         Ok(())
     }
 
+    /// Replaces one product (its counts after a pool action), so the screen shows them offline too.
+    pub async fn put_product(&self, product: &ProductRecord) -> Result<(), DbError> {
+        let tx = self.db.transaction(PRODUCTS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(PRODUCTS)?.put(product).serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn products(&self) -> Result<Vec<ProductRecord>, DbError> {
         let tx = self.db.transaction(PRODUCTS).build()?;
         let store = tx.object_store(PRODUCTS)?;

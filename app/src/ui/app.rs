@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     let online = use_online();
     let screen = use_screen();
     let device = Device::new(online);
+    // The pool's action forms reach the device's state from here rather than through every layer above them.
     provide_context(device);
     spawn_local(app_state::start(device));
 

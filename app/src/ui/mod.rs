@@ -1,8 +1,12 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
 mod app_state;
+mod assign_form;
 mod attention_page;
+mod count_field;
 mod escalations_panel;
+mod generate_form;
+mod import_form;
 mod line_page;
 mod line_state;
 mod lookup_page;
@@ -10,7 +14,11 @@ mod nav;
 mod online_badge;
 mod pack_history;
 mod pending_changes;
+mod pool_actions_panel;
 mod pool_page;
+mod pool_state;
+mod problem_list;
+mod release_form;
 pub mod scan_box;
 mod settings_page;
 mod sign_in;

@@ -1,6 +1,8 @@
 //! The serial number pool (seed 000): products with code, schema, name and source of serials; a search by code or
-//! part of the name; each row expands to the product's details and a donut of Available versus Assigned.
+//! part of the name; each row expands to the product's details and a donut of Available versus Assigned, and,
+//! for those who manage the pool, its actions (generate, import, assign, release).
 
+use super::pool_actions_panel::PoolActionsPanel;
 use crate::donut::{assigned_percent, pool_donut_svg};
 use crate::model::ProductRecord;
 use crate::pool_filter;
@@ -48,7 +50,7 @@ pub fn PoolPage(products: Signal<Vec<ProductRecord>>) -> impl IntoView {
                 </thead>
                 <tbody>
                     <For each=move || visible.get() key=|product| product.id.clone() let:product>
-                        <ProductRows product=product expanded=expanded set_expanded=set_expanded/>
+                        <ProductRows product=product products=products expanded=expanded set_expanded=set_expanded/>
                     </For>
                 </tbody>
             </table>
@@ -59,6 +61,7 @@ pub fn PoolPage(products: Signal<Vec<ProductRecord>>) -> impl IntoView {
 #[component]
 fn ProductRows(
     product: ProductRecord,
+    products: Signal<Vec<ProductRecord>>,
     expanded: ReadSignal<Option<String>>,
     set_expanded: WriteSignal<Option<String>>,
 ) -> impl IntoView {
@@ -71,7 +74,15 @@ fn ProductRows(
         set_expanded.update(|open| *open = if open.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })
     };
     let details_id = format!("product-details-{}", product.id);
-    let details = product.clone();
+    // The row is keyed by id; its counts follow the product as pool actions and refreshes change it.
+    let details = {
+        let (id, first) = (product.id.clone(), product.clone());
+        Memo::new(move |_| {
+            products
+                .with(|all| all.iter().find(|candidate| candidate.id == id).cloned())
+                .unwrap_or_else(|| first.clone())
+        })
+    };
     view! {
         <tr class="product-row" class:open=is_open>
             <td>
@@ -94,7 +105,7 @@ fn ProductRows(
         <Show when=move || is_open.get()>
             <tr class="details-row" id=details_id.clone()>
                 <td colspan="5">
-                    <ProductDetails product=details.clone()/>
+                    <ProductDetails product=details/>
                 </td>
             </tr>
         </Show>
@@ -102,17 +113,21 @@ fn ProductRows(
 }
 
 #[component]
-fn ProductDetails(product: ProductRecord) -> impl IntoView {
-    let (available, assigned) = (product.available, product.assigned);
-    let summary = format!("Available: {available} serials. Assigned: {assigned} serials.");
+fn ProductDetails(product: Memo<ProductRecord>) -> impl IntoView {
+    let counts = move || product.with(|product| (product.available, product.assigned));
+    let summary = move || {
+        let (available, assigned) = counts();
+        format!("Available: {available} serials. Assigned: {assigned} serials.")
+    };
+    let facts = product.get_untracked();
     view! {
         <div class="product-details">
             <dl class="facts">
-                <dt>"Product code"</dt><dd>{product.code.clone()}</dd>
-                <dt>"Code schema"</dt><dd>{product.schema.clone()}</dd>
-                <dt>"Product name"</dt><dd>{product.name.clone()}</dd>
-                <dt>"Source of serials"</dt><dd>{product.source.clone()}</dd>
-                <dt>"Serial scheme"</dt><dd>{product.serial_scheme.clone()}</dd>
+                <dt>"Product code"</dt><dd>{facts.code.clone()}</dd>
+                <dt>"Code schema"</dt><dd>{facts.schema.clone()}</dd>
+                <dt>"Product name"</dt><dd>{facts.name.clone()}</dd>
+                <dt>"Source of serials"</dt><dd>{facts.source.clone()}</dd>
+                <dt>"Serial scheme"</dt><dd>{facts.serial_scheme.clone()}</dd>
             </dl>
             <figure class="donut">
                 // The chart is focusable so keyboard users get the same tooltip as mouse users.
@@ -120,20 +135,30 @@ fn ProductDetails(product: ProductRecord) -> impl IntoView {
                     class="donut-chart"
                     tabindex="0"
                     role="img"
-                    aria-label=format!("Pool status of {}: {summary}", product.code)
-                    inner_html=pool_donut_svg(available, assigned, 180)
+                    aria-label=move || format!("Pool status of {}: {}", facts.code, summary())
+                    inner_html=move || {
+                        let (available, assigned) = counts();
+                        pool_donut_svg(available, assigned, 180)
+                    }
                 ></div>
                 <div class="donut-tooltip" aria-hidden="true">
-                    {format!("Available {available} · Assigned {assigned}")}
+                    {move || {
+                        let (available, assigned) = counts();
+                        format!("Available {available} · Assigned {assigned}")
+                    }}
                 </div>
                 <figcaption>
                     <ul class="legend">
-                        <li><span class="swatch available" aria-hidden="true"></span>{format!("Available: {available}")}</li>
-                        <li><span class="swatch assigned" aria-hidden="true"></span>{format!("Assigned: {assigned}")}</li>
+                        <li><span class="swatch available" aria-hidden="true"></span>{move || format!("Available: {}", counts().0)}</li>
+                        <li><span class="swatch assigned" aria-hidden="true"></span>{move || format!("Assigned: {}", counts().1)}</li>
                     </ul>
-                    <p class="muted">{format!("{}% assigned", assigned_percent(available, assigned))}</p>
+                    <p class="muted">{move || {
+                        let (available, assigned) = counts();
+                        format!("{}% assigned", assigned_percent(available, assigned))
+                    }}</p>
                 </figcaption>
             </figure>
         </div>
+        <PoolActionsPanel product_id=facts.id.clone() serial_source=facts.serial_source.clone()/>
     }
 }
