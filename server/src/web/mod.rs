@@ -18,6 +18,7 @@ mod openapi;
 mod order_blocks;
 mod order_labels;
 mod orders;
+mod partners;
 mod pokes;
 mod pool;
 mod pool_assignments;
@@ -85,6 +86,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(products::router())
         .merge(locations::router())
+        .merge(partners::router())
         .merge(pool::router())
         .merge(pool_assignments::router())
         .merge(pool_history::router())

@@ -151,3 +151,18 @@ async fn a_partner_reads_nothing_of_the_owner_beyond_the_serials_it_was_given() 
         given.body["serials"].as_array().into_iter().flatten().filter_map(|row| row["serial"].as_str()).collect();
     assert_eq!(given, ["GIVE01", "GIVE02", "GIVE03"]);
 }
+
+#[tokio::test]
+async fn each_side_lists_the_other_as_its_partner_by_name_and_a_stranger_sees_none() {
+    let app = spawn_app().await;
+    let (partner_id, partner_keys) = app.a_partner().await;
+    let listed = app.get_as(Role::Operator, "/partners").await;
+    let listed = listed.expect(200)["partners"].as_array().expect("partners").clone();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], partner_id.as_str());
+    assert!(listed[0]["name"].as_str().is_some_and(|name| !name.is_empty()));
+    let back = call_as(&app, &partner_keys[&Role::Operator], Method::GET, "/partners", None).await;
+    assert_eq!(back.expect(200)["partners"][0]["id"], app.tenant_id.as_str(), "the CMO sees its brand owner");
+    let stranger = call_as(&app, &app.other_keys[&Role::Admin].clone(), Method::GET, "/partners", None).await;
+    assert_eq!(stranger.expect(200)["partners"], json!([]));
+}
