@@ -6,6 +6,7 @@ mod pending_op;
 
 mod api_keys;
 mod bad_input;
+mod idempotency;
 mod openapi;
 mod partner_pools;
 mod pool;
