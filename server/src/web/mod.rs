@@ -21,6 +21,7 @@ mod pool_assignments;
 mod principal;
 mod product_settings;
 mod products;
+pub mod quota;
 mod scan;
 mod sessions;
 mod snapshot;

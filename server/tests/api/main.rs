@@ -11,6 +11,7 @@ mod openapi;
 mod partner_pools;
 mod pool;
 mod products;
+mod quotas;
 mod sessions;
 mod snapshot;
 mod sync;
