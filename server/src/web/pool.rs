@@ -141,6 +141,7 @@ pub async fn pool_generate(
     let tenant = &principal.tenant_id;
     let product = state.store.product(tenant, &product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    super::product_settings::check_space(&product.serial_scheme, product.next_counter as u64, count as u64)?;
     let serials =
         crate::domain::serials::issue(state.store.as_ref(), &product, count).await.map_err(|error| match error {
             IssueError::Scheme(error) => ApiError::invalid("invalid_serial_scheme", error.to_string()),
