@@ -59,6 +59,8 @@ pub enum IdempotencyClaim {
 pub trait ManufacturerStore {
     /// The grants of a key of the tenant; `None` when there is no such key.
     async fn api_key_grants(&self, tenant_id: &str, key_id: &str) -> Result<Option<KeyGrants>, StoreError>;
+    /// Sets the grants of a key of the tenant (right after making it); false when there is no such key.
+    async fn api_key_set_grants(&self, tenant_id: &str, key_id: &str, grants: KeyGrants) -> Result<bool, StoreError>;
     /// The quota of the brand owner's assignments to a partner; `None` without such a partnership.
     async fn partnership_max_serials(&self, owner: &str, partner: &str) -> Result<Option<i64>, StoreError>;
     /// Sets that quota; false without such a partnership.

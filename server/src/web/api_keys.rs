@@ -7,7 +7,7 @@ use super::principal::Principal;
 use super::time_format::rfc3339;
 use super::AppState;
 use crate::auth::{hash_token, new_api_key, Permission, Role};
-use crate::store::{ApiKeyRecord, NewApiKey};
+use crate::store::{ApiKeyRecord, KeyGrants, NewApiKey, DEFAULT_MAX_SERIALS_PER_REQUEST};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -27,6 +27,10 @@ pub struct ApiKeyCreate {
     /// The role the key acts with.
     #[schema(schema_with = crate::auth::role_schema)]
     role: Role,
+    /// The most serials one request of the key may ask for (1 to 10,000,000; default 100,000).
+    max_serials_per_request: Option<u64>,
+    /// Whether the key may read the pool's extra per-serial parameters (default false).
+    reads_extra: Option<bool>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -88,6 +92,14 @@ pub async fn api_keys_create(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("invalid_name", "give the key a name of 1 to 100 characters"));
     }
+    let max_serials_per_request = create.max_serials_per_request.unwrap_or(DEFAULT_MAX_SERIALS_PER_REQUEST as u64);
+    if !(1..=10_000_000).contains(&max_serials_per_request) {
+        return Err(ApiError::invalid("invalid_quota", "max_serials_per_request must be 1 to 10,000,000"));
+    }
+    let grants = KeyGrants {
+        max_serials_per_request: max_serials_per_request as i64,
+        reads_extra: create.reads_extra.unwrap_or(false),
+    };
     let key = new_api_key();
     let record = state
         .store
@@ -99,6 +111,7 @@ pub async fn api_keys_create(
             key_hash: hash_token(&key),
         })
         .await?;
+    state.store.api_key_set_grants(&principal.tenant_id, &record.id, grants).await?;
     Ok((StatusCode::CREATED, Json(ApiKeyCreated { key, api_key: record.into() })))
 }
 

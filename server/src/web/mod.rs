@@ -12,6 +12,7 @@ mod escalations;
 mod events;
 mod extract;
 mod health;
+mod idempotency;
 mod json_errors;
 mod locations;
 mod openapi;
@@ -26,6 +27,7 @@ mod pool_history;
 mod principal;
 mod product_settings;
 mod products;
+pub mod quota;
 mod scan;
 mod sessions;
 mod snapshot;
@@ -37,6 +39,7 @@ mod unit_registration;
 mod units;
 
 pub use error::{ApiError, ErrorBody};
+pub use idempotency::request_hash as idempotency_request_hash;
 pub use openapi::api_document;
 pub use principal::SESSION_COOKIE;
 
@@ -106,6 +109,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let (api, _) = api().split_for_parts();
+    let api = api.layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
     Router::new()
         .merge(api)
         .fallback_service(static_app::service(&state.app_dir))

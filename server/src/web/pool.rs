@@ -78,6 +78,7 @@ pub async fn pool_import(
         .product(tenant, &product_id)
         .await?
         .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    super::quota::check(&principal, state.store.as_ref(), import.serials.len() as u64).await?;
     let serials = validate_serials(import.serials)?;
     let source = import.source.unwrap_or(SerialSource::Imported).as_str();
     let added = match state.store.pool_insert(tenant, &product_id, source, &serials).await {
@@ -132,12 +133,14 @@ pub async fn pool_generate(
 ) -> ApiResult<(StatusCode, Json<PoolAdded>)> {
     principal.require(Permission::ManagePool, "generate serials")?;
     let count = generate.count as usize;
+    super::quota::check(&principal, state.store.as_ref(), count as u64).await?;
     if count == 0 || count > MAX_SERIALS_PER_CALL {
         return Err(ApiError::invalid("invalid_count", "count must be 1 to 1,000,000"));
     }
     let tenant = &principal.tenant_id;
     let product = state.store.product(tenant, &product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    super::product_settings::check_space(&product.serial_scheme, product.next_counter as u64, count as u64)?;
     let serials = crate::domain::serials::issue(state.store.as_ref(), &product, count).await?;
     let added =
         state.store.pool_insert(tenant, &product_id, "generated", &serials).await.map_err(|error| match error {

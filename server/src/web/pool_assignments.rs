@@ -52,6 +52,7 @@ pub async fn pool_assign(
 ) -> ApiResult<Json<PoolAssigned>> {
     principal.require(Permission::ManagePool, "assign serials")?;
     let tenant = &principal.tenant_id;
+    super::quota::check(&principal, state.store.as_ref(), u64::from(assign.count)).await?;
     if assign.count == 0 || assign.count > 100_000 {
         return Err(ApiError::invalid("invalid_count", "count must be 1 to 100,000"));
     }
@@ -72,6 +73,7 @@ pub async fn pool_assign(
                 "partner_tenant_id must be one of your partners' tenant ids",
             ));
         }
+        super::quota::check_partner(state.store.as_ref(), tenant, partner, u64::from(assign.count)).await?;
     }
     let serials = state
         .store

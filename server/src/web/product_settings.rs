@@ -54,3 +54,17 @@ pub fn validate_workflow(workflow: Option<serde_json::Value>) -> ApiResult<Strin
     })?;
     Ok(serde_json::to_string(&settings).unwrap_or_default())
 }
+
+/// Refuses (422 `serial_space_too_small`) issuing `requested` more serials of a randomised scheme when its space
+/// would then be under 10,000 × all serials issued (EU FMD: a guess must succeed less than once in 10,000).
+pub fn check_space(stored_scheme: &str, issued: u64, requested: u64) -> ApiResult<()> {
+    let json: serde_json::Value = serde_json::from_str(stored_scheme).unwrap_or_default();
+    if let Ok((_, serialtrack_shared::serials::ValidScheme::Randomised(scheme))) =
+        crate::domain::serials::parse_scheme(&json)
+    {
+        scheme
+            .check_capacity(u128::from(issued) + u128::from(requested))
+            .map_err(|error| ApiError::invalid("serial_space_too_small", error.to_string()))?;
+    }
+    Ok(())
+}

@@ -93,3 +93,16 @@ async fn assigned_serials_are_released_whole_or_refused_with_each_reason() {
     app.post_as(Role::Operator, &path, release(json!(["S4"]))).await.expect(403);
     app.post_as(Role::Supervisor, &path, release(json!([]))).await.expect(422);
 }
+
+#[tokio::test]
+async fn a_randomised_space_under_ten_thousand_times_the_serials_issued_is_refused() {
+    let app = spawn_app().await;
+    let scheme = json!({"kind": "randomised", "alphabet": "0123456789", "length": 6});
+    let body = json!({"code_schema": "internal", "code": "SMALL-1", "name": "Small", "serial_scheme": scheme});
+    let product_id = app.products_create(Role::Admin, body).await.expect(201)["id"].as_str().unwrap().to_owned();
+    let refused = app.pool_generate(Role::Admin, &product_id, 101).await;
+    assert_eq!((refused.expect(422), refused.code()).1, "serial_space_too_small");
+    app.pool_generate(Role::Admin, &product_id, 100).await.expect(201);
+    let more = app.pool_generate(Role::Admin, &product_id, 1).await;
+    assert_eq!((more.expect(422), more.code()).1, "serial_space_too_small", "issued serials count too");
+}

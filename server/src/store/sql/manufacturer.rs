@@ -16,6 +16,24 @@ macro_rules! impl_manufacturer_store {
                 .await?)
             }
 
+            async fn api_key_set_grants(
+                &self,
+                tenant_id: &str,
+                key_id: &str,
+                grants: KeyGrants,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE api_keys SET max_serials_per_request = $3, reads_extra = $4 WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant_id)
+                .bind(key_id)
+                .bind(grants.max_serials_per_request)
+                .bind(i64::from(grants.reads_extra))
+                .execute(self.writer())
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
             async fn partnership_max_serials(&self, owner: &str, partner: &str) -> Result<Option<i64>, StoreError> {
                 let row: Option<(i64,)> = sqlx::query_as(
                     "SELECT max_serials_per_request FROM partnerships WHERE owner_tenant_id = $1 AND partner_tenant_id = $2",
