@@ -40,7 +40,11 @@ pub async fn issue(store: &dyn Store, product: &ProductRecord, count: usize) -> 
     let year = counter_year(product)?;
     let first = store.product_reserve_counters(&product.tenant_id, &product.id, count as i64, year).await?;
     let key = serial_key(store, product).await?;
-    Ok(generate(product, key, first as u64, count, year as i32)?)
+    let mut serials = generate(product, key, first as u64, count, year as i32)?;
+    // In serial order, the pool's B-trees take them as appends rather than random inserts: several times faster
+    // for a request of 500,000, and a randomised serial's place in the list means nothing.
+    serials.sort_unstable();
+    Ok(serials)
 }
 
 /// The product's generator key: derived from the tenant's secret and the product id, so each product's

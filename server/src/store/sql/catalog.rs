@@ -154,9 +154,12 @@ macro_rules! impl_catalog_store {
                 serials: &[String],
             ) -> Result<u64, StoreError> {
                 let now = now_millis();
+                // In serial order, the primary key's B-tree takes them as appends (see domain::serials::issue).
+                let mut sorted: Vec<&String> = serials.iter().collect();
+                sorted.sort_unstable();
                 let mut transaction = self.writer().begin().await?;
                 let mut inserted = 0;
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
+                for chunk in sorted.chunks(ROWS_PER_INSERT) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at) ",
                     );
