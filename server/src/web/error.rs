@@ -19,6 +19,19 @@ pub struct ErrorBody {
     /// For a refused command: the unit as it is now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<super::units::UnitView>,
+    /// For a list taken whole or not at all (an import, a release): every item that stopped it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ItemError>,
+}
+
+/// One refused item of a list: where it is, what it is, what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ItemError {
+    /// 1-based: the line of an uploaded file, or the position in a JSON list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub value: String,
+    pub problem: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +54,9 @@ pub enum ApiError {
     /// 404: nothing of the caller's tenant has this id or key.
     #[error("{0} was not found")]
     NotFound(String),
+    /// 422 (`status` UNPROCESSABLE_ENTITY) or 409 (CONFLICT): a list refused whole, with every item that stopped it.
+    #[error("{message}")]
+    Items { status: StatusCode, code: &'static str, message: String, errors: Vec<ItemError> },
     /// 409: a clash with what is stored (a duplicate code or serial).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -76,6 +92,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Items { status, .. } => *status,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -91,7 +108,10 @@ impl ApiError {
 
     pub fn code(&self) -> &str {
         match self {
-            Self::BadRequest { code, .. } | Self::Invalid { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Invalid { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Items { code, .. } => code,
             Self::Refused { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::BadCredentials => "bad_credentials",
@@ -145,11 +165,12 @@ impl IntoResponse for ApiError {
         };
         let code = self.code().to_owned();
         let message = self.to_string();
-        let unit = match self {
-            Self::Refused { unit, .. } => Some(*unit),
-            _ => None,
+        let (unit, errors) = match self {
+            Self::Refused { unit, .. } => (Some(*unit), Vec::new()),
+            Self::Items { errors, .. } => (None, errors),
+            _ => (None, Vec::new()),
         };
-        let mut response = (status, Json(ErrorBody { code, message, unit })).into_response();
+        let mut response = (status, Json(ErrorBody { code, message, unit, errors })).into_response();
         if let Some(seconds) = retry_after.and_then(|text| text.parse().ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }

@@ -17,6 +17,7 @@ pub async fn rewrite_plain_errors(response: Response<Body>) -> Response<Body> {
         code: "method_not_allowed".into(),
         message: format!("this route takes only {allow}: see /api/v1/openapi.json"),
         unit: None,
+        errors: Vec::new(),
     };
     let mut rewritten = (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response();
     if let Ok(value) = allow.parse() {

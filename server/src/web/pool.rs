@@ -1,6 +1,6 @@
 //! The serial number pool: generate or import serials for a product, and count them per status.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult, ErrorBody, ItemError};
 use super::extract::{ApiJson, ApiPath};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
@@ -8,7 +8,8 @@ use super::product_settings::SerialSource;
 use super::AppState;
 use crate::auth::Permission;
 use crate::store::StoreError;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,12 @@ use utoipa_axum::routes;
 pub const MAX_SERIALS_PER_CALL: usize = 1_000_000;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(pool_import)).routes(routes!(pool_generate)).routes(routes!(pool_counts))
+    OpenApiRouter::new()
+        .routes(routes!(pool_import))
+        // A file of 1,000,000 serials is about 15 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(super::unit_registration::MAX_BODY_BYTES))
+        .routes(routes!(pool_generate))
+        .routes(routes!(pool_counts))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -60,16 +66,85 @@ pub struct PoolCounts {
     products: Vec<PoolCount>,
 }
 
-/// Imports a list of serials into a product's pool, validated as a whole: one bad, repeated or already-pooled
-/// serial refuses the list (422 or 409) and the message names it. Supervisors and admins.
+/// A list of serials to import: JSON (`{"serials": [..]}`), or a file sent as `text/csv` or `text/plain`: one
+/// serial per line, an optional header line `serial`, blank lines skipped.
+pub struct ImportBody {
+    serials: Vec<String>,
+    /// For each serial, the line of the file it came from (a JSON list: its 1-based position).
+    lines: Vec<usize>,
+    source: Option<SerialSource>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ImportBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        let is_file = content_type.is_some_and(|kind| kind.starts_with("text/csv") || kind.starts_with("text/plain"));
+        if !is_file {
+            let ApiJson(import) = ApiJson::<PoolImport>::from_request(request, state).await?;
+            let lines = (1..=import.serials.len()).collect();
+            return Ok(Self { serials: import.serials, lines, source: import.source });
+        }
+        let text = String::from_request(request, state).await.map_err(|_| {
+            ApiError::bad_request("unreadable_body", "send the file as UTF-8 text, one serial per line")
+        })?;
+        let (serials, lines, problems) = serials_from_file(&text);
+        if !problems.is_empty() {
+            return Err(items_refused(problems));
+        }
+        Ok(Self { serials, lines, source: None })
+    }
+}
+
+/// The serials of an uploaded file with their line numbers, and every line that is not one serial.
+fn serials_from_file(text: &str) -> (Vec<String>, Vec<usize>, Vec<ItemError>) {
+    let (mut serials, mut lines, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r').trim();
+        if line.is_empty() || (index == 0 && line.eq_ignore_ascii_case("serial")) {
+            continue;
+        }
+        if line.contains([',', ';', '\t']) {
+            problems.push(ItemError {
+                line: Some(index + 1),
+                value: line.to_owned(),
+                problem: "more than one column: put one serial per line".into(),
+            });
+            continue;
+        }
+        serials.push(line.to_owned());
+        lines.push(index + 1);
+    }
+    (serials, lines, problems)
+}
+
+/// 422 naming every bad item; the sentence says how many and that nothing was taken.
+fn items_refused(errors: Vec<ItemError>) -> ApiError {
+    ApiError::Items {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "invalid_serials",
+        message: format!(
+            "{} of the serials cannot be taken (each is listed in `errors`): fix them and send the whole list \
+             again; nothing was imported",
+            errors.len()
+        ),
+        errors,
+    }
+}
+
+/// Imports a list of serials into a product's pool, as JSON or as a CSV / text file (one serial per line),
+/// validated as a whole: every bad, repeated or already-pooled serial is listed in `errors` (422 or 409) and
+/// nothing is imported. Supervisors and admins.
 #[utoipa::path(post, path = "/products/{product_id}/pool/import", tag = "pool", params(("product_id" = String, Path)),
-    request_body = PoolImport, security(("session" = []), ("api_key" = [])),
+    request_body(content((PoolImport = "application/json"), (String = "text/csv"), (String = "text/plain"))),
+    security(("session" = []), ("api_key" = [])),
     responses((status = 201, body = PoolAdded), (status = 409, body = ErrorBody), CommonErrors))]
 pub async fn pool_import(
     State(state): State<AppState>,
     principal: Principal,
     ApiPath(product_id): ApiPath<String>,
-    ApiJson(import): ApiJson<PoolImport>,
+    import: ImportBody,
 ) -> ApiResult<(StatusCode, Json<PoolAdded>)> {
     principal.require(Permission::ManagePool, "import serials")?;
     let tenant = &principal.tenant_id;
@@ -79,18 +154,36 @@ pub async fn pool_import(
         .await?
         .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
     super::quota::check(&principal, state.store.as_ref(), import.serials.len() as u64).await?;
-    let serials = validate_serials(import.serials)?;
+    check_count(&import.serials)?;
+    let problems = serial_problems(&import.serials, &import.lines);
+    if !problems.is_empty() {
+        return Err(items_refused(problems));
+    }
+    let serials = import.serials;
     let source = import.source.unwrap_or(SerialSource::Imported).as_str();
     let added = match state.store.pool_insert(tenant, &product_id, source, &serials).await {
         Err(StoreError::Conflict(_)) => {
-            let existing = state.store.pool_existing(tenant, &product_id, &serials).await?;
-            return Err(ApiError::Conflict {
+            let existing: HashSet<String> =
+                state.store.pool_existing(tenant, &product_id, &serials).await?.into_iter().collect();
+            let errors: Vec<ItemError> = serials
+                .iter()
+                .zip(&import.lines)
+                .filter(|(serial, _)| existing.contains(*serial))
+                .map(|(serial, line)| ItemError {
+                    line: Some(*line),
+                    value: serial.clone(),
+                    problem: "already in this product's pool".into(),
+                })
+                .collect();
+            return Err(ApiError::Items {
+                status: StatusCode::CONFLICT,
                 code: "serials_in_pool",
                 message: format!(
-                    "{} of these serials are in the pool already, e.g. {}: remove them and import again",
-                    existing.len(),
-                    existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                    "{} of these serials are in the pool already (each is listed in `errors`): remove them and \
+                     import again; nothing was imported",
+                    errors.len()
                 ),
+                errors,
             });
         }
         other => other?,
@@ -98,25 +191,35 @@ pub async fn pool_import(
     Ok((StatusCode::CREATED, Json(PoolAdded { added })))
 }
 
-/// Checks every serial and that none repeats; the error names the first few bad ones.
-pub fn validate_serials(serials: Vec<String>) -> ApiResult<Vec<String>> {
+fn check_count(serials: &[String]) -> ApiResult<()> {
     if serials.is_empty() || serials.len() > MAX_SERIALS_PER_CALL {
         return Err(ApiError::invalid("invalid_count", "send 1 to 1,000,000 serials in one call"));
     }
-    let mut problems = Vec::new();
+    Ok(())
+}
+
+/// Every serial that is not valid or repeats an earlier one, with its line.
+fn serial_problems(serials: &[String], lines: &[usize]) -> Vec<ItemError> {
     let mut seen = HashSet::with_capacity(serials.len());
-    for (index, serial) in serials.iter().enumerate() {
-        if let Err(error) = Serial::parse(serial) {
-            problems.push(format!("#{index} '{serial}': {error}"));
-        } else if !seen.insert(serial.as_str()) {
-            problems.push(format!("#{index} '{serial}' appears twice"));
-        }
-        if problems.len() == 5 {
-            break;
-        }
+    let mut problems = Vec::new();
+    for (serial, line) in serials.iter().zip(lines) {
+        let problem = match Serial::parse(serial) {
+            Err(error) => error.to_string(),
+            Ok(_) if !seen.insert(serial.as_str()) => "appears twice in the list".to_owned(),
+            Ok(_) => continue,
+        };
+        problems.push(ItemError { line: Some(*line), value: serial.clone(), problem });
     }
+    problems
+}
+
+/// Checks every serial and that none repeats; refused, every bad one is listed in `errors`.
+pub fn validate_serials(serials: Vec<String>) -> ApiResult<Vec<String>> {
+    check_count(&serials)?;
+    let lines: Vec<usize> = (1..=serials.len()).collect();
+    let problems = serial_problems(&serials, &lines);
     if !problems.is_empty() {
-        return Err(ApiError::invalid("invalid_serials", format!("fix these serials: {}", problems.join("; "))));
+        return Err(items_refused(problems));
     }
     Ok(serials)
 }

@@ -106,3 +106,38 @@ async fn a_randomised_space_under_ten_thousand_times_the_serials_issued_is_refus
     let more = app.pool_generate(Role::Admin, &product_id, 1).await;
     assert_eq!((more.expect(422), more.code()).1, "serial_space_too_small", "issued serials count too");
 }
+
+/// An uploaded file: one serial per line, an optional `serial` header. Every bad line is named with its line
+/// number, nothing is imported; the fixed file imports whole; the same file again names every serial in the pool.
+#[tokio::test]
+async fn a_file_import_lists_every_bad_line_and_takes_nothing_until_it_is_clean() {
+    let app = crate::helpers::spawn_app().await;
+    let product_id = app.a_product("09520123456788", "Pill").await;
+    let upload = |body: &'static str| {
+        let request = app.client.post(format!("{}/api/v1/products/{product_id}/pool/import", app.address));
+        request.bearer_auth(app.key(Role::Admin)).header("content-type", "text/csv").body(body).send()
+    };
+    let bad = upload("serial\nGOOD1\nbad serial\nGOOD2\r\nGOOD1\nA,B\n\n").await.unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
+    let body: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_serials");
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "a line with two columns is refused before the serials are read: {body}");
+    assert_eq!((errors[0]["line"].as_u64(), errors[0]["value"].as_str()), (Some(6), Some("A,B")));
+    let bad = upload("serial\nGOOD1\nbad serial\nGOOD2\r\nGOOD1\n").await.unwrap();
+    let body: serde_json::Value = bad.json().await.unwrap();
+    let lines: Vec<u64> = body["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 5], "every bad line, with its number: {body}");
+    assert!(body["message"].as_str().unwrap().contains("nothing was imported"));
+    assert_eq!(app.pool_counts(Role::Admin).await.expect(200)["products"][0]["available"], 0, "nothing half-imported");
+
+    let good = upload("serial\nGOOD1\nGOOD2\r\nGOOD3\n").await.unwrap();
+    assert_eq!(good.status().as_u16(), 201);
+    assert_eq!(good.json::<serde_json::Value>().await.unwrap()["added"], 3);
+    let again = upload("GOOD0\nGOOD2\nGOOD3\n").await.unwrap();
+    assert_eq!(again.status().as_u16(), 409);
+    let body: serde_json::Value = again.json().await.unwrap();
+    let named: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["value"].as_str().unwrap()).collect();
+    assert_eq!(named, ["GOOD2", "GOOD3"], "each serial already in the pool: {body}");
+    assert_eq!(app.pool_counts(Role::Admin).await.expect(200)["products"][0]["available"], 3);
+}
