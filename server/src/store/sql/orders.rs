@@ -78,37 +78,20 @@ macro_rules! impl_order_store {
                 let now = now_millis();
                 let actor = Some(order.created_by.as_str());
                 let mut transaction = self.writer().begin().await?;
-                if !generated.is_empty() {
-                    let action = insert_pool_action(
-                        &mut transaction,
-                        tenant_id,
-                        &order.product_id,
-                        "generated",
-                        actor,
-                        &format!("{} serials for an order", generated.len()),
-                    )
-                    .await?;
-                    // Only the serial is bound per row: 30,000 serials a statement.
-                    for chunk in generated.chunks(MAX_BIND_PARAMS - 4) {
-                        let mut query = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, \
-                             added_action) SELECT ",
-                        );
-                        query.push_bind(tenant_id).push(", ").push_bind(&order.product_id);
-                        query.push(", v.column1, 'available', 'generated', ").push_bind(now).push(", ").push_bind(&action);
-                        query.push(" FROM (VALUES ");
-                        let mut separated = query.separated(", ");
-                        for serial in chunk {
-                            separated.push("(").push_bind_unseparated(serial).push_unseparated(")");
-                        }
-                        query.push(") AS v");
-                        query
-                            .build()
-                            .execute(&mut *transaction)
-                            .await
-                            .map_err(|error| StoreError::from_insert(error, "a generated serial in the pool"))?;
-                    }
-                }
+                let generated_action = match generated.is_empty() {
+                    true => None,
+                    false => Some(
+                        insert_pool_action(
+                            &mut transaction,
+                            tenant_id,
+                            &order.product_id,
+                            "generated",
+                            actor,
+                            &format!("{} serials for an order", generated.len()),
+                        )
+                        .await?,
+                    ),
+                };
                 let id = new_id();
                 sqlx::query(
                     "INSERT INTO orders (id, tenant_id, kind, product_id, lot, expiry, line, quantity, reference, status, \
@@ -131,23 +114,55 @@ macro_rules! impl_order_store {
                 let detail = format!("to {assigned_to}");
                 let action =
                     insert_pool_action(&mut transaction, tenant_id, &order.product_id, "assigned", actor, &detail).await?;
-                // Materialised first: PostgreSQL may re-run a LIMIT sub-select inside `IN (…)` (see pool_assign_next).
-                let assigned = sqlx::query(&format!(
-                    "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
-                     AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
-                     UPDATE pool_serials SET status = 'assigned', assigned_to = $4, order_id = $5, assigned_action = $6 \
-                     WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
-                     AND serial IN (SELECT serial FROM picked)"
-                ))
-                .bind(tenant_id)
-                .bind(&order.product_id)
-                .bind(order.quantity)
-                .bind(&assigned_to)
-                .bind(&id)
-                .bind(&action)
-                .execute(&mut *transaction)
-                .await?
-                .rows_affected();
+                // What the pool already had first, then the serials generated for the shortfall, written already
+                // assigned: each row is written once, not inserted and then updated.
+                let from_pool = order.quantity - generated.len() as i64;
+                let mut assigned = 0;
+                if from_pool > 0 {
+                    // Materialised first: PostgreSQL may re-run a LIMIT sub-select inside `IN (…)` (see
+                    // pool_assign_next).
+                    assigned += sqlx::query(&format!(
+                        "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 \
+                         AND product_id = $2 AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
+                         UPDATE pool_serials SET status = 'assigned', assigned_to = $4, order_id = $5, assigned_action = $6 \
+                         WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
+                         AND serial IN (SELECT serial FROM picked)"
+                    ))
+                    .bind(tenant_id)
+                    .bind(&order.product_id)
+                    .bind(from_pool)
+                    .bind(&assigned_to)
+                    .bind(&id)
+                    .bind(&action)
+                    .execute(&mut *transaction)
+                    .await?
+                    .rows_affected();
+                }
+                if let Some(generated_action) = &generated_action {
+                    // Only the serial is bound per row: 30,000 serials a statement.
+                    for chunk in generated.chunks(MAX_BIND_PARAMS - 8) {
+                        let mut query = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, \
+                             added_action, assigned_to, order_id, assigned_action) SELECT ",
+                        );
+                        query.push_bind(tenant_id).push(", ").push_bind(&order.product_id);
+                        query.push(", v.column1, 'assigned', 'generated', ").push_bind(now);
+                        query.push(", ").push_bind(generated_action).push(", ").push_bind(&assigned_to);
+                        query.push(", ").push_bind(&id).push(", ").push_bind(&action);
+                        query.push(" FROM (VALUES ");
+                        let mut separated = query.separated(", ");
+                        for serial in chunk {
+                            separated.push("(").push_bind_unseparated(serial).push_unseparated(")");
+                        }
+                        query.push(") AS v");
+                        assigned += query
+                            .build()
+                            .execute(&mut *transaction)
+                            .await
+                            .map_err(|error| StoreError::from_insert(error, "a generated serial in the pool"))?
+                            .rows_affected();
+                    }
+                }
                 if (assigned as i64) < order.quantity {
                     transaction.rollback().await?;
                     let available = self.pool_available(tenant_id, &order.product_id).await?;
