@@ -180,6 +180,7 @@ pub async fn orders_create(
     let reference = optional_text(create.reference, 200, "invalid_reference", "reference")?;
     let product = state.store.product(tenant, &create.product_id).await?;
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    super::quota::check(&principal, state.store.as_ref(), u64::from(create.quantity)).await?;
     let quantity = i64::from(create.quantity);
     let available = state.store.pool_available(tenant, &product.id).await?;
     let generated = if available < quantity && product.serial_source == "generated" {

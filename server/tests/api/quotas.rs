@@ -40,3 +40,20 @@ async fn an_assignment_to_a_partner_is_bounded_by_the_partnership() {
     let enough = json!({"count": 10, "assigned_to": "CMO", "partner_tenant_id": partner_id});
     app.post_as(Role::Admin, &path, enough).await.expect(200);
 }
+
+/// The partners of the anchors asked for 1,000,000 serials in one order instead of 100,000: a key's order
+/// beyond its quota is refused in words before anything is generated; within it, the order is made.
+#[tokio::test]
+async fn an_order_beyond_the_keys_quota_is_refused_before_anything_is_generated() {
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let order = |quantity: u32| json!({"kind": "printing", "product_id": product_id, "lot": "L1", "expiry": "2029-01-31", "quantity": quantity});
+    let body = json!({"name": "erp", "role": "supervisor", "max_serials_per_request": 1_000});
+    let key = app.post_as(Role::Admin, "/api_keys", body).await.expect(201)["key"].as_str().unwrap().to_owned();
+    let refused = app.call(reqwest::Method::POST, "/orders", Some(&key), Some(order(1_001))).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (422, "quota_exceeded"));
+    assert!(refused.body["message"].as_str().unwrap().contains("at most 1,000 serials at once"));
+    assert_eq!(app.pool_counts(Role::Admin).await.expect(200)["products"][0]["available"], 0, "nothing generated");
+    let made = app.call(reqwest::Method::POST, "/orders", Some(&key), Some(order(1_000))).await;
+    assert_eq!(made.expect(201)["counts"]["assigned"], 1_000);
+}
