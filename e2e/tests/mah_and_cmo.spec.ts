@@ -28,12 +28,11 @@ test('the brand owner assigns serials to its CMO, which finds them available in 
   const form = await mahPool.openAction(ibuprofen, 'Assign serials');
   await form.getByLabel('How many serials').fill('25');
   await form.getByRole('radio', { name: 'Partner' }).check();
-  // The server lists no partners yet: the brand owner names its partner by tenant id (the CMO's, from its own
-  // session here).
+  // The brand owner picks its partner by name (the CMO's organisation, as the CMO's own session names it).
   const partner = (await (await cmo.request.get('/api/v1/me')).json()).tenant;
-  await form.getByLabel("Partner's tenant id").fill(partner.id);
+  await form.getByLabel('Which partner').selectOption({ label: partner.name });
   await form.getByRole('button', { name: 'Assign' }).click();
-  await expect(form.getByRole('status')).toHaveText(`Assigned 25 serials to ${partner.id}.`);
+  await expect(form.getByRole('status')).toHaveText(`Assigned 25 serials to ${partner.name}.`);
   await mahPool.countsText(ibuprofen, mahBefore.available - 25, mahBefore.assigned + 25);
 
   // The CMO refreshes and finds the 25 serials available in its own pool.
