@@ -309,3 +309,22 @@ async fn a_pool_serial_shows_where_it_is_and_what_touched_it() {
     app.get_as(Role::Auditor, &format!("/products/{product_id}/pool/serials/NOPE")).await.expect(404);
     app.get_as(Role::Auditor, &format!("/products/nope/pool/serials/{serial}")).await.expect(404);
 }
+
+/// The figure the bulk SQL is for; run by hand (`--ignored`): it takes seconds in a debug build.
+#[tokio::test]
+#[ignore]
+async fn a_500000_serial_order_is_created_reserved_and_closed_in_seconds() {
+    let app = spawn_app().await;
+    let product_id = app.a_product(GTIN, "Pill").await;
+    let started = std::time::Instant::now();
+    let order = an_order(&app, packaging(&product_id, 500_000)).await;
+    let created = started.elapsed();
+    let id = order["id"].as_str().unwrap();
+    let shown = app.get_as(Role::Auditor, &format!("/orders/{id}")).await;
+    assert_eq!(shown.expect(200)["counts"]["assigned"], 500_000);
+    let counted = started.elapsed() - created;
+    let block = app.post_as(Role::Operator, &format!("/orders/{id}/reserve"), json!({"device_id": "tab-1", "count": 10_000})).await;
+    block.expect(200);
+    app.post_as(Role::Supervisor, &format!("/orders/{id}/close"), json!({})).await.expect(200);
+    eprintln!("500,000-serial order: created in {created:?}, counted in {counted:?}, all in {:?}", started.elapsed());
+}
