@@ -1,29 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { AppPage, demoUnit } from '../pages/app_page';
-import { AttentionPage, UnitPage } from '../pages/unit_page';
+import { twoTabletsOnOneUnit } from '../pages/two_tablets';
+import { AttentionPage } from '../pages/unit_page';
 
 // Shipping and quarantining a picked unit are incompatible: the transition table has no move from Shipped to
 // Quarantine, nor from Quarantine to Shipped. Whichever reaches the server second is refused.
 test('two tablets change the same unit offline: one change is accepted, the other needs attention, both agree', async ({
   browser,
 }) => {
-  const operatorContext = await browser.newContext();
-  const supervisorContext = await browser.newContext();
-  const operator = await operatorContext.newPage();
-  const supervisor = await supervisorContext.newPage();
-  const operatorApp = new AppPage(operator);
-  const supervisorApp = new AppPage(supervisor);
-  await operatorApp.signIn('operator', 'demo-operator-2026');
-  await supervisorApp.signIn('supervisor', 'demo-supervisor-2026');
-  const unit = await demoUnit(operator.request, 'picked', 1);
-  const code = `(01)${unit.gtin}(21)${unit.serial}`;
-  const operatorUnit = new UnitPage(operator);
-  const supervisorUnit = new UnitPage(supervisor);
-  for (const [app, unitPage] of [[operatorApp, operatorUnit], [supervisorApp, supervisorUnit]] as const) {
-    await app.openLookup();
-    await app.lookUp(code);
-    await unitPage.expectStatus('Picked');
-  }
+  const { operator: operatorTablet, supervisor: supervisorTablet, unit } = await twoTabletsOnOneUnit(browser, 'picked', 1);
+  const [operatorContext, operator, operatorUnit] = [operatorTablet.context, operatorTablet.page, operatorTablet.unit];
+  const [supervisorContext, supervisor, supervisorUnit] = [supervisorTablet.context, supervisorTablet.page, supervisorTablet.unit];
 
   await operatorContext.setOffline(true);
   await supervisorContext.setOffline(true);
