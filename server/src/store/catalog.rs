@@ -54,6 +54,18 @@ pub trait CatalogStore {
         product_id: &str,
         source: &str,
         serials: &[String],
+    ) -> Result<u64, StoreError> {
+        let entries: Vec<(&str, Option<&str>)> = serials.iter().map(|serial| (serial.as_str(), None)).collect();
+        self.pool_insert_entries(tenant_id, product_id, source, &entries).await
+    }
+    /// Like [`CatalogStore::pool_insert`], each serial with its extra parameters (JSON text, e.g. crypto
+    /// codes) kept beside it — all in one transaction.
+    async fn pool_insert_entries(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        source: &str,
+        entries: &[(&str, Option<&str>)],
     ) -> Result<u64, StoreError>;
     /// Which of these serials the product's pool already holds.
     async fn pool_existing(

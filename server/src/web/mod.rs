@@ -23,6 +23,7 @@ mod partners;
 mod pokes;
 mod pool;
 mod pool_assignments;
+mod pool_extra;
 mod pool_history;
 mod principal;
 mod product_settings;
@@ -92,6 +93,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(partners::router())
         .merge(pool::router())
         .merge(pool_assignments::router())
+        .merge(pool_extra::router())
         .merge(pool_history::router())
         .merge(orders::router())
         .merge(order_blocks::router())

@@ -34,10 +34,27 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct PoolImport {
     /// The serials, each 1–20 GS1 CSET 82 characters; the list is taken whole or not at all.
+    #[serde(default)]
     serials: Vec<String>,
+    /// Or serials with extra parameters (e.g. crypto codes): kept beside each serial, returned only to API keys
+    /// made with `reads_extra`, never shown in the app.
+    #[serde(default)]
+    entries: Vec<ImportEntry>,
     /// Defaults to `imported`.
     source: Option<SerialSource>,
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportEntry {
+    serial: String,
+    /// A JSON object of at most 4,096 characters.
+    #[schema(value_type = Object)]
+    extra: serde_json::Value,
+}
+
+/// The most characters of one serial's extra parameters, as JSON.
+const MAX_EXTRA_CHARS: usize = 4_096;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +87,8 @@ pub struct PoolCounts {
 /// serial per line, an optional header line `serial`, blank lines skipped.
 pub struct ImportBody {
     serials: Vec<String>,
+    /// Each serial's extra parameters as JSON text (`entries` only).
+    extras: Vec<Option<String>>,
     /// For each serial, the line of the file it came from (a JSON list: its 1-based position).
     lines: Vec<usize>,
     source: Option<SerialSource>,
@@ -83,8 +102,7 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
         let is_file = content_type.is_some_and(|kind| kind.starts_with("text/csv") || kind.starts_with("text/plain"));
         if !is_file {
             let ApiJson(import) = ApiJson::<PoolImport>::from_request(request, state).await?;
-            let lines = (1..=import.serials.len()).collect();
-            return Ok(Self { serials: import.serials, lines, source: import.source });
+            return from_json(import);
         }
         let text = String::from_request(request, state).await.map_err(|_| {
             ApiError::bad_request("unreadable_body", "send the file as UTF-8 text, one serial per line")
@@ -93,8 +111,36 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
         if !problems.is_empty() {
             return Err(items_refused(problems));
         }
-        Ok(Self { serials, lines, source: None })
+        let extras = vec![None; serials.len()];
+        Ok(Self { serials, extras, lines, source: None })
     }
+}
+
+/// A JSON import: `serials`, or `entries` with extra parameters — each extra a JSON object of bounded size.
+fn from_json(import: PoolImport) -> ApiResult<ImportBody> {
+    if !import.serials.is_empty() && !import.entries.is_empty() {
+        return Err(ApiError::invalid("invalid_body", "send `serials` or `entries`, not both"));
+    }
+    let lines: Vec<usize> = (1..=import.serials.len().max(import.entries.len())).collect();
+    if import.entries.is_empty() {
+        let extras = vec![None; import.serials.len()];
+        return Ok(ImportBody { serials: import.serials, extras, lines, source: import.source });
+    }
+    let mut problems = Vec::new();
+    let (mut serials, mut extras) = (Vec::new(), Vec::new());
+    for (entry, line) in import.entries.into_iter().zip(&lines) {
+        let text = entry.extra.to_string();
+        if !entry.extra.is_object() || text.chars().count() > MAX_EXTRA_CHARS {
+            let problem = "extra must be a JSON object of at most 4,096 characters".to_owned();
+            problems.push(ItemError { line: Some(*line), value: entry.serial.clone(), problem });
+        }
+        serials.push(entry.serial);
+        extras.push(Some(text));
+    }
+    if !problems.is_empty() {
+        return Err(items_refused(problems));
+    }
+    Ok(ImportBody { serials, extras, lines, source: import.source })
 }
 
 /// The serials of an uploaded file with their line numbers, and every line that is not one serial.
@@ -161,7 +207,9 @@ pub async fn pool_import(
     }
     let serials = import.serials;
     let source = import.source.unwrap_or(SerialSource::Imported).as_str();
-    let added = match state.store.pool_insert(tenant, &product_id, source, &serials).await {
+    let entries: Vec<(&str, Option<&str>)> =
+        serials.iter().zip(&import.extras).map(|(serial, extra)| (serial.as_str(), extra.as_deref())).collect();
+    let added = match state.store.pool_insert_entries(tenant, &product_id, source, &entries).await {
         Err(StoreError::Conflict(_)) => {
             let existing: HashSet<String> =
                 state.store.pool_existing(tenant, &product_id, &serials).await?.into_iter().collect();

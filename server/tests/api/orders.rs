@@ -323,7 +323,9 @@ async fn a_500000_serial_order_is_created_reserved_and_closed_in_seconds() {
     let shown = app.get_as(Role::Auditor, &format!("/orders/{id}")).await;
     assert_eq!(shown.expect(200)["counts"]["assigned"], 500_000);
     let counted = started.elapsed() - created;
-    let block = app.post_as(Role::Operator, &format!("/orders/{id}/reserve"), json!({"device_id": "tab-1", "count": 10_000})).await;
+    let block = app
+        .post_as(Role::Operator, &format!("/orders/{id}/reserve"), json!({"device_id": "tab-1", "count": 10_000}))
+        .await;
     block.expect(200);
     app.post_as(Role::Supervisor, &format!("/orders/{id}/close"), json!({})).await.expect(200);
     eprintln!("500,000-serial order: created in {created:?}, counted in {counted:?}, all in {:?}", started.elapsed());

@@ -141,3 +141,41 @@ async fn a_file_import_lists_every_bad_line_and_takes_nothing_until_it_is_clean(
     assert_eq!(named, ["GOOD2", "GOOD3"], "each serial already in the pool: {body}");
     assert_eq!(app.pool_counts(Role::Admin).await.expect(200)["products"][0]["available"], 3);
 }
+
+/// Extra per-serial parameters (crypto codes): imported beside the serials, read back only by an API key made
+/// with `reads_extra`; another key, a person's session, and every other answer never carry them.
+#[tokio::test]
+async fn extra_parameters_are_kept_and_read_only_by_keys_that_may() {
+    use reqwest::Method;
+    let app = crate::helpers::spawn_app().await;
+    let product_id = app.a_product("09520123456788", "Pill").await;
+    let entries = json!({"entries": [
+        {"serial": "CRYPTO1", "extra": {"crypto_key": "44", "crypto_code": "AbC+/="}},
+        {"serial": "CRYPTO2", "extra": {"crypto_key": "44", "crypto_code": "XyZ=="}}
+    ]});
+    app.pool_import(Role::Admin, &product_id, entries).await.expect(201);
+    let bad = json!({"entries": [{"serial": "CRYPTO3", "extra": "not an object"}]});
+    let refused = app.pool_import(Role::Admin, &product_id, bad).await;
+    assert_eq!((refused.status.as_u16(), refused.body["errors"][0]["value"].as_str()), (422, Some("CRYPTO3")));
+
+    let path = format!("/products/{product_id}/pool/extra?serials=CRYPTO1,CRYPTO2,NOPE");
+    let plain = app.get_as(Role::Admin, &path).await;
+    assert_eq!(plain.status.as_u16(), 403, "a key without reads_extra: {:?}", plain.body);
+    let body = json!({"name": "tracelink", "role": "supervisor", "reads_extra": true});
+    let key = app.post_as(Role::Admin, "/api_keys", body).await.expect(201)["key"].as_str().unwrap().to_owned();
+    let read = app.call(Method::GET, &path, Some(&key), None).await;
+    let serials = read.expect(200)["serials"].as_array().unwrap().clone();
+    assert_eq!(serials.len(), 2, "serials not in the pool are left out");
+    assert_eq!(serials[0]["extra"]["crypto_code"], "AbC+/=");
+    let other_tenant = app.call(Method::GET, &path, Some(&app.other_keys[&Role::Admin].clone()), None).await;
+    assert_eq!(other_tenant.status.as_u16(), 403);
+
+    // Nothing else answers them: the pool counts, the partner view, an order's serials.
+    let order =
+        json!({"kind": "printing", "product_id": product_id, "lot": "L1", "expiry": "2029-01-31", "quantity": 2});
+    let order = app.post_as(Role::Admin, "/orders", order).await.expect(201).clone();
+    for path in ["/pool/counts".to_owned(), format!("/orders/{}/serials", order["id"].as_str().unwrap())] {
+        let answer = app.call(Method::GET, &path, Some(&key), None).await;
+        assert!(!answer.text.contains("AbC+/="), "{path} leaked an extra parameter: {}", answer.text);
+    }
+}

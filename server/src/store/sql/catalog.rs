@@ -146,30 +146,32 @@ macro_rules! impl_catalog_store {
                     .await?)
             }
 
-            async fn pool_insert(
+            async fn pool_insert_entries(
                 &self,
                 tenant_id: &str,
                 product_id: &str,
                 source: &str,
-                serials: &[String],
+                entries: &[(&str, Option<&str>)],
             ) -> Result<u64, StoreError> {
                 let now = now_millis();
                 // In serial order, the primary key's B-tree takes them as appends (see domain::serials::issue).
-                let mut sorted: Vec<&String> = serials.iter().collect();
-                sorted.sort_unstable();
+                let mut sorted: Vec<&(&str, Option<&str>)> = entries.iter().collect();
+                sorted.sort_unstable_by_key(|(serial, _)| *serial);
                 let mut transaction = self.writer().begin().await?;
                 let mut inserted = 0;
-                for chunk in sorted.chunks(ROWS_PER_INSERT) {
+                // Seven bound columns a row.
+                for chunk in sorted.chunks(MAX_BIND_PARAMS / 7) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at) ",
+                        "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, extra) ",
                     );
-                    query.push_values(chunk, |mut row, serial| {
+                    query.push_values(chunk, |mut row, (serial, extra)| {
                         row.push_bind(tenant_id)
                             .push_bind(product_id)
-                            .push_bind(serial)
+                            .push_bind(*serial)
                             .push_bind("available")
                             .push_bind(source)
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push_bind(*extra);
                     });
                     inserted += query
                         .build()
