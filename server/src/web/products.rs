@@ -208,6 +208,12 @@ pub async fn products_update(
         serial_scheme: update.serial_scheme.map(|scheme| validate_scheme(Some(scheme))).transpose()?,
         workflow: update.workflow.map(|workflow| validate_workflow(Some(workflow))).transpose()?,
     };
+    if let Some(scheme) = &changes.serial_scheme {
+        // A new scheme must still leave 10,000 × the serials already issued (EU FMD: guessing stays hopeless).
+        let held = state.store.product(&principal.tenant_id, &product_id).await?;
+        let held = held.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+        super::product_settings::check_space(scheme, held.next_counter.max(0) as u64, 0)?;
+    }
     let product = state.store.product_update(&principal.tenant_id, &product_id, changes).await?;
     Ok(Json(product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?.into()))
 }

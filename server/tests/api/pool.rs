@@ -105,6 +105,12 @@ async fn a_randomised_space_under_ten_thousand_times_the_serials_issued_is_refus
     app.pool_generate(Role::Admin, &product_id, 100).await.expect(201);
     let more = app.pool_generate(Role::Admin, &product_id, 1).await;
     assert_eq!((more.expect(422), more.code()).1, "serial_space_too_small", "issued serials count too");
+    // Saving a smaller scheme after 100 serials were issued is refused the same way; a large enough one is kept.
+    let smaller = json!({"serial_scheme": {"kind": "randomised", "alphabet": "0123456789", "length": 5}});
+    let refused = app.products_update(Role::Admin, &product_id, smaller).await;
+    assert_eq!((refused.expect(422), refused.code()).1, "serial_space_too_small");
+    let larger = json!({"serial_scheme": {"kind": "randomised", "alphabet": "0123456789", "length": 8}});
+    app.products_update(Role::Admin, &product_id, larger).await.expect(200);
 }
 
 /// An uploaded file: one serial per line, an optional `serial` header. Every bad line is named with its line
