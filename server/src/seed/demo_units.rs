@@ -79,7 +79,7 @@ pub async fn seed_units(
         // Units take serials from the far end of the pool, so the first serials stay available.
         let serials = crate::domain::serials::issue(store, product, count).await?;
         store.pool_insert(tenant_id, &product.id, "generated", &serials).await?;
-        store.pool_assign(tenant_id, &product.id, &serials, "commissioned", None).await?;
+        store.pool_assign(tenant_id, &product.id, &serials, "the demo's packaging runs", None).await?;
         let units = commission(store, tenant_id, product, &serials, started).await?;
         let workflow = workflow(product)?;
         for (index, unit) in units.iter().enumerate() {

@@ -199,23 +199,11 @@ macro_rules! impl_catalog_store {
                 product_id: &str,
                 serials: &[String],
             ) -> Result<Vec<PoolStateRecord>, StoreError> {
-                let mut states = Vec::new();
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT p.serial, p.status, p.source, p.assigned_to, \
-                         CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned FROM pool_serials p \
-                         LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
-                         WHERE p.tenant_id = ",
-                    );
-                    query.push_bind(tenant_id).push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
-                    query.push(")");
-                    states.extend(query.build_query_as::<PoolStateRecord>().fetch_all(self.reader()).await?);
-                }
-                Ok(states)
+                let select = "SELECT p.serial, p.status, p.source, p.assigned_to, \
+                              CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned \
+                              FROM pool_serials p LEFT JOIN units u \
+                              ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial WHERE ";
+                rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await
             }
 
             async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError> {

@@ -180,7 +180,7 @@ macro_rules! impl_log_store {
             Ok(())
         }
 
-        /// Which of `serials` a product already has in `table` (`pool_serials` or `units`), asked in `IN (…)` chunks.
+        /// Which of `serials` a product already has in `table` (`pool_serials` or `units`).
         async fn existing_serials(
             pool: &sqlx::Pool<$db>,
             table: &str,
@@ -188,19 +188,36 @@ macro_rules! impl_log_store {
             product_id: &str,
             serials: &[String],
         ) -> Result<Vec<String>, StoreError> {
-            let mut existing = Vec::new();
+            let select = format!("SELECT p.serial FROM {table} p WHERE ");
+            let rows: Vec<(String,)> = rows_for_serials(pool, &select, tenant_id, product_id, serials).await?;
+            Ok(rows.into_iter().map(|(serial,)| serial).collect())
+        }
+
+        /// The rows `select` (a `SELECT … FROM <table> p … WHERE ` up to its condition) gives for these serials
+        /// of a product, asked in `IN (…)` chunks under the bind limit.
+        async fn rows_for_serials<T>(
+            pool: &sqlx::Pool<$db>,
+            select: &str,
+            tenant_id: &str,
+            product_id: &str,
+            serials: &[String],
+        ) -> Result<Vec<T>, StoreError>
+        where
+            T: for<'row> sqlx::FromRow<'row, <$db as sqlx::Database>::Row> + Send + Unpin,
+        {
+            let mut rows = Vec::new();
             for chunk in serials.chunks(ROWS_PER_INSERT) {
-                let mut query = sqlx::QueryBuilder::<$db>::new(format!("SELECT serial FROM {table} WHERE tenant_id = "));
-                query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
+                let mut query = sqlx::QueryBuilder::<$db>::new(select);
+                query.push("p.tenant_id = ").push_bind(tenant_id);
+                query.push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
                 let mut separated = query.separated(", ");
                 for serial in chunk {
                     separated.push_bind(serial);
                 }
                 query.push(")");
-                let rows: Vec<(String,)> = query.build_query_as().fetch_all(pool).await?;
-                existing.extend(rows.into_iter().map(|(serial,)| serial));
+                rows.extend(query.build_query_as::<T>().fetch_all(pool).await?);
             }
-            Ok(existing)
+            Ok(rows)
         }
 
         /// Moves the tenant's counter on by `count` and returns the first of the new seqs. The row stays locked

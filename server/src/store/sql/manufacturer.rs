@@ -63,18 +63,10 @@ macro_rules! impl_manufacturer_store {
                 product_id: &str,
                 serials: &[String],
             ) -> Result<Vec<SerialExtraRecord>, StoreError> {
-                let mut rows = Vec::new();
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
-                    let mut query =
-                        sqlx::QueryBuilder::<$db>::new("SELECT serial, extra FROM pool_serials WHERE tenant_id = ");
-                    query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
-                    query.push(") ORDER BY serial");
-                    rows.extend(query.build_query_as::<SerialExtraRecord>().fetch_all(self.reader()).await?);
-                }
+                let select = "SELECT p.serial, p.extra FROM pool_serials p WHERE ";
+                let mut rows: Vec<SerialExtraRecord> =
+                    rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await?;
+                rows.sort_by(|a, b| a.serial.cmp(&b.serial));
                 Ok(rows)
             }
 

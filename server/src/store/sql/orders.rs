@@ -386,23 +386,11 @@ macro_rules! impl_order_store {
                 product_id: &str,
                 serials: &[String],
             ) -> Result<Vec<PoolHoldRecord>, StoreError> {
-                let mut holds = Vec::new();
-                for chunk in serials.chunks(ROWS_PER_INSERT) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT p.product_id, p.serial, p.status, p.source, p.order_id, p.device_id, \
-                         CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned FROM pool_serials p \
-                         LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial \
-                         WHERE p.tenant_id = ",
-                    );
-                    query.push_bind(tenant_id).push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
-                    query.push(")");
-                    holds.extend(query.build_query_as::<PoolHoldRecord>().fetch_all(self.reader()).await?);
-                }
-                Ok(holds)
+                let select = "SELECT p.product_id, p.serial, p.status, p.source, p.order_id, p.device_id, \
+                              CAST(CASE WHEN u.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS commissioned \
+                              FROM pool_serials p LEFT JOIN units u \
+                              ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id AND u.serial = p.serial WHERE ";
+                rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await
             }
 
             async fn pool_serial(
