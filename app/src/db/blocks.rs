@@ -70,6 +70,8 @@ impl LocalDb {
 
     /// Takes `wanted` (or the next serial) out of the order's block and lets `record` queue its `commission`
     /// op on the replica (it sees the block with the serial already taken) — one strictly durable transaction; a refusal by either rolls back both.
+    /// The replica holds only the new unit's entries: a tablet that has commissioned for hours offline takes
+    /// each unit as fast as the first.
     pub async fn commission_from_block<R>(
         &self,
         order: &OrderRecord,
@@ -94,7 +96,7 @@ impl LocalDb {
             }
         };
         let keys = vec![UnitRecord::key_for(gtin, &serial)];
-        let loaded = load(&tx, &keys, true, Scope::Everything).await?;
+        let loaded = load(&tx, &keys, true, Scope::TheseUnits).await?;
         let mut replica = loaded.assemble().map_err(to_db)?;
         let value = match record(&mut replica, &block, &serial) {
             Ok(value) => value,
@@ -103,7 +105,7 @@ impl LocalDb {
                 return Ok(Err(message));
             }
         };
-        save(&tx, &replica, &loaded, &keys, &Extra::default(), Scope::Everything).await?;
+        save(&tx, &replica, &loaded, &keys, &Extra::default(), Scope::TheseUnits).await?;
         let units = tx.object_store(UNITS)?;
         let written: Option<UnitRecord> = units.get(keys[0].clone()).serde()?.await?;
         if let Some(mut unit) = written {

@@ -10,7 +10,6 @@ use crate::line_work::{pending_commissions, BlockRecord, OrderRecord};
 use crate::model::UnitRecord;
 use leptos::prelude::*;
 use serialtrack_shared::ids::{Gtin, Serial};
-use serialtrack_shared::sync::Delivery;
 use serialtrack_shared::unit::{CommandContext, UnitKey, WorkflowSettings};
 
 /// The order the line screen had open, so a reload returns to it.
@@ -173,24 +172,24 @@ pub async fn commission(device: Device, line: LineState, wanted: Option<String>)
     let workflow = WorkflowSettings::default();
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let outcome = db
-        .commission_from_block(&order, wanted.as_deref(), |replica, block, serial| {
+        .commission_from_block(&order, wanted.as_deref(), |replica, _block, serial| {
             let serial = Serial::parse(serial).map_err(|error| format!("Serial {serial} is not valid: {error}"))?;
             let unit = UnitKey::sgtin(&gtin, serial);
             replica
                 .record(unit, command, &context, new_op_id())
                 .map_err(|refusal| format!("Not commissioned: {}.", refusal.message))?;
-            let waiting = replica.outbox().entries().filter(|entry| !matches!(entry.delivery, Delivery::Acked { .. }));
-            Ok((pending_commissions(replica.outbox().entries(), block), waiting.count()))
+            Ok(())
         })
         .await;
     match outcome {
-        Ok(Ok(Commissioned { serial, block, value: (pending, waiting) })) => {
+        Ok(Ok(Commissioned { serial, block, .. })) => {
             line.tell(false, format!("Commissioned {serial}."));
-            line.pending.set(pending);
+            // One more op waits, a commissioning of this block: counted on, not re-read from the whole outbox
+            // (opening the order and the outbox draining count them afresh).
+            line.pending.update(|pending| *pending += 1);
             show_last_units(device, line, &order, &block).await;
             line.block.set(block);
-            // Only the outbox changed: set its count rather than re-reading everything sync touches.
-            device.sync.waiting.set(waiting);
+            device.sync.waiting.update(|waiting| *waiting += 1);
             after_change(device);
         }
         Ok(Err(message)) => line.tell(true, message),
