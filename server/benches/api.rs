@@ -267,7 +267,6 @@ async fn main() {
     let events_per_unit = number(&args, "--events-per-unit", 10).max(1);
     let commands = number(&args, "--commands", 40_000);
     let clients = number(&args, "--clients", 32).max(1);
-    let only = option(&args, "--only");
     let parts = option(&args, "--parts").unwrap_or_else(|| "register,commands,history".into());
     let part = |name: &str| parts.split(',').any(|part| part.trim() == name);
     let mut rows: Vec<(String, [String; 2])> = Vec::new();
@@ -280,17 +279,8 @@ async fn main() {
                 rows.push((label, figures));
             }
         };
-    for (column, backend) in ["sqlite", "postgres"].into_iter().enumerate() {
-        if only.as_deref().is_some_and(|only| only != backend) {
-            continue;
-        }
-        let database = match backend {
-            "sqlite" => databases::sqlite().await,
-            _ => match databases::postgres("the server benchmarks").await {
-                Some(database) => database,
-                None => continue,
-            },
-        };
+    for (column, backend) in support::BACKENDS.into_iter().enumerate() {
+        let Some(database) = support::database(backend, "the server benchmarks").await else { continue };
         let bench = spawn(database.store.clone()).await;
         if part("register") {
             let took = register_in_one_call(&bench).await;

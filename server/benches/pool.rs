@@ -117,19 +117,8 @@ async fn commission_online(server: &Bench, backend: &str) {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let only = args.iter().position(|arg| arg == "--only").and_then(|at| args.get(at + 1)).cloned();
-    for backend in ["sqlite", "postgres"] {
-        if only.as_deref().is_some_and(|only| only != backend) {
-            continue;
-        }
-        let database = match backend {
-            "sqlite" => databases::sqlite().await,
-            _ => match databases::postgres("the pool benchmarks").await {
-                Some(database) => database,
-                None => continue,
-            },
-        };
+    for backend in support::BACKENDS {
+        let Some(database) = support::database(backend, "the pool benchmarks").await else { continue };
         let mut server = spawn(database.store.clone()).await;
         large_request_key(&mut server).await;
         half_a_million(&server, backend).await;

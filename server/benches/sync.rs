@@ -97,19 +97,8 @@ async fn fifty_devices(server: &Arc<Bench>, units: usize) -> (Vec<Duration>, usi
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let only = args.iter().position(|arg| arg == "--only").and_then(|at| args.get(at + 1)).cloned();
-    for backend in ["sqlite", "postgres"] {
-        if only.as_deref().is_some_and(|only| only != backend) {
-            continue;
-        }
-        let database = match backend {
-            "sqlite" => databases::sqlite().await,
-            _ => match databases::postgres("the sync benchmarks").await {
-                Some(database) => database,
-                None => continue,
-            },
-        };
+    for backend in support::BACKENDS {
+        let Some(database) = support::database(backend, "the sync benchmarks").await else { continue };
         let server = Arc::new(spawn(database.store.clone()).await);
         let (status, product) =
             server.post("/products", &json!({"code_schema": "gtin", "code": GTIN, "name": "Bench"})).await;

@@ -15,6 +15,23 @@ pub struct Bench {
     pub client: reqwest::Client,
 }
 
+/// The backends a benchmark runs on, in the order it prints them.
+pub const BACKENDS: [&str; 2] = ["sqlite", "postgres"];
+
+/// A fresh database of `backend` for `what`, or `None` when the command line's `--only` names the other backend
+/// or PostgreSQL has no cluster (`SERIALTRACK_TEST_POSTGRES_URL`).
+pub async fn database(backend: &str, what: &str) -> Option<crate::databases::TestDatabase> {
+    let args: Vec<String> = std::env::args().collect();
+    let only = args.iter().position(|arg| arg == "--only").and_then(|at| args.get(at + 1));
+    if only.is_some_and(|only| only != backend) {
+        return None;
+    }
+    match backend {
+        "sqlite" => Some(crate::databases::sqlite().await),
+        _ => crate::databases::postgres(what).await,
+    }
+}
+
 /// A tenant with an admin API key, and the server on port 0 serving it.
 pub async fn spawn(store: Arc<dyn Store>) -> Bench {
     let tenant = store.tenant_create("Bench", "brand_owner").await.expect("a tenant");
