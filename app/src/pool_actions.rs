@@ -2,7 +2,7 @@
 //! generation split into calls (so progress can be shown), the forms' checks, and the counts after an answer.
 
 use crate::model::ProductRecord;
-use crate::pool_import::{group_thousands, ItemProblem};
+use crate::pool_import::group_thousands;
 use serialtrack_shared::ids::Lot;
 
 /// The most serials one "Generate serials" asks for.
@@ -117,16 +117,6 @@ pub fn printing_order(lot: &str, expiry: &str, quantity: &str) -> Result<Printin
     }
 }
 
-/// The serials the server refused to release, each with its reason, read from its sentence
-/// ("nothing was released; 2 of the serials cannot be: A1: not assigned; B2: commissioned as a unit").
-pub fn release_refusals(message: &str) -> Vec<ItemProblem> {
-    let Some((_, list)) = message.split_once("cannot be: ") else { return Vec::new() };
-    list.split("; ")
-        .filter_map(|item| item.split_once(": "))
-        .map(|(serial, why)| ItemProblem { line: None, value: serial.to_owned(), problem: why.to_owned() })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,16 +187,5 @@ mod tests {
         assert!(problems[0].starts_with("Lot: "), "{problems:?}");
         assert_eq!(problems[1], "Expiry: choose a date.");
         assert!(problems[2].starts_with("Count: Enter a whole number"), "{problems:?}");
-    }
-
-    #[test]
-    fn the_release_refusal_is_read_serial_by_serial() {
-        let message = "nothing was released; 2 of the serials cannot be: A1: not in this product's pool; \
-                       B2: it is commissioned as a unit; …";
-        let refusals = release_refusals(message);
-        let pairs: Vec<(&str, &str)> =
-            refusals.iter().map(|refusal| (refusal.value.as_str(), refusal.problem.as_str())).collect();
-        assert_eq!(pairs, [("A1", "not in this product's pool"), ("B2", "it is commissioned as a unit")]);
-        assert!(release_refusals("the server is busy").is_empty());
     }
 }

@@ -3,7 +3,8 @@
 mod support;
 
 use serialtrack_server::store::{
-    Decision, NewApiKey, NewEvent, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, Store, StoreError, UnitChange,
+    Decision, NewApiKey, NewEvent, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, PoolAction, Store, StoreError,
+    UnitChange,
 };
 use std::sync::Arc;
 use support::databases;
@@ -121,6 +122,7 @@ async fn storage_story(store: Arc<dyn Store>) {
         role: "operator".into(),
         prefix: "st_abc".into(),
         key_hash: "key-hash".into(),
+        grants: Default::default(),
     };
     let key = store.api_key_create(key).await.unwrap();
     assert_eq!(store.api_key_principal("key-hash").await.unwrap().unwrap().role, "operator");
@@ -155,15 +157,35 @@ async fn storage_story(store: Arc<dyn Store>) {
 
     // Pool: a list goes in whole or not at all; counts per status per product.
     let serials: Vec<String> = (0..12_000).map(|n| format!("S{n:06}")).collect();
-    assert_eq!(store.pool_insert(&brand.id, &pill.id, "generated", &serials).await.unwrap(), 12_000);
+    let generated = PoolAction::new("generated", "user:ada", "12,000 serials");
+    assert_eq!(store.pool_insert(&brand.id, &pill.id, "generated", &serials, &generated).await.unwrap(), 12_000);
     let overlapping = vec!["NEW1".to_owned(), "S000007".to_owned()];
+    let imported = PoolAction::new("imported", "user:ada", "a file");
     assert!(matches!(
-        store.pool_insert(&brand.id, &pill.id, "imported", &overlapping).await,
+        store.pool_insert(&brand.id, &pill.id, "imported", &overlapping, &imported).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.pool_existing(&brand.id, &pill.id, &overlapping).await.unwrap(), ["S000007"]);
-    let assigned = store.pool_assign(&brand.id, &pill.id, &serials[..10], "order 1", Some(&cmo.id)).await.unwrap();
+    // A serial's pool history keeps every action, the same kind twice too.
+    let to_order = PoolAction::new("assigned", "user:ada", "to order 0");
+    assert_eq!(store.pool_assign(&brand.id, &pill.id, &serials[..10], "order 0", None, &to_order).await.unwrap(), 10);
+    let released = PoolAction::new("released", "user:ada", "10 serials released");
+    assert!(store.pool_release(&brand.id, &pill.id, &serials[..10], &released).await.unwrap());
+    let to_cmo = PoolAction::new("assigned", "user:ada", "to partner");
+    let assigned =
+        store.pool_assign(&brand.id, &pill.id, &serials[..10], "order 1", Some(&cmo.id), &to_cmo).await.unwrap();
     assert_eq!(assigned, 10);
+    let (_, history) = store.pool_serial(&brand.id, &pill.id, &serials[3]).await.unwrap().unwrap();
+    let history: Vec<(&str, &str)> = history.iter().map(|a| (a.action.as_str(), a.detail.as_str())).collect();
+    assert_eq!(
+        history,
+        [
+            ("generated", "12,000 serials"),
+            ("assigned", "to order 0"),
+            ("released", "10 serials released"),
+            ("assigned", "to partner")
+        ]
+    );
     let counts = store.pool_counts(&brand.id).await.unwrap();
     let count = |status: &str| counts.iter().find(|c| c.status == status).map(|c| c.count);
     assert_eq!((count("available"), count("assigned")), (Some(11_990), Some(10)));

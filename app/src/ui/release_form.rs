@@ -5,7 +5,7 @@ use super::app_state::Device;
 use super::pool_state::{keep_counts, refresh_counts};
 use super::problem_list::ProblemList;
 use crate::api;
-use crate::pool_actions::{after_released, release_refusals};
+use crate::pool_actions::after_released;
 use crate::pool_import::{group_thousands, problems_heading, read_serials, FileKind, ItemProblem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -82,9 +82,8 @@ async fn released(
             refresh_counts(device).await;
         }
         Err((error, listed)) => {
-            let message = error.sentence();
-            let problems = if listed.is_empty() { release_refusals(&message) } else { listed };
-            state.try_set(Release::Refused { message, problems });
+            // The server lists every refused serial with why in `errors`.
+            state.try_set(Release::Refused { message: error.sentence(), problems: listed });
         }
     }
 }

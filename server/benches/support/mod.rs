@@ -42,6 +42,7 @@ pub async fn spawn(store: Arc<dyn Store>) -> Bench {
         role: Role::Admin.as_str().into(),
         prefix: key[..10].into(),
         key_hash: hash_token(&key),
+        grants: Default::default(),
     };
     store.api_key_create(new_key).await.expect("an API key");
     let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));

@@ -15,7 +15,7 @@ pub enum Permission {
     RegisterUnits,
     /// Apply a command to a unit (the product's workflow may restrict particular transitions further).
     ApplyCommands,
-    /// Create and revoke API keys.
+    /// Create and revoke API keys, and set the quotas of keys and partnerships.
     ManageKeys,
     /// Read and settle refused changes people escalated from their devices.
     SettleEscalations,

@@ -6,9 +6,12 @@
 //! internal code `CM-500` with serials patterned `CM500-{YYYY}-{NNNN}`.
 
 use crate::auth::{PasswordCost, Role};
-use crate::store::{NewProduct, NewUser, ProductRecord, Store};
+use crate::store::{NewProduct, NewUser, PoolAction, ProductRecord, Store};
 
 /// The demo products: (GTIN, name, pool size).
+/// Who the demo's pool history says filled and assigned its pools.
+pub(super) const DEMO_ACTOR: &str = "user:admin";
+
 const DEMO_GTIN_PRODUCTS: [(&str, &str, u64); 3] = [
     ("09520123456788", "Paracetamol 500 mg, 20 tablets", 4_000),
     ("09520123456795", "Ibuprofen 400 mg, 30 tablets", 3_000),
@@ -61,7 +64,8 @@ pub async fn seed_demo(store: &dyn Store, cost: PasswordCost) -> anyhow::Result<
     let ibuprofen = &products[1];
     let key = crate::domain::serials::serial_key(store, ibuprofen).await?;
     let assigned: Vec<String> = crate::domain::serials::generate(ibuprofen, key, 0, 1_000, 0)?;
-    store.pool_assign(&pharma.id, &ibuprofen.id, &assigned, "partner: Demo CMO", Some(&cmo.id)).await?;
+    let to_cmo = PoolAction::new("assigned", DEMO_ACTOR, "to partner: Demo CMO");
+    store.pool_assign(&pharma.id, &ibuprofen.id, &assigned, "partner: Demo CMO", Some(&cmo.id), &to_cmo).await?;
     super::demo_units::seed_units(store, &pharma.id, &products, &coffee).await?;
     Ok(true)
 }
@@ -92,6 +96,7 @@ fn coffee_machine() -> NewProduct {
 
 async fn fill_pool(store: &dyn Store, product: &ProductRecord, count: u64) -> anyhow::Result<()> {
     let serials = crate::domain::serials::issue(store, product, count as usize).await?;
-    store.pool_insert(&product.tenant_id, &product.id, "generated", &serials).await?;
+    let action = PoolAction::new("generated", DEMO_ACTOR, format!("{count} serials for the demo"));
+    store.pool_insert(&product.tenant_id, &product.id, "generated", &serials, &action).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use crate::auth::Role;
 use crate::domain::units::{decide, product_code, register, workflow, Caller, Commissioning};
-use crate::store::{new_id, NewEvent, NewUnit, OpInput, OpOutcome, ProductRecord, Store, UnitRecord};
+use crate::store::{new_id, NewEvent, NewUnit, OpInput, OpOutcome, PoolAction, ProductRecord, Store, UnitRecord};
 use serde_json::json;
 use serialtrack_shared::ids::Lot;
 use serialtrack_shared::unit::{Actor, Approval, UnitCommand};
@@ -78,8 +78,11 @@ pub async fn seed_units(
         let count = JOURNEYS.len() * UNITS_PER_JOURNEY;
         // Units take serials from the far end of the pool, so the first serials stay available.
         let serials = crate::domain::serials::issue(store, product, count).await?;
-        store.pool_insert(tenant_id, &product.id, "generated", &serials).await?;
-        store.pool_assign(tenant_id, &product.id, &serials, "the demo's packaging runs", None).await?;
+        let generated = PoolAction::new("generated", super::demo::DEMO_ACTOR, format!("{count} serials for the demo"));
+        store.pool_insert(tenant_id, &product.id, "generated", &serials, &generated).await?;
+        let runs = "the demo's packaging runs";
+        let assigned = PoolAction::new("assigned", super::demo::DEMO_ACTOR, format!("to {runs}"));
+        store.pool_assign(tenant_id, &product.id, &serials, runs, None, &assigned).await?;
         let units = commission(store, tenant_id, product, &serials, started).await?;
         let workflow = workflow(product)?;
         for (index, unit) in units.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! Products, locations and the serial number pool.
 
 use super::{
-    LocationRecord, NewProduct, PartnerSerialRecord, PoolCountRecord, PoolStateRecord, ProductChanges, ProductRecord,
-    StoreError,
+    LocationRecord, NewProduct, PartnerSerialRecord, PoolAction, PoolCountRecord, PoolStateRecord, ProductChanges,
+    ProductRecord, StoreError,
 };
 
 #[async_trait::async_trait]
@@ -47,16 +47,17 @@ pub trait CatalogStore {
     async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError>;
 
     /// Adds serials to a product's pool as `available`, all or none: one already there is a
-    /// [`StoreError::Conflict`] and nothing is added.
+    /// [`StoreError::Conflict`] and nothing is added. `action` (generated or imported) starts their history.
     async fn pool_insert(
         &self,
         tenant_id: &str,
         product_id: &str,
         source: &str,
         serials: &[String],
+        action: &PoolAction,
     ) -> Result<u64, StoreError> {
         let entries: Vec<(&str, Option<&str>)> = serials.iter().map(|serial| (serial.as_str(), None)).collect();
-        self.pool_insert_entries(tenant_id, product_id, source, &entries).await
+        self.pool_insert_entries(tenant_id, product_id, source, &entries, action).await
     }
     /// Like [`CatalogStore::pool_insert`], each serial with its extra parameters (JSON text, e.g. crypto
     /// codes) kept beside it — all in one transaction.
@@ -66,6 +67,7 @@ pub trait CatalogStore {
         product_id: &str,
         source: &str,
         entries: &[(&str, Option<&str>)],
+        action: &PoolAction,
     ) -> Result<u64, StoreError>;
     /// Which of these serials the product's pool already holds.
     async fn pool_existing(
@@ -77,7 +79,8 @@ pub trait CatalogStore {
     /// How many serials each product of the tenant has in each pool status.
     async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError>;
     /// Marks available serials as assigned (to an order, a device's block or a partner tenant, whose pool then
-    /// holds them as Available, with its own copy of the product); returns how many.
+    /// holds them as Available, with its own copy of the product, recorded there as `received`); returns how
+    /// many. `action` goes into each serial's history.
     async fn pool_assign(
         &self,
         tenant_id: &str,
@@ -85,6 +88,7 @@ pub trait CatalogStore {
         serials: &[String],
         assigned_to: &str,
         partner_tenant_id: Option<&str>,
+        action: &PoolAction,
     ) -> Result<u64, StoreError>;
     /// Assigns the next `count` available serials of a product (to an order, or to a partner tenant, which
     /// then sees them) and returns them; fewer when the pool runs short.
@@ -95,6 +99,7 @@ pub trait CatalogStore {
         count: i64,
         assigned_to: &str,
         partner_tenant_id: Option<&str>,
+        action: &PoolAction,
     ) -> Result<Vec<String>, StoreError>;
     /// The serials other tenants assigned to `partner_tenant_id`, by product and serial, after `after`.
     async fn pool_partner_serials(
@@ -113,5 +118,11 @@ pub trait CatalogStore {
     /// Sets assigned serials back to available — all or none: only assigned, not external or partner, and
     /// without a unit; serials assigned to a partner leave the partner's pool, which must still have them
     /// Available. Returns false (changing nothing) when any serial no longer qualifies.
-    async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError>;
+    async fn pool_release(
+        &self,
+        tenant_id: &str,
+        product_id: &str,
+        serials: &[String],
+        action: &PoolAction,
+    ) -> Result<bool, StoreError>;
 }

@@ -9,7 +9,7 @@ use super::{
 /// How creating an order ended.
 #[derive(Debug, Clone)]
 pub enum OrderCreated {
-    Created(OrderRecord),
+    Created(Box<OrderRecord>),
     /// The pool had only this many available serials (nothing was changed).
     PoolShort {
         available: i64,

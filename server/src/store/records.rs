@@ -53,6 +53,8 @@ pub struct ApiKeyRecord {
     pub prefix: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    #[sqlx(flatten)]
+    pub grants: super::KeyGrants,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +64,7 @@ pub struct NewApiKey {
     pub role: String,
     pub prefix: String,
     pub key_hash: String,
+    pub grants: super::KeyGrants,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -304,10 +307,24 @@ pub struct PoolSerialRecord {
     pub device_id: Option<String>,
     pub unit_id: Option<String>,
     pub created_at: i64,
-    pub added_action: Option<String>,
-    pub assigned_action: Option<String>,
-    pub reserved_action: Option<String>,
-    pub released_action: Option<String>,
+    /// The ids of every pool action that touched the serial, space-separated.
+    pub actions: Option<String>,
+}
+
+/// A pool operation about to be recorded: what it is (generated, imported, assigned, received, reserved,
+/// returned, released), who did it, and in words which order, device or partner. Each serial it touches keeps
+/// its id, so a serial's pool history is every action it went through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolAction {
+    pub action: &'static str,
+    pub actor: Option<String>,
+    pub detail: String,
+}
+
+impl PoolAction {
+    pub fn new(action: &'static str, actor: impl Into<String>, detail: impl Into<String>) -> Self {
+        PoolAction { action, actor: Some(actor.into()), detail: detail.into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

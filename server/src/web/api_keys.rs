@@ -16,7 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_keys_list, api_keys_create)).routes(routes!(api_keys_delete))
+    OpenApiRouter::new()
+        .routes(routes!(api_keys_list, api_keys_create))
+        .routes(routes!(api_keys_update, api_keys_delete))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -42,6 +44,10 @@ pub struct ApiKeyView {
     prefix: String,
     created_at: String,
     revoked_at: Option<String>,
+    /// The most serials one request of the key may ask for.
+    max_serials_per_request: i64,
+    /// Whether the key may read the pool's extra per-serial parameters.
+    reads_extra: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -65,6 +71,8 @@ impl From<ApiKeyRecord> for ApiKeyView {
             prefix: record.prefix,
             created_at: rfc3339(record.created_at),
             revoked_at: record.revoked_at.map(rfc3339),
+            max_serials_per_request: record.grants.max_serials_per_request,
+            reads_extra: record.grants.reads_extra,
         }
     }
 }
@@ -92,12 +100,10 @@ pub async fn api_keys_create(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("invalid_name", "give the key a name of 1 to 100 characters"));
     }
-    let max_serials_per_request = create.max_serials_per_request.unwrap_or(DEFAULT_MAX_SERIALS_PER_REQUEST as u64);
-    if !(1..=10_000_000).contains(&max_serials_per_request) {
-        return Err(ApiError::invalid("invalid_quota", "max_serials_per_request must be 1 to 10,000,000"));
-    }
     let grants = KeyGrants {
-        max_serials_per_request: max_serials_per_request as i64,
+        max_serials_per_request: quota(
+            create.max_serials_per_request.unwrap_or(DEFAULT_MAX_SERIALS_PER_REQUEST as u64),
+        )?,
         reads_extra: create.reads_extra.unwrap_or(false),
     };
     let key = new_api_key();
@@ -109,10 +115,54 @@ pub async fn api_keys_create(
             role: create.role.as_str().to_owned(),
             prefix: key.chars().take(10).collect(),
             key_hash: hash_token(&key),
+            grants,
         })
         .await?;
-    state.store.api_key_set_grants(&principal.tenant_id, &record.id, grants).await?;
     Ok((StatusCode::CREATED, Json(ApiKeyCreated { key, api_key: record.into() })))
+}
+
+/// A key's limit in range, or a 422 that says the range.
+fn quota(max_serials_per_request: u64) -> ApiResult<i64> {
+    if !(1..=10_000_000).contains(&max_serials_per_request) {
+        return Err(ApiError::invalid("invalid_quota", "max_serials_per_request must be 1 to 10,000,000"));
+    }
+    Ok(max_serials_per_request as i64)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyUpdate {
+    /// The most serials one request of the key may ask for (1 to 10,000,000).
+    max_serials_per_request: Option<u64>,
+    /// Whether the key may read the pool's extra per-serial parameters.
+    reads_extra: Option<bool>,
+}
+
+/// Changes what a key may do beyond its role: its serials per request, whether it reads extra per-serial
+/// parameters. Takes effect on the key's next request. Admins only.
+#[utoipa::path(patch, path = "/api_keys/{key_id}", tag = "api_keys", params(("key_id" = String, Path)),
+    request_body = ApiKeyUpdate, security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = ApiKeyView), CommonErrors))]
+pub async fn api_keys_update(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(key_id): ApiPath<String>,
+    ApiJson(update): ApiJson<ApiKeyUpdate>,
+) -> ApiResult<Json<ApiKeyView>> {
+    principal.require(Permission::ManageKeys, "manage API keys")?;
+    let tenant = &principal.tenant_id;
+    let not_found = || ApiError::NotFound("an API key with this id".into());
+    let mut grants = state.store.api_key_grants(tenant, &key_id).await?.ok_or_else(not_found)?;
+    if let Some(max) = update.max_serials_per_request {
+        grants.max_serials_per_request = quota(max)?;
+    }
+    if let Some(reads_extra) = update.reads_extra {
+        grants.reads_extra = reads_extra;
+    }
+    state.store.api_key_set_grants(tenant, &key_id, grants).await?;
+    let keys = state.store.api_keys(tenant).await?;
+    let record = keys.into_iter().find(|key| key.id == key_id).ok_or_else(not_found)?;
+    Ok(Json(record.into()))
 }
 
 /// Revokes a key of the caller's tenant; it stops working at once on this server. Admins only.

@@ -211,7 +211,7 @@ pub async fn orders_create(
             // A new order holds exactly its quantity, none reserved or commissioned yet.
             let counts =
                 OrderCountsRecord { order_id: record.id.clone(), assigned: record.quantity, ..Default::default() };
-            Ok((StatusCode::CREATED, Json(Order::new(record, Some(&counts)))))
+            Ok((StatusCode::CREATED, Json(Order::new(*record, Some(&counts)))))
         }
         OrderCreated::PoolShort { available } => Err(ApiError::Conflict {
             code: "pool_short",

@@ -7,7 +7,7 @@ use super::principal::Principal;
 use super::product_settings::SerialSource;
 use super::AppState;
 use crate::auth::Permission;
-use crate::store::StoreError;
+use crate::store::{PoolAction, StoreError};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
 use axum::http::StatusCode;
@@ -209,7 +209,12 @@ pub async fn pool_import(
     let source = import.source.unwrap_or(SerialSource::Imported).as_str();
     let entries: Vec<(&str, Option<&str>)> =
         serials.iter().zip(&import.extras).map(|(serial, extra)| (serial.as_str(), extra.as_deref())).collect();
-    let added = match state.store.pool_insert_entries(tenant, &product_id, source, &entries).await {
+    let detail = match source {
+        "external" => format!("{} serials owned by an external system", entries.len()),
+        _ => format!("{} serials from a list", entries.len()),
+    };
+    let action = PoolAction::new("imported", principal.actor(), detail);
+    let added = match state.store.pool_insert_entries(tenant, &product_id, source, &entries, &action).await {
         Err(StoreError::Conflict(_)) => {
             let existing: HashSet<String> =
                 state.store.pool_existing(tenant, &product_id, &serials).await?.into_iter().collect();
@@ -293,14 +298,16 @@ pub async fn pool_generate(
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
     super::product_settings::check_space(&product.serial_scheme, product.next_counter as u64, count as u64)?;
     let serials = crate::domain::serials::issue(state.store.as_ref(), &product, count).await?;
-    let added =
-        state.store.pool_insert(tenant, &product_id, "generated", &serials).await.map_err(|error| match error {
+    let action = PoolAction::new("generated", principal.actor(), format!("{count} serials"));
+    let added = state.store.pool_insert(tenant, &product_id, "generated", &serials, &action).await.map_err(
+        |error| match error {
             StoreError::Conflict(_) => ApiError::Conflict {
                 code: "serials_in_pool",
                 message: "some generated serials are in the pool already (imported earlier): generate again".into(),
             },
             other => other.into(),
-        })?;
+        },
+    )?;
     Ok((StatusCode::CREATED, Json(PoolAdded { added })))
 }
 

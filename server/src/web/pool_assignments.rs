@@ -1,14 +1,14 @@
 //! Assigning pool serials (to an order, or to a partner CMO) and the partner's view of what it was given.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult, ErrorBody, ItemError};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::AppState;
 use crate::auth::Permission;
-use crate::store::PartnerSerialRecord;
-use crate::store::PoolStateRecord;
+use crate::store::{PartnerSerialRecord, PoolAction, PoolStateRecord};
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serialtrack_shared::pool;
@@ -75,6 +75,7 @@ pub async fn pool_assign(
         }
         super::quota::check_partner(state.store.as_ref(), tenant, partner, u64::from(assign.count)).await?;
     }
+    let action = PoolAction::new("assigned", principal.actor(), format!("to {assigned_to}"));
     let serials = state
         .store
         .pool_assign_next(
@@ -83,6 +84,7 @@ pub async fn pool_assign(
             i64::from(assign.count),
             assigned_to,
             assign.partner_tenant_id.as_deref(),
+            &action,
         )
         .await?;
     if serials.is_empty() {
@@ -133,31 +135,32 @@ pub async fn pool_release(
     let by_serial: HashMap<&str, &PoolStateRecord> = states.iter().map(|row| (row.serial.as_str(), row)).collect();
     let at_partner = state.store.partner_pool_states(tenant, &product_id, &release.serials).await?;
     let at_partner: HashMap<&str, &PoolStateRecord> = at_partner.iter().map(|row| (row.serial.as_str(), row)).collect();
-    let refusals: Vec<String> = release
+    let refusals: Vec<ItemError> = release
         .serials
         .iter()
         .filter_map(|serial| {
-            let why = match by_serial.get(serial.as_str()) {
+            let problem = match by_serial.get(serial.as_str()) {
                 None => "not in this product's pool".to_owned(),
                 Some(row) => release_refusal(row)
                     .or_else(|| at_partner.get(serial.as_str()).and_then(|row| partner_refusal(row)))?,
             };
-            Some(format!("{serial}: {why}"))
+            Some(ItemError { line: None, value: serial.clone(), problem })
         })
         .collect();
     if !refusals.is_empty() {
-        let shown: Vec<&str> = refusals.iter().take(20).map(String::as_str).collect();
-        return Err(ApiError::Conflict {
+        return Err(ApiError::Items {
+            status: StatusCode::CONFLICT,
             code: "release_refused",
             message: format!(
-                "nothing was released; {} of the serials cannot be: {}{}",
-                refusals.len(),
-                shown.join("; "),
-                if refusals.len() > shown.len() { "; …" } else { "" }
+                "nothing was released: {} of these serials cannot be (each is listed in `errors` with why); leave \
+                 them out and release the rest",
+                refusals.len()
             ),
+            errors: refusals,
         });
     }
-    if !state.store.pool_release(tenant, &product_id, &release.serials).await? {
+    let action = PoolAction::new("released", principal.actor(), format!("{} serials released", release.serials.len()));
+    if !state.store.pool_release(tenant, &product_id, &release.serials, &action).await? {
         return Err(ApiError::Conflict {
             code: "pool_changed",
             message: "some of these serials changed while releasing them: nothing was released, look again".into(),

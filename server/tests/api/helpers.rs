@@ -48,6 +48,7 @@ async fn seed_tenant(store: &Arc<dyn Store>, name: &str, kind: &str, prefix: &st
             role: role.as_str().into(),
             prefix: key[..10].into(),
             key_hash: hash_token(&key),
+            grants: Default::default(),
         };
         store.api_key_create(new_key).await.expect("creating a test key");
         keys.insert(role, key);

@@ -38,6 +38,14 @@ async fn counts(app: &TestApp, key: &str) -> (i64, i64) {
     (product["available"].as_i64().unwrap_or(-1), product["assigned"].as_i64().unwrap_or(-1))
 }
 
+/// A serial's pool history as the caller sees it: "action" by "detail" per line (JSON-quoted).
+async fn pool_history(app: &TestApp, key: &str, product_id: &str, serial: &str) -> Vec<String> {
+    let path = format!("/products/{product_id}/pool/serials/{serial}");
+    let answer = call_as(app, key, Method::GET, &path, None).await;
+    let actions = answer.expect(200)["history"].as_array().cloned().unwrap_or_default();
+    actions.iter().map(|a| format!("{} {} {}", a["action"], a["by"], a["detail"])).collect()
+}
+
 #[tokio::test]
 async fn assigned_serials_arrive_available_in_the_partners_own_copy_of_the_product() {
     let app = spawn_app().await;
@@ -55,6 +63,16 @@ async fn assigned_serials_arrive_available_in_the_partners_own_copy_of_the_produ
     assert_ne!(copy["id"], product_id.as_str(), "the partner's own product, not the owner's");
     assert_eq!(counts(&app, partner).await, (4, 0));
     assert_eq!(counts(&app, app.key(Role::Admin)).await, (11, 4), "the owner sees them as assigned");
+    // Each side's pool history: the owner's says to whom and by whom; the partner's only from whom.
+    let owner_history = pool_history(&app, app.key(Role::Admin), &product_id, "GIVE01").await;
+    assert_eq!(owner_history.len(), 2, "{owner_history:?}");
+    assert!(owner_history[0].starts_with(r#""imported" "key:"#), "{owner_history:?}");
+    assert!(owner_history[1].starts_with(r#""assigned" "key:"#), "{owner_history:?}");
+    assert!(owner_history[1].ends_with(r#""to CMO batch""#), "{owner_history:?}");
+    let copy_id = copy["id"].as_str().unwrap_or_default().to_owned();
+    let partner_history = pool_history(&app, partner, &copy_id, "GIVE01").await;
+    assert_eq!(partner_history.len(), 1, "{partner_history:?}");
+    assert!(partner_history[0].starts_with(r#""received" null "from "#), "{partner_history:?}");
 
     assign_to(&app, &product_id, &partner_id, 2).await;
     let products = call_as(&app, partner, Method::GET, "/products", None).await;
@@ -80,11 +98,12 @@ async fn the_owner_takes_back_only_what_the_partner_still_has_available() {
     let owner_path = format!("/products/{product_id}/pool/release");
     let refused = call_as(&app, app.key(Role::Admin), Method::POST, &owner_path, release(&everything)).await;
     assert_eq!((refused.status.as_u16(), refused.code()), (409, "release_refused"), "{}", refused.text);
-    let message = refused.body["message"].as_str().unwrap_or_default();
-    for serial in ["GIVE01: the partner has assigned it", "GIVE02: the partner has assigned it"] {
-        assert!(message.contains(serial), "{serial}: {message}");
+    let errors = refused.body["errors"].as_array().cloned().unwrap_or_default();
+    let listed: Vec<&str> = errors.iter().filter_map(|e| e["value"].as_str()).collect();
+    assert_eq!(listed, ["GIVE01", "GIVE02"], "only the serials the partner holds: {}", refused.text);
+    for error in &errors {
+        assert!(error["problem"].as_str().unwrap_or("").contains("the partner has assigned it"), "{error}");
     }
-    assert!(!message.contains("GIVE03"), "{message}");
     assert_eq!(counts(&app, partner).await, (3, 2), "nothing was taken back");
 
     let taken = call_as(&app, app.key(Role::Admin), Method::POST, &owner_path, release(&everything[2..])).await;

@@ -76,8 +76,18 @@ async fn assigned_serials_are_released_whole_or_refused_with_each_reason() {
     let path = format!("/products/{product_id}/pool/release");
     let refused = app.post_as(Role::Supervisor, &path, release(json!(["S1", "S3", "X1", "NOPE"]))).await;
     assert_eq!((refused.status.as_u16(), refused.code()), (409, "release_refused"));
-    for reason in ["S3: a commissioned serial", "X1: this serial belongs to an external system", "NOPE: not in"] {
-        assert!(refused.body["message"].as_str().unwrap().contains(reason), "{reason}: {}", refused.text);
+    let errors = refused.body["errors"].as_array().cloned().unwrap_or_default();
+    let listed: Vec<(&str, &str)> =
+        errors.iter().map(|e| (e["value"].as_str().unwrap_or(""), e["problem"].as_str().unwrap_or(""))).collect();
+    assert_eq!(listed.len(), 3, "every refused serial, and only those: {}", refused.text);
+    for (serial, reason) in
+        [("S3", "a commissioned serial"), ("X1", "belongs to an external system"), ("NOPE", "not in")]
+    {
+        assert!(
+            listed.iter().any(|(value, why)| *value == serial && why.contains(reason)),
+            "{serial}: {}",
+            refused.text
+        );
     }
     let counts = app.pool_counts(Role::Admin).await;
     assert_eq!(counts.expect(200)["products"][0]["assigned"], 5, "nothing was released");
@@ -89,9 +99,26 @@ async fn assigned_serials_are_released_whole_or_refused_with_each_reason() {
         (Some(2), Some(3))
     );
     let again = app.post_as(Role::Supervisor, &path, release(json!(["S1"]))).await;
-    assert!(again.expect(409)["message"].as_str().unwrap().contains("available already"));
+    assert!(again.expect(409)["errors"][0]["problem"].as_str().unwrap().contains("available already"));
     app.post_as(Role::Operator, &path, release(json!(["S4"]))).await.expect(403);
     app.post_as(Role::Supervisor, &path, release(json!([]))).await.expect(422);
+    let reassign = json!({"count": 1, "assigned_to": "printing order PR-2"});
+    app.post_as(Role::Supervisor, &format!("/products/{product_id}/pool/assign"), reassign).await.expect(200);
+    let history = app.get_as(Role::Auditor, &format!("/products/{product_id}/pool/serials/S1")).await;
+    let actions: Vec<String> = history.expect(200)["history"]
+        .as_array()
+        .map(|actions| actions.iter().map(|a| format!("{} {}", a["action"], a["detail"])).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        actions,
+        [
+            r#""imported" "4 serials from a list""#,
+            r#""assigned" "to packaging order PO-7""#,
+            r#""released" "2 serials released""#,
+            r#""assigned" "to printing order PR-2""#
+        ],
+        "every pool action on the serial, in order"
+    );
 }
 
 #[tokio::test]

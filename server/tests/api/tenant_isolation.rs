@@ -20,6 +20,8 @@ fn body_for(path: &str) -> Option<Value> {
         "/api/v1/sync/push" => json!({"device_id": "probe", "ops": []}),
         "/api/v1/sync/escalations" => json!({"op_id": "{product_id}"}),
         p if p.ends_with("/settle") => json!({"note": "probe"}),
+        p if p.starts_with("/api/v1/api_keys/") => json!({"reads_extra": true, "max_serials_per_request": 10_000_000}),
+        p if p.starts_with("/api/v1/partners/") => json!({"max_serials_per_request": 10_000_000}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
         "/api/v1/products" => json!({"code_schema": "internal", "code": "PROBE-1", "name": "Probe"}),
@@ -43,7 +45,7 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     for (method, path) in app.documented_operations().await {
         let url_path = path.replace("{product_id}", &product_id).replace("{unit_id}", &product_id);
         let url_path = url_path.replace("{key_id}", &product_id).replace("{order_id}", &order_id);
-        let url_path = url_path.replace("{op_id}", &product_id);
+        let url_path = url_path.replace("{op_id}", &product_id).replace("{partner_id}", &app.tenant_id);
         let url_path = url_path.replace("{serial}", "SECRET1");
         let relative = url_path.strip_prefix("/api/v1").unwrap_or(&url_path).to_owned();
         let body = body_for(&path)

@@ -114,6 +114,7 @@ async fn api_key(store: &Arc<dyn Store>, tenant: &str, name: &str, role: &str) -
         role: role.into(),
         prefix: key[..10].into(),
         key_hash: hash_token(&key),
+        grants: Default::default(),
     };
     store.api_key_create(record).await.expect("an API key");
     (key, format!("key:{name}"))

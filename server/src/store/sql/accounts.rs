@@ -182,10 +182,11 @@ macro_rules! impl_account_store {
                     prefix: key.prefix,
                     created_at: now_millis(),
                     revoked_at: None,
+                    grants: key.grants,
                 };
                 sqlx::query(
-                    "INSERT INTO api_keys (id, tenant_id, name, role, prefix, key_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO api_keys (id, tenant_id, name, role, prefix, key_hash, created_at, \
+                     max_serials_per_request, reads_extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&record.id)
                 .bind(&record.tenant_id)
@@ -194,6 +195,8 @@ macro_rules! impl_account_store {
                 .bind(&record.prefix)
                 .bind(&key.key_hash)
                 .bind(record.created_at)
+                .bind(record.grants.max_serials_per_request)
+                .bind(i64::from(record.grants.reads_extra))
                 .execute(self.writer())
                 .await
                 .map_err(|error| StoreError::from_insert(error, "this API key"))?;
@@ -212,8 +215,8 @@ macro_rules! impl_account_store {
 
             async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at FROM api_keys \
-                     WHERE tenant_id = $1 ORDER BY created_at, id",
+                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, max_serials_per_request, \
+                     reads_extra <> 0 AS reads_extra FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id",
                 )
                 .bind(tenant_id)
                 .fetch_all(self.reader())

@@ -152,17 +152,20 @@ macro_rules! impl_catalog_store {
                 product_id: &str,
                 source: &str,
                 entries: &[(&str, Option<&str>)],
+                action: &PoolAction,
             ) -> Result<u64, StoreError> {
                 let now = now_millis();
                 // In serial order, the primary key's B-tree takes them as appends (see domain::serials::issue).
                 let mut sorted: Vec<&(&str, Option<&str>)> = entries.iter().collect();
                 sorted.sort_unstable_by_key(|(serial, _)| *serial);
                 let mut transaction = self.writer().begin().await?;
+                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
                 let mut inserted = 0;
-                // Seven bound columns a row.
-                for chunk in sorted.chunks(MAX_BIND_PARAMS / 7) {
+                // Eight bound columns a row.
+                for chunk in sorted.chunks(MAX_BIND_PARAMS / 8) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, extra) ",
+                        "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, extra, \
+                         actions) ",
                     );
                     query.push_values(chunk, |mut row, (serial, extra)| {
                         row.push_bind(tenant_id)
@@ -171,7 +174,8 @@ macro_rules! impl_catalog_store {
                             .push_bind("available")
                             .push_bind(source)
                             .push_bind(now)
-                            .push_bind(*extra);
+                            .push_bind(*extra)
+                            .push_bind(&action);
                     });
                     inserted += query
                         .build()
@@ -206,18 +210,27 @@ macro_rules! impl_catalog_store {
                 rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await
             }
 
-            async fn pool_release(&self, tenant_id: &str, product_id: &str, serials: &[String]) -> Result<bool, StoreError> {
+            async fn pool_release(
+                &self,
+                tenant_id: &str,
+                product_id: &str,
+                serials: &[String],
+                action: &PoolAction,
+            ) -> Result<bool, StoreError> {
                 let mut transaction = self.writer().begin().await?;
+                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
                 let mut released = 0u64;
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
                     // Serials assigned to a partner leave its pool first, unless the partner holds them.
                     if !unstock_partner_pool(&mut transaction, tenant_id, product_id, chunk).await? {
                         return Ok(false);
                     }
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "UPDATE pool_serials SET status = 'available', assigned_to = NULL, assigned_tenant_id = NULL \
-                         WHERE status = 'assigned' AND source NOT IN ('external', 'partner') AND tenant_id = ",
-                    );
+                    let mut query = sqlx::QueryBuilder::<$db>::new(format!(
+                        "UPDATE pool_serials SET status = 'available', assigned_to = NULL, assigned_tenant_id = NULL, \
+                         {APPEND_ACTION}"
+                    ));
+                    query.push_bind(&action);
+                    query.push(" WHERE status = 'assigned' AND source NOT IN ('external', 'partner') AND tenant_id = ");
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id);
                     query.push(" AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
                         AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial) AND serial IN (");
@@ -252,12 +265,15 @@ macro_rules! impl_catalog_store {
                 serials: &[String],
                 assigned_to: &str,
                 partner_tenant_id: Option<&str>,
+                action: &PoolAction,
             ) -> Result<u64, StoreError> {
                 let mut transaction = self.writer().begin().await?;
+                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
                 let mut assigned = 0;
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
                     let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE pool_serials SET status = 'assigned', assigned_to = ");
                     query.push_bind(assigned_to).push(", assigned_tenant_id = ").push_bind(partner_tenant_id);
+                    query.push(", ").push(APPEND_ACTION).push_bind(&action_id);
                     query.push(" WHERE status = 'available' AND tenant_id = ").push_bind(tenant_id);
                     query.push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
                     let mut separated = query.separated(", ");
@@ -281,14 +297,17 @@ macro_rules! impl_catalog_store {
                 count: i64,
                 assigned_to: &str,
                 partner_tenant_id: Option<&str>,
+                action: &PoolAction,
             ) -> Result<Vec<String>, StoreError> {
                 // The picked serials are materialised first: PostgreSQL may re-run a LIMIT sub-select inside
                 // `IN (…)` while it updates, and with SKIP LOCKED each run can pick other rows — more than `count`.
                 let mut transaction = self.writer().begin().await?;
+                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
                     "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
                      AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
-                     UPDATE pool_serials SET status = 'assigned', assigned_to = $4, assigned_tenant_id = $5 \
+                     UPDATE pool_serials SET status = 'assigned', assigned_to = $4, assigned_tenant_id = $5, \
+                     {APPEND_ACTION}$6 \
                      WHERE tenant_id = $1 AND product_id = $2 AND serial IN (SELECT serial FROM picked) RETURNING serial"
                 ))
                 .bind(tenant_id)
@@ -296,6 +315,7 @@ macro_rules! impl_catalog_store {
                 .bind(count)
                 .bind(assigned_to)
                 .bind(partner_tenant_id)
+                .bind(&action_id)
                 .fetch_all(&mut *transaction)
                 .await?;
                 let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();

@@ -207,7 +207,8 @@ macro_rules! impl_manufacturer_store {
 
         /// Gives a partner the serials just assigned to it: its product with the owner's code, GTIN and name
         /// (serial source `partner`, made if missing) and the serials, with their extra parameters, Available
-        /// in its own pool. Runs inside the assignment's transaction.
+        /// in its own pool, their history there starting with `received` from the owner. Runs inside the
+        /// assignment's transaction.
         async fn stock_partner_pool(
             transaction: &mut sqlx::Transaction<'_, $db>,
             owner_tenant_id: &str,
@@ -249,13 +250,22 @@ macro_rules! impl_manufacturer_store {
                     partner_product.id
                 }
             };
+            let (owner_name,): (String,) = sqlx::query_as("SELECT name FROM tenants WHERE id = $1")
+                .bind(owner_tenant_id)
+                .fetch_one(&mut **transaction)
+                .await?;
+            // Who at the owner's assigned them is the owner's business: the partner sees only from whom.
+            let received = PoolAction { action: "received", actor: None, detail: format!("from {owner_name}") };
+            let action = insert_pool_action(transaction, partner_tenant_id, &partner_product_id, &received).await?;
             let now = now_millis();
             for chunk in serials.chunks(ROWS_PER_INSERT) {
                 let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, extra, created_at) SELECT ",
+                    "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, extra, created_at, actions) \
+                     SELECT ",
                 );
                 query.push_bind(partner_tenant_id).push(", ").push_bind(&partner_product_id);
                 query.push(", serial, 'available', 'partner', extra, ").push_bind(now);
+                query.push(", ").push_bind(&action);
                 query.push(" FROM pool_serials WHERE tenant_id = ").push_bind(owner_tenant_id);
                 query.push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
                 let mut separated = query.separated(", ");

@@ -27,17 +27,22 @@ pub const MAX_BIND_PARAMS: usize = 30_000;
 /// Rows per multi-row insert or `IN (…)` list of a table with at most six bound columns.
 pub const ROWS_PER_INSERT: usize = MAX_BIND_PARAMS / 6;
 
+/// The SET clause that appends a pool action's id (the bind or `$n` that follows) to a serial's history, in
+/// the same UPDATE that changes the serial.
+pub const APPEND_ACTION: &str = "actions = COALESCE(actions || ' ', '') || ";
+
 /// What the SQL macros expect to find in scope.
 pub mod prelude {
     pub(crate) use super::ESCALATION_SELECT;
-    pub use super::{event_records, MAX_BIND_PARAMS, ROWS_PER_INSERT};
+    pub use super::{event_records, APPEND_ACTION, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope,
         KeyGrants, LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome,
-        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolActionRecord,
-        PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord, ProductChanges,
-        ProductRecord, SerialExtraRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord, UserRecord,
+        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction,
+        PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
+        ProductChanges, ProductRecord, SerialExtraRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord,
+        UserRecord,
     };
 }
 

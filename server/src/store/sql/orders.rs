@@ -14,14 +14,13 @@ pub const NOT_COMMISSIONED: &str = "NOT EXISTS (SELECT 1 FROM units u WHERE u.te
 
 macro_rules! impl_order_store {
     ($store:ty, $db:ty) => {
-        /// Records one pool operation and returns its id, which the serials it touches then carry.
+        /// Records one pool operation and returns its id, which the serials it touches then carry (see
+        /// `APPEND_ACTION`).
         async fn insert_pool_action(
             transaction: &mut sqlx::Transaction<'_, $db>,
             tenant_id: &str,
             product_id: &str,
-            action: &str,
-            actor: Option<&str>,
-            detail: &str,
+            action: &PoolAction,
         ) -> Result<String, StoreError> {
             let id = new_id();
             sqlx::query(
@@ -31,10 +30,10 @@ macro_rules! impl_order_store {
             .bind(&id)
             .bind(tenant_id)
             .bind(product_id)
-            .bind(action)
+            .bind(action.action)
             .bind(now_millis())
-            .bind(actor)
-            .bind(detail)
+            .bind(&action.actor)
+            .bind(&action.detail)
             .execute(&mut **transaction)
             .await?;
             Ok(id)
@@ -76,7 +75,7 @@ macro_rules! impl_order_store {
                 generated: &[String],
             ) -> Result<$crate::store::OrderCreated, StoreError> {
                 let now = now_millis();
-                let actor = Some(order.created_by.as_str());
+                let actor = order.created_by.as_str();
                 let mut transaction = self.writer().begin().await?;
                 let generated_action = match generated.is_empty() {
                     true => None,
@@ -85,9 +84,7 @@ macro_rules! impl_order_store {
                             &mut transaction,
                             tenant_id,
                             &order.product_id,
-                            "generated",
-                            actor,
-                            &format!("{} serials for an order", generated.len()),
+                            &PoolAction::new("generated", actor, format!("{} serials for an order", generated.len())),
                         )
                         .await?,
                     ),
@@ -112,8 +109,8 @@ macro_rules! impl_order_store {
                 .await?;
                 let assigned_to = format!("{} order {id}", order.kind);
                 let detail = format!("to {assigned_to}");
-                let action =
-                    insert_pool_action(&mut transaction, tenant_id, &order.product_id, "assigned", actor, &detail).await?;
+                let assigned = PoolAction::new("assigned", actor, detail);
+                let action = insert_pool_action(&mut transaction, tenant_id, &order.product_id, &assigned).await?;
                 // What the pool already had first, then the serials generated for the shortfall, written already
                 // assigned: each row is written once, not inserted and then updated.
                 let from_pool = order.quantity - generated.len() as i64;
@@ -124,7 +121,7 @@ macro_rules! impl_order_store {
                     assigned += sqlx::query(&format!(
                         "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 \
                          AND product_id = $2 AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
-                         UPDATE pool_serials SET status = 'assigned', assigned_to = $4, order_id = $5, assigned_action = $6 \
+                         UPDATE pool_serials SET status = 'assigned', assigned_to = $4, order_id = $5, {APPEND_ACTION}$6 \
                          WHERE tenant_id = $1 AND product_id = $2 AND status = 'available' \
                          AND serial IN (SELECT serial FROM picked)"
                     ))
@@ -143,12 +140,12 @@ macro_rules! impl_order_store {
                     for chunk in generated.chunks(MAX_BIND_PARAMS - 8) {
                         let mut query = sqlx::QueryBuilder::<$db>::new(
                             "INSERT INTO pool_serials (tenant_id, product_id, serial, status, source, created_at, \
-                             added_action, assigned_to, order_id, assigned_action) SELECT ",
+                             actions, assigned_to, order_id) SELECT ",
                         );
                         query.push_bind(tenant_id).push(", ").push_bind(&order.product_id);
                         query.push(", v.column1, 'assigned', 'generated', ").push_bind(now);
-                        query.push(", ").push_bind(generated_action).push(", ").push_bind(&assigned_to);
-                        query.push(", ").push_bind(&id).push(", ").push_bind(&action);
+                        query.push(", ").push_bind(format!("{generated_action} {action}"));
+                        query.push(", ").push_bind(&assigned_to).push(", ").push_bind(&id);
                         query.push(" FROM (VALUES ");
                         let mut separated = query.separated(", ");
                         for serial in chunk {
@@ -170,7 +167,7 @@ macro_rules! impl_order_store {
                 }
                 transaction.commit().await?;
                 let record = self.order(tenant_id, &id).await?;
-                record.map($crate::store::OrderCreated::Created).ok_or_else(|| StoreError::NotFound("the new order".into()))
+                record.map(|record| $crate::store::OrderCreated::Created(Box::new(record))).ok_or_else(|| StoreError::NotFound("the new order".into()))
             }
 
             async fn order(&self, tenant_id: &str, order_id: &str) -> Result<Option<OrderRecord>, StoreError> {
@@ -274,16 +271,17 @@ macro_rules! impl_order_store {
                     return Ok(Reserved::OrderClosed);
                 }
                 let detail = format!("to device {device_id}");
-                let action =
-                    insert_pool_action(&mut transaction, tenant_id, &product_id, "reserved", Some(actor), &detail).await?;
+                let reserved = PoolAction::new("reserved", actor, detail);
+                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &reserved).await?;
                 // SKIP LOCKED: a concurrent reserve holds its rows until commit, and this one takes others; the
                 // UPDATE checks `device_id IS NULL` again on the row as it is now.
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
                     "WITH picked AS MATERIALIZED (SELECT p.serial FROM pool_serials p WHERE p.tenant_id = $1 \
                      AND p.order_id = $2 AND p.device_id IS NULL AND {} ORDER BY p.serial LIMIT $3{SKIP_LOCKED}) \
-                     UPDATE pool_serials SET device_id = $4, reserved_action = $5 WHERE tenant_id = $1 AND product_id = $6 \
+                     UPDATE pool_serials SET device_id = $4, {}$5 WHERE tenant_id = $1 AND product_id = $6 \
                      AND order_id = $2 AND device_id IS NULL AND serial IN (SELECT serial FROM picked) RETURNING serial",
-                    $crate::store::sql::NOT_COMMISSIONED
+                    $crate::store::sql::NOT_COMMISSIONED,
+                    APPEND_ACTION,
                 ))
                 .bind(tenant_id)
                 .bind(order_id)
@@ -313,10 +311,10 @@ macro_rules! impl_order_store {
                 let mut transaction = self.writer().begin().await?;
                 let (product_id, _) = lock_order(&mut transaction, tenant_id, order_id).await?;
                 let detail = format!("from device {device_id}");
-                let action =
-                    insert_pool_action(&mut transaction, tenant_id, &product_id, "returned", Some(actor), &detail).await?;
+                let returned_action = PoolAction::new("returned", actor, detail);
+                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &returned_action).await?;
                 let statement = |chunk: Option<&[String]>| {
-                    let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE pool_serials SET device_id = NULL, reserved_action = ");
+                    let mut query = sqlx::QueryBuilder::<$db>::new(format!("UPDATE pool_serials SET device_id = NULL, {APPEND_ACTION}"));
                     query.push_bind(action.clone()).push(" WHERE tenant_id = ").push_bind(tenant_id.to_owned());
                     query.push(" AND order_id = ").push_bind(order_id.to_owned());
                     query.push(" AND device_id = ").push_bind(device_id.to_owned());
@@ -357,14 +355,14 @@ macro_rules! impl_order_store {
                     return Ok(false);
                 }
                 let detail = format!("order {order_id} closed");
-                let action =
-                    insert_pool_action(&mut transaction, tenant_id, &product_id, "released", Some(actor), &detail).await?;
-                sqlx::query(
+                let released = PoolAction::new("released", actor, detail);
+                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &released).await?;
+                sqlx::query(&format!(
                     "UPDATE pool_serials SET status = 'available', assigned_to = NULL, order_id = NULL, \
-                     released_action = $3 WHERE tenant_id = $1 AND order_id = $2 AND device_id IS NULL \
+                     {APPEND_ACTION}$3 WHERE tenant_id = $1 AND order_id = $2 AND device_id IS NULL \
                      AND source <> 'external' AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
-                     AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial)",
-                )
+                     AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial)"
+                ))
                 .bind(tenant_id)
                 .bind(order_id)
                 .bind(&action)
@@ -401,7 +399,7 @@ macro_rules! impl_order_store {
             ) -> Result<Option<(PoolSerialRecord, Vec<PoolActionRecord>)>, StoreError> {
                 let row: Option<PoolSerialRecord> = sqlx::query_as(
                     "SELECT p.serial, p.status, p.source, p.assigned_to, p.order_id, p.device_id, u.id AS unit_id, \
-                     p.created_at, p.added_action, p.assigned_action, p.reserved_action, p.released_action \
+                     p.created_at, p.actions \
                      FROM pool_serials p LEFT JOIN units u ON u.tenant_id = p.tenant_id AND u.product_id = p.product_id \
                      AND u.serial = p.serial WHERE p.tenant_id = $1 AND p.product_id = $2 AND p.serial = $3",
                 )
@@ -411,18 +409,24 @@ macro_rules! impl_order_store {
                 .fetch_optional(self.reader())
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let ids = [&row.added_action, &row.assigned_action, &row.reserved_action, &row.released_action];
-                let mut actions: Vec<PoolActionRecord> = sqlx::query_as(
-                    "SELECT id, action, at, actor, detail FROM pool_actions WHERE tenant_id = $1 \
-                     AND id IN ($2, $3, $4, $5) ORDER BY at, id",
-                )
-                .bind(tenant_id)
-                .bind(ids[0])
-                .bind(ids[1])
-                .bind(ids[2])
-                .bind(ids[3])
-                .fetch_all(self.reader())
-                .await?;
+                let ids: Vec<&str> = row.actions.as_deref().unwrap_or_default().split_whitespace().collect();
+                let mut actions: Vec<PoolActionRecord> = Vec::new();
+                if !ids.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, action, at, actor, detail FROM pool_actions WHERE tenant_id = ",
+                    );
+                    query.push_bind(tenant_id).push(" AND id IN (");
+                    let mut separated = query.separated(", ");
+                    for id in &ids {
+                        separated.push_bind(*id);
+                    }
+                    query.push(")");
+                    actions = query.build_query_as().fetch_all(self.reader()).await?;
+                    // By time, and within a millisecond in the order the serial's list has them (appended as
+                    // they happened).
+                    let position = |id: &str| ids.iter().position(|listed| *listed == id);
+                    actions.sort_by_key(|action| (action.at, position(&action.id)));
+                }
                 // Commissioning is in the unit's log, not in pool_actions: its first event says when and by whom.
                 if let Some(unit_id) = &row.unit_id {
                     let first: Option<(i64, String, Option<String>)> = sqlx::query_as(
