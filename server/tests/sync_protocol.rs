@@ -52,14 +52,10 @@ async fn snapshot_pages_fetched_while_others_push() {
 }
 
 /// The server restored from a backup while devices hold ops it decided after the backup outside their outbox
-/// (refused ones in the conflict inbox, accepted ones let go once pulled).
+/// (refused ones in the conflict inbox, accepted ones let go once pulled): the devices' journals give them back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: after a restore the server's last_processed_device_seq is behind ops the device no longer holds \
-            (refused → conflict inbox, accepted and pulled → let go); every later push stops with a gap the \
-            outbox cannot fill (DeviceReplica::on_push_response sets push_blocked) and the device never pushes \
-            again: those ops and every later op are lost (SYNC.md invariants 10 and 11)"]
 async fn a_restore_behind_ops_the_devices_let_go() {
-    let faults = Faults { unsafe_restores: true, ..Faults::default() };
+    let faults = Faults { restore_every_schedule: true, ..Faults::default() };
     schedule::run_many_with(Backend::Sqlite, faults, 300).await;
 }
 

@@ -228,14 +228,72 @@ fn a_reset_keeps_the_outbox_and_pushing_it_again_makes_no_duplicate_events() {
     assert_eq!(device.confirmed(&unit_key(1)).unwrap().unit.version, 2);
 }
 
+/// The server restored from `backup` (a new epoch, as `serialtrack restore` gives): the device resets, takes
+/// the snapshot and is ready to push again.
+fn restore(device: &mut DeviceReplica, backup: &ModelServer) -> ModelServer {
+    let server = ModelServer { epoch: uuid::Uuid::from_u128(0xBAC0), ..backup.clone() };
+    match server.pull(device.device_id(), &device.pull_request(), 7) {
+        PullAnswer::Reset { .. } => device.on_reset(),
+        PullAnswer::Page(_) => panic!("a new epoch resets the device"),
+    }
+    device.on_snapshot_page(&server.snapshot()).unwrap();
+    server
+}
+
 #[test]
-fn a_gap_the_outbox_cannot_fill_blocks_pushing_and_says_why() {
+fn ops_the_device_let_go_are_pushed_again_from_its_journal_after_a_restore() {
     let (mut device, mut server) = (DeviceReplica::new("tablet-a"), ModelServer::default());
+    let backup = server.clone();
     record(&mut device, unit_key(1), commission(), 1);
     sync(&mut device, &mut server);
+    assert!(device.outbox().is_empty(), "op 1 is folded in and let go");
+    assert_eq!(device.journal().len(), 1, "and kept in the journal");
     record(&mut device, unit_key(1), note("after"), 2);
-    // The server was restored from a backup taken before op 1: it waits for an op the device let go.
-    server.last_processed.insert("tablet-a".into(), 0);
+    // The server comes back from a backup taken before op 1: it waits for an op the outbox no longer has.
+    server = restore(&mut device, &backup);
+    let response = push_once(&mut device, &mut server);
+    assert_eq!(response.stopped, Some(Stop::Gap { expected: 1 }));
+    assert_eq!(device.push_blocked(), None, "the journal fills the gap");
+    sync(&mut device, &mut server);
+    assert_eq!(server.head(), 2, "both ops are in the restored log");
+    assert_eq!(device.confirmed(&unit_key(1)).unwrap().unit.version, 2);
+    assert_eq!(device.journal().len(), 2);
+}
+
+#[test]
+fn a_refusal_the_server_lost_is_recorded_again_not_run_and_not_shown_twice() {
+    let (mut a, _b, mut server) = given_a_unit_quarantined_elsewhere();
+    let backup = server.clone();
+    let refused = record(&mut a, unit_key(1), UnitCommand::Allocate { order: "SO-1".into() }, 3);
+    sync(&mut a, &mut server);
+    assert_eq!(a.conflicts().len(), 1);
+    // Release the unit, so that run again the allocation would now be accepted.
+    record(&mut a, unit_key(1), UnitCommand::ResolveQuarantine { notes: None }, 4);
+    sync(&mut a, &mut server);
+    let head_before_restore = backup.head();
+    server = restore(&mut a, &backup);
+    record(&mut a, unit_key(1), note("after the restore"), 5);
+    sync(&mut a, &mut server);
+    assert_eq!(a.conflicts().len(), 1, "the refusal is shown once");
+    assert_eq!(a.op_status(refused.op_id), Some(OpStatus::Refused));
+    let recorded = &server.results[&refused.op_id];
+    assert!(matches!(&recorded.outcome, OpOutcome::Refused(again) if again.code == RefusalCode::InvalidTransition));
+    assert_eq!(server.head(), head_before_restore + 2, "the release and the note, not the allocation");
+    assert!(server.log.iter().all(|event| event.event_id != refused.op_id));
+}
+
+#[test]
+fn a_gap_older_than_the_journal_blocks_pushing_and_says_why() {
+    let (mut device, mut server) = (DeviceReplica::new("tablet-a"), ModelServer::default());
+    let backup = server.clone();
+    record(&mut device, unit_key(1), commission(), 1);
+    sync(&mut device, &mut server);
+    // A device whose data has no journal (kept by an older app version).
+    let mut json = serde_json::to_value(&device).unwrap();
+    json.as_object_mut().unwrap().remove("journal");
+    device = serde_json::from_value(json).unwrap();
+    record(&mut device, unit_key(1), note("after"), 2);
+    server = restore(&mut device, &backup);
     push_once(&mut device, &mut server);
     assert_eq!(device.push_blocked(), Some(&Stop::Gap { expected: 1 }));
     assert_eq!(device.outbox().len(), 1, "the op waits");

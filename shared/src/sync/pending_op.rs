@@ -33,6 +33,11 @@ pub struct PendingOp {
     /// Kept as JSON, not as a `UnitCommand`: an op written in a vocabulary this build does not know must still
     /// arrive, so the server can answer "upgrade required" instead of refusing the whole request.
     pub command: serde_json::Value,
+    /// Set on an op sent again after the server was restored from a backup that predates its refusal: the
+    /// server records this refusal again instead of running the op, because the user already saw it refused
+    /// (and may have redone or discarded it). See `replica::journal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_before: Option<super::op_result::RefusedOp>,
 }
 
 /// What a device needs to turn a command into a [`PendingOp`]: everything but the command and the unit.
@@ -61,6 +66,7 @@ impl PendingOp {
             actor: origin.actor,
             approval: origin.approval,
             command: serde_json::to_value(command).expect("a UnitCommand has string keys only, so it is valid JSON"),
+            refused_before: None,
         }
     }
 

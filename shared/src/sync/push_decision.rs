@@ -84,12 +84,14 @@ pub fn decide_push<E>(
             }
             OpClass::Next => {}
         }
-        let outcome = match op.versioned() {
-            Ok(command) => run(op, &command)?,
-            Err(VersionError::Malformed(why)) => OpOutcome::Refused(RefusedOp::unreadable(&why)),
+        let outcome = match (&op.refused_before, op.versioned()) {
+            // Refused before a restore lost the refusal: recorded again as it was, never run (see PendingOp).
+            (Some(refused), _) => OpOutcome::Refused(refused.clone()),
+            (None, Ok(command)) => run(op, &command)?,
+            (None, Err(VersionError::Malformed(why))) => OpOutcome::Refused(RefusedOp::unreadable(&why)),
             // Unsupported vocabulary: record nothing and do not advance, so the op is pushed again after an
             // upgrade rather than refused for good.
-            Err(VersionError::UpgradeRequired { .. } | VersionError::TooOld { .. }) => {
+            (None, Err(VersionError::UpgradeRequired { .. } | VersionError::TooOld { .. })) => {
                 decision.stopped = Some(Stop::UpgradeRequired {
                     found: op.schema_version,
                     oldest: OLDEST_COMMAND_SCHEMA_VERSION,

@@ -5,12 +5,14 @@
 //! Each `on_*` method is meant to be one IndexedDB transaction: it either changes the state as a whole or
 //! returns an error and changes nothing.
 
+mod journal;
 mod optimistic;
 mod outbox;
 mod pull;
 mod push;
 mod resolve;
 
+pub use journal::{Journal, SettledOp, JOURNAL_LIMIT};
 pub use optimistic::{OpView, OptimisticView};
 pub use outbox::{Delivery, OpStatus, Outbox, OutboxEntry};
 pub use pull::{PullProblem, PullProgress};
@@ -41,7 +43,16 @@ pub struct DeviceReplica {
     confirmed: BTreeMap<UnitKey, ConfirmedUnit>,
     outbox: Outbox,
     conflicts: Vec<Conflict>,
-    /// Why pushing is stuck (a gap the outbox cannot fill, or a vocabulary the server does not read).
+    /// The ops the device let go, for a server restored from a backup that predates them.
+    #[serde(default)]
+    journal: Journal,
+    /// Set when the device takes a log epoch after having none (after a reset) while its journal holds ops: the
+    /// server may have been restored and lost some of them, so the next push goes out even with nothing queued, and its
+    /// answer says from where to send them again.
+    #[serde(default)]
+    journal_unchecked: bool,
+    /// Why pushing is stuck (a gap neither the outbox nor the journal can fill, or a vocabulary the server does
+    /// not read).
     push_blocked: Option<super::push::Stop>,
     /// While bootstrapping: the lowest `as_of_seq` of the snapshot pages read so far. Each page is read at its
     /// own moment, so only from the lowest one on is every later event still to be pulled.
@@ -60,6 +71,8 @@ impl DeviceReplica {
             confirmed: BTreeMap::new(),
             outbox: Outbox::default(),
             conflicts: Vec::new(),
+            journal: Journal::default(),
+            journal_unchecked: false,
             bootstrap_floor: None,
             push_blocked: None,
         }
@@ -94,20 +107,25 @@ impl DeviceReplica {
         self.confirmed.values()
     }
 
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
     pub fn push_blocked(&self) -> Option<&super::push::Stop> {
         self.push_blocked.as_ref()
     }
 
     /// Where an op stands, apart from a predicted conflict (which needs the unit's workflow: see `optimistic`).
     pub fn op_status(&self, op_id: Uuid) -> Option<OpStatus> {
-        if let Some(entry) = self.outbox.find(op_id) {
+        if let Some(entry) = self.outbox.find(op_id).filter(|entry| entry.op.refused_before.is_none()) {
             return Some(match entry.delivery {
                 Delivery::Queued => OpStatus::Queued,
                 Delivery::Sending => OpStatus::Sending,
                 Delivery::Acked { .. } => OpStatus::Confirmed,
             });
         }
-        self.conflicts.iter().any(|conflict| conflict.op_id() == op_id).then_some(OpStatus::Refused)
+        let refused_before = self.outbox.find(op_id).is_some();
+        (refused_before || self.conflicts.iter().any(|conflict| conflict.op_id() == op_id)).then_some(OpStatus::Refused)
     }
 
     /// A user action: decides the command against the optimistic view with the shared state machine and, if

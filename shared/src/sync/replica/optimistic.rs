@@ -40,6 +40,10 @@ impl DeviceReplica {
             if matches!(entry.delivery, Delivery::Acked { seq } if seq <= folded_through) {
                 continue;
             }
+            // An op sent again only to record its old refusal never changes the unit.
+            if entry.op.refused_before.is_some() {
+                continue;
+            }
             let (status, predicted_refusal) = match replay(state.clone(), &entry.op, workflow) {
                 Ok(next) => {
                     state = Some(next);

@@ -102,6 +102,15 @@ impl Outbox {
         }
     }
 
+    /// Acked ops whose event is beyond the log's head go back to the queue.
+    pub(super) fn requeue_acked_beyond(&mut self, head_seq: u64) {
+        for entry in self.entries.values_mut() {
+            if matches!(entry.delivery, Delivery::Acked { seq } if seq > head_seq) {
+                entry.delivery = Delivery::Queued;
+            }
+        }
+    }
+
     /// Every op from `device_seq` on goes back to the queue, acknowledged or not.
     pub(super) fn requeue_from(&mut self, device_seq: u64) {
         for entry in self.entries.range_mut(device_seq..).map(|(_, entry)| entry) {
@@ -109,8 +118,15 @@ impl Outbox {
         }
     }
 
-    /// Acked ops whose event the cursor has passed are in the confirmed state now: the outbox lets them go.
-    pub(super) fn drop_acked_through(&mut self, cursor: u64) {
-        self.entries.retain(|_, entry| !matches!(entry.delivery, Delivery::Acked { seq } if seq <= cursor));
+    /// Acked ops whose event the cursor has passed are in the confirmed state now: the outbox lets them go,
+    /// and returns them (for the journal).
+    pub(super) fn drop_acked_through(&mut self, cursor: u64) -> Vec<PendingOp> {
+        let passed: Vec<u64> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| matches!(entry.delivery, Delivery::Acked { seq } if seq <= cursor))
+            .map(|(device_seq, _)| *device_seq)
+            .collect();
+        passed.iter().filter_map(|device_seq| self.entries.remove(device_seq)).map(|entry| entry.op).collect()
     }
 }

@@ -68,10 +68,13 @@ impl DeviceReplica {
         }
         // All checks passed: commit the page as a whole.
         self.confirmed.extend(staged);
-        self.log_epoch = Some(page.log_epoch);
+        self.adopt_epoch(page.log_epoch);
         self.cursor = self.cursor.max(last_seq).max(page.next_cursor);
         self.on_op_results(&page.op_results);
-        self.outbox.drop_acked_through(self.cursor);
+        self.let_go_acked();
+        // An ack for an event the server's log does not have was given before a restore the device learned of
+        // only after it had reset (its epoch unknown when the ack came): the op goes out again.
+        self.outbox.requeue_acked_beyond(page.head_seq);
         Ok(progress)
     }
 
@@ -79,7 +82,7 @@ impl DeviceReplica {
     /// `as_of_seq` (never backwards), and the device pulls from there.
     pub fn on_snapshot_page(&mut self, page: &SnapshotPage) -> Result<(), PullProblem> {
         self.check_epoch(page.log_epoch)?;
-        self.log_epoch = Some(page.log_epoch);
+        self.adopt_epoch(page.log_epoch);
         for snapshot in &page.units {
             let newer = self.confirmed.get(&snapshot.unit.key).is_none_or(|held| held.last_seq < snapshot.last_seq);
             if newer {
@@ -96,19 +99,35 @@ impl DeviceReplica {
             // already holds (seq ≤ its last_seq) are skipped when pulled.
             self.cursor = self.cursor.max(floor);
             self.bootstrap_floor = None;
-            self.outbox.drop_acked_through(self.cursor);
+            self.let_go_acked();
         }
         Ok(())
     }
 
+    /// Acked ops whose event the cursor has passed leave the outbox for the journal.
+    fn let_go_acked(&mut self) {
+        for op in self.outbox.drop_acked_through(self.cursor) {
+            self.journal.keep(op, None);
+        }
+    }
+
     /// Forgets the confirmed state, the cursor and the log epoch, to bootstrap again. The outbox stays, every op
-    /// in it is queued to be pushed again, and the conflict inbox stays.
+    /// in it is queued to be pushed again, and the conflict inbox and the journal stay.
     pub fn on_reset(&mut self) {
         self.confirmed.clear();
         self.cursor = 0;
         self.log_epoch = None;
         self.outbox.requeue_all();
         self.push_blocked = None;
+    }
+
+    /// Takes the server's log epoch. A device that had none (new, or reset) may hold settled ops the server
+    /// lost meanwhile — decided in an epoch it never saw: its next push checks its journal against the server.
+    fn adopt_epoch(&mut self, epoch: uuid::Uuid) {
+        if self.log_epoch.is_none() && !self.journal.is_empty() {
+            self.journal_unchecked = true;
+        }
+        self.log_epoch = Some(epoch);
     }
 
     fn check_epoch(&self, server_epoch: uuid::Uuid) -> Result<(), PullProblem> {

@@ -8,16 +8,22 @@ use crate::sync::push::{PushRequest, PushResponse, Stop, MAX_PUSH_OPS};
 
 impl DeviceReplica {
     /// The next batch: up to 100 unacknowledged ops in device_seq order, now marked as sending.
-    /// None when there is nothing to send.
+    /// None when there is nothing to send — unless a reset left the journal unchecked: then the batch may be
+    /// empty, sent to learn what the server has processed.
     pub fn next_push(&mut self) -> Option<PushRequest> {
         let ops: Vec<_> = self.outbox.unacknowledged().take(MAX_PUSH_OPS).map(|entry| entry.op.clone()).collect();
-        if ops.is_empty() {
+        if !self.wants_push() {
             return None;
         }
         for op in &ops {
             self.outbox.set_delivery(op.device_seq, Delivery::Sending);
         }
         Some(PushRequest { device_id: self.device_id.clone(), ops })
+    }
+
+    /// Whether the next push has something to do: queued ops, or a journal to check after a reset.
+    pub fn wants_push(&self) -> bool {
+        self.journal_unchecked || self.outbox.unacknowledged().next().is_some()
     }
 
     /// The push failed without an answer (network, 503): its ops go back to the queue, to be sent after a
@@ -30,8 +36,16 @@ impl DeviceReplica {
     pub fn on_push_response(&mut self, response: &PushResponse) {
         self.on_op_results(&response.results);
         self.outbox.requeue_sending();
+        // Settled ops above what the server has processed were lost in a restore from a backup: they go back to
+        // the outbox, refused ones marked so that the server records their refusal instead of running them.
+        for settled in self.journal.take_from(response.last_processed_device_seq + 1) {
+            let mut op = settled.op;
+            op.refused_before = settled.refused;
+            self.outbox.insert(op);
+        }
+        self.journal_unchecked = false;
         if let Some(Stop::Gap { expected }) = &response.stopped {
-            // The server lost ops it had acknowledged (restored from a backup): send them again.
+            // The server lost ops it had acknowledged: send them again.
             self.outbox.requeue_from(*expected);
         }
         self.push_blocked = match &response.stopped {
@@ -50,18 +64,23 @@ impl DeviceReplica {
             let device_seq = entry.op.device_seq;
             match &result.outcome {
                 OpOutcome::Accepted { seq } if *seq <= self.cursor => {
-                    self.outbox.remove(result.op_id);
+                    if let Some(entry) = self.outbox.remove(result.op_id) {
+                        self.journal.keep(entry.op, None);
+                    }
                 }
                 OpOutcome::Accepted { seq } => self.outbox.set_delivery(device_seq, Delivery::Acked { seq: *seq }),
                 OpOutcome::Refused(refused) => {
-                    if let Some(entry) = self.outbox.remove(result.op_id) {
+                    let Some(mut entry) = self.outbox.remove(result.op_id) else { continue };
+                    // An op refused before a restore is in the inbox already, or the user has dealt with it.
+                    if entry.op.refused_before.take().is_none() {
                         self.conflicts.push(Conflict {
-                            op: entry.op,
+                            op: entry.op.clone(),
                             refused: refused.clone(),
                             escalated: false,
                             escalation_sent: false,
                         });
                     }
+                    self.journal.keep(entry.op, Some(refused.clone()));
                 }
             }
         }
