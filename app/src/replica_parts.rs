@@ -37,20 +37,29 @@ pub struct StoredConflict {
     pub conflict: String,
 }
 
-/// One unit as the device keeps it (schema v4, the `units` store, keyed by `key`): what the screens show, the
-/// server's confirmed state and the unit's history, in one record. Filling a device from the snapshot is then
-/// one put per unit, and a lookup reads one record.
+/// One unit as the device keeps it (schema v4, the `units` store): what the screens show, the server's
+/// confirmed state and the unit's history, in one record. Filling a device from the snapshot is then one put
+/// per unit, and a lookup reads one record. Stored as a `UnitRow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredUnit {
     pub key: String,
     /// The unit as the screens show it: the optimistic view (confirmed state plus this device's pending ops), or
     /// what a lookup gave when this build cannot read the server's state.
     pub shown: UnitRecord,
-    /// The shared `ConfirmedUnit` as JSON; none while only this device's own ops make the unit, after a reset,
-    /// or when the server's state is written by a newer build.
-    pub confirmed: Option<String>,
+    /// None while only this device's own ops make the unit, after a reset, or when the server's state is
+    /// written by a newer build.
+    pub confirmed: Option<ConfirmedUnit>,
     /// History lines, oldest first, each seq once: the newest `KEPT_HISTORY` the device was given.
     pub history: Vec<HistoryRecord>,
+}
+
+/// A `StoredUnit` as the `units` store holds it, keyed by `key`: the unit as JSON text. Turning one string into a
+/// JavaScript value and cloning it into IndexedDB costs a fraction of a nested object's dozens of fields, and
+/// the snapshot writes hundreds of units a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub key: String,
+    pub unit: String,
 }
 
 /// How many history lines a unit keeps: as many as a lookup asks the server for.
@@ -90,13 +99,12 @@ impl StoredUnit {
         StoredUnit { key: shown.key.clone(), shown, confirmed: None, history: Vec::new() }
     }
 
-    pub fn confirmed(&self) -> Result<Option<ConfirmedUnit>, serde_json::Error> {
-        self.confirmed.as_deref().map(serde_json::from_str).transpose()
+    pub fn to_row(&self) -> UnitRow {
+        UnitRow { key: self.key.clone(), unit: serde_json::to_string(self).expect("a unit is plain JSON") }
     }
 
-    pub fn set_confirmed(&mut self, confirmed: Option<&ConfirmedUnit>) {
-        self.confirmed =
-            confirmed.map(|confirmed| serde_json::to_string(confirmed).expect("a confirmed unit is plain JSON"));
+    pub fn from_row(row: &UnitRow) -> Result<StoredUnit, serde_json::Error> {
+        serde_json::from_str(&row.unit)
     }
 
     /// Adds history lines (a line the unit already has is replaced), keeping the newest `KEPT_HISTORY`.

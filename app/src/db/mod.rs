@@ -9,7 +9,7 @@ pub use blocks::Commissioned;
 pub use replica_store::{new_op_id, Extra, Step, META_CURSOR, META_DEVICE_ID, META_LOG_EPOCH, META_NEXT_DEVICE_SEQ};
 
 use crate::model::{HistoryRecord, ProductRecord, UnitRecord};
-use crate::replica_parts::StoredUnit;
+use crate::replica_parts::{StoredUnit, UnitRow};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
@@ -114,7 +114,8 @@ impl LocalDb {
 
     async fn stored_unit(&self, key: &str) -> Result<Option<StoredUnit>, DbError> {
         let tx = self.db.transaction(UNITS).build()?;
-        Ok(tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?)
+        let row: Option<UnitRow> = tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?;
+        row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(replica_store::to_db)
     }
 
     pub async fn unit_count(&self) -> Result<u32, DbError> {
@@ -127,11 +128,12 @@ impl LocalDb {
     pub async fn put_unit_with_history(&self, unit: &UnitRecord, history: &[HistoryRecord]) -> Result<(), DbError> {
         let tx = self.db.transaction(UNITS).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(UNITS)?;
-        let held: Option<StoredUnit> = store.get(unit.key.clone()).serde()?.await?;
+        let row: Option<UnitRow> = store.get(unit.key.clone()).serde()?.await?;
+        let held = row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(replica_store::to_db)?;
         let mut stored = held.unwrap_or_else(|| StoredUnit::new(unit.clone()));
         stored.shown = unit.clone();
         stored.add_history(history.iter().cloned());
-        store.put(&stored).serde()?;
+        store.put(stored.to_row()).serde()?;
         tx.commit().await?;
         Ok(())
     }

@@ -6,7 +6,7 @@
 use super::schema::{CONFLICTS, META, OUTBOX, UNITS};
 use super::{DbError, LocalDb};
 use crate::model::HistoryRecord;
-use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredUnit};
+use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredUnit, UnitRow};
 use crate::sync_wire::unit_record;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
@@ -138,9 +138,10 @@ pub(super) async fn load(
     let mut confirmed = Vec::new();
     let mut held = HeldUnits::new();
     for stored in futures::future::join_all(gets).await {
-        let stored: Option<StoredUnit> = stored?;
-        if let Some(stored) = stored {
-            confirmed.extend(stored.confirmed().map_err(to_db)?);
+        let row: Option<UnitRow> = stored?;
+        if let Some(row) = row {
+            let stored = StoredUnit::from_row(&row).map_err(to_db)?;
+            confirmed.extend(stored.confirmed.clone());
             held.insert(stored.key.clone(), stored);
         }
     }
@@ -237,9 +238,9 @@ pub(super) async fn save(
         };
         let mut stored = was.cloned().unwrap_or_else(|| StoredUnit::new(shown.clone()));
         stored.shown = shown;
-        stored.set_confirmed(replica.confirmed(unit_key));
+        stored.confirmed = replica.confirmed(unit_key).cloned();
         stored.add_history(lines.remove(key.as_str()).unwrap_or_default());
-        units.put(&stored).serde()?;
+        units.put(stored.to_row()).serde()?;
     }
     Ok(())
 }
@@ -248,9 +249,10 @@ pub(super) async fn save(
 /// keeps what it shows and its history until the snapshot fills it again.
 async fn forget_confirmed(units: &indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), DbError> {
     let Some(mut cursor) = units.open_cursor().await? else { return Ok(()) };
-    while let Some(mut stored) = cursor.next_record_ser::<StoredUnit>().await? {
+    while let Some(row) = cursor.next_record_ser::<UnitRow>().await? {
+        let mut stored = StoredUnit::from_row(&row).map_err(to_db)?;
         if stored.confirmed.take().is_some() {
-            cursor.update(&stored).serde()?.await?;
+            cursor.update(stored.to_row()).serde()?.await?;
         }
     }
     Ok(())
@@ -332,8 +334,9 @@ impl LocalDb {
 
     pub async fn confirmed(&self, key: &str) -> Result<Option<ConfirmedUnit>, DbError> {
         let tx = self.db.transaction(UNITS).build()?;
-        let stored: Option<StoredUnit> = tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?;
-        Ok(stored.map(|stored| stored.confirmed()).transpose().map_err(to_db)?.flatten())
+        let row: Option<UnitRow> = tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?;
+        let stored = row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(to_db)?;
+        Ok(stored.and_then(|stored| stored.confirmed))
     }
 
     /// A unit read from the server (a lookup): its confirmed state replaces the device's when newer, its

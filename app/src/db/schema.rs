@@ -14,7 +14,7 @@ pub const SCHEMA_VERSION: u32 = 4;
 
 pub const PRODUCTS: &str = "products";
 /// Versions 1–3: the display record of a unit (`UnitRecord`). Version 4: the whole unit as the device keeps it
-/// (`StoredUnit`: display record, confirmed state, history lines), keyed by `key`.
+/// (`StoredUnit`: display record, confirmed state, history lines, as a `UnitRow`), keyed by `key`.
 pub const UNITS: &str = "units";
 /// Versions 1–3: history lines keyed `{unit_key}\u{1}{seq, 20 digits}`; version 4 moved them into `units`.
 const HISTORY: &str = "history";
@@ -67,7 +67,7 @@ pub async fn upgrade(db: &Database, step: u32) -> indexed_db_futures::Result<()>
     Ok(())
 }
 
-/// A version 3 `confirmed` record; its `confirmed` JSON is what `StoredUnit::confirmed` keeps.
+/// A version 3 `confirmed` record: the shared `ConfirmedUnit` as JSON.
 #[derive(serde::Deserialize)]
 struct ConfirmedV3 {
     key: String,
@@ -88,19 +88,11 @@ async fn merge_units(db: &Database) -> indexed_db_futures::Result<()> {
     let mut units: BTreeMap<String, StoredUnit> =
         shown.into_iter().map(|record| (record.key.clone(), StoredUnit::new(record))).collect();
     for held in confirmed {
+        // Written by this build's types; one it cannot read could not have been used by it either.
+        let Ok(confirmed) = serde_json::from_str::<ConfirmedUnit>(&held.confirmed) else { continue };
         // Version 3 wrote a confirmed unit's display record in the same step; one missing is made from its state.
-        let made = || {
-            let unit: ConfirmedUnit = serde_json::from_str(&held.confirmed).ok()?;
-            Some(StoredUnit::new(unit_record(&unit.unit, None)))
-        };
-        let unit = match units.remove(&held.key) {
-            Some(unit) => Some(unit),
-            None => made(),
-        };
-        if let Some(mut unit) = unit {
-            unit.confirmed = Some(held.confirmed);
-            units.insert(held.key, unit);
-        }
+        let unit = units.entry(held.key).or_insert_with(|| StoredUnit::new(unit_record(&confirmed.unit, None)));
+        unit.confirmed = Some(confirmed);
     }
     let mut by_unit: BTreeMap<String, Vec<HistoryRecord>> = BTreeMap::new();
     for line in lines {
@@ -113,7 +105,7 @@ async fn merge_units(db: &Database) -> indexed_db_futures::Result<()> {
         }
     }
     for unit in units.values() {
-        merged.put(unit).serde()?;
+        merged.put(unit.to_row()).serde()?;
     }
     db.delete_object_store(HISTORY)?;
     db.delete_object_store(CONFIRMED)?;
