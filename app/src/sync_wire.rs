@@ -45,8 +45,8 @@ pub struct UnitView {
 
 impl UnitView {
     /// The confirmed unit, when the server's state is readable by this build.
-    pub fn confirmed(&self) -> Option<ConfirmedUnit> {
-        let unit: Unit = serde_json::from_value(self.state.clone()).ok()?;
+    pub fn confirmed(self) -> Option<ConfirmedUnit> {
+        let unit: Unit = serde_json::from_value(self.state).ok()?;
         Some(ConfirmedUnit { unit, last_seq: self.last_seq })
     }
 }
@@ -69,22 +69,33 @@ pub struct SnapshotView {
     pub has_more: bool,
 }
 
+/// A snapshot page as the device folds it in: the shared page, and each of its units' history views by the
+/// unit's storage key.
+pub struct SnapshotParts {
+    pub page: SnapshotPage,
+    pub history: Vec<(String, Vec<serde_json::Value>)>,
+}
+
 impl SnapshotView {
     /// The shared page, read as of the *first* page's `as_of_seq`: the device pulls from there afterwards and
     /// skips a unit's events at or below that unit's `last_seq`. Units this build cannot read are left out.
-    pub fn page(&self, first_as_of_seq: u64) -> SnapshotPage {
-        SnapshotPage {
+    /// Each unit's state is read once, moved out of the view (a page holds hundreds).
+    pub fn into_parts(self, first_as_of_seq: u64) -> SnapshotParts {
+        let mut units = Vec::with_capacity(self.units.len());
+        let mut history = Vec::with_capacity(self.units.len());
+        for entry in self.units {
+            let Some(confirmed) = entry.unit.confirmed() else { continue };
+            history.push((storage_key(&confirmed.unit.key), entry.history));
+            units.push(SnapshotUnit { last_seq: confirmed.last_seq, unit: confirmed.unit });
+        }
+        let page = SnapshotPage {
             as_of_seq: first_as_of_seq,
             log_epoch: self.log_epoch,
-            units: self
-                .units
-                .iter()
-                .filter_map(|entry| entry.unit.confirmed())
-                .map(|confirmed| SnapshotUnit { last_seq: confirmed.last_seq, unit: confirmed.unit })
-                .collect(),
+            units,
             next_after: None,
             has_more: self.has_more,
-        }
+        };
+        SnapshotParts { page, history }
     }
 }
 
@@ -140,8 +151,9 @@ mod tests {
             "has_more": true
         }))
         .unwrap();
-        let page = view.page(100);
+        let SnapshotParts { page, history } = view.into_parts(100);
         assert_eq!((page.as_of_seq, page.has_more, page.units.len()), (100, true, 1));
+        assert_eq!(history, vec![("09506000134352/A1".to_owned(), Vec::new())]);
         assert_eq!(page.units[0].last_seq, 118);
         let record = unit_record(&page.units[0].unit, Some("Paracetamol".into()));
         assert_eq!(record.key, "09506000134352/A1");

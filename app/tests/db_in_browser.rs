@@ -93,7 +93,8 @@ async fn a_product_stored_before_its_serial_source_was_kept_still_reads() {
 async fn a_units_history_comes_back_newest_first_and_only_its_own() {
     let db = LocalDb::open(&fresh_name("history")).await.unwrap();
     db.put_unit_with_history(&unit("A"), &[entry("A", 3, "Shipped"), entry("A", 1, "Commissioned")]).await.unwrap();
-    db.put_history(&[entry("A", 12, "Delivered"), entry("AB", 2, "Other unit")]).await.unwrap();
+    db.put_unit_with_history(&unit("A"), &[entry("A", 12, "Delivered"), entry("A", 3, "Shipped")]).await.unwrap();
+    db.put_unit_with_history(&unit("AB"), &[entry("AB", 2, "Other unit")]).await.unwrap();
     let history = db.history(&UnitRecord::key_for("09506000134352", "A")).await.unwrap();
     let seqs: Vec<u64> = history.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, vec![12, 3, 1]);
@@ -106,7 +107,8 @@ async fn data_survives_closing_and_reopening_the_database() {
     let name = fresh_name("reopen");
     {
         let db = LocalDb::open(&name).await.unwrap();
-        db.put_units(&[unit("A"), unit("B")]).await.unwrap();
+        db.put_unit_with_history(&unit("A"), &[]).await.unwrap();
+        db.put_unit_with_history(&unit("B"), &[]).await.unwrap();
         let user = SignedInUser {
             username: "op".into(),
             display_name: "Op".into(),

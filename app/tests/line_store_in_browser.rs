@@ -1,12 +1,18 @@
 //! The line's data in IndexedDB, in a real (headless) Chromium: a version-2 device with ops waiting upgrades
-//! to version 3 keeping them; commissioning takes the serial out of the block and queues its op in one
+//! to the line's stores (version 3, and on to today's) keeping them; commissioning takes the serial out of the block and queues its op in one
 //! transaction; a serial outside the block, or a refusal, changes neither.
 #![cfg(target_arch = "wasm32")]
 
-use serialtrack_app::db::{LocalDb, Step, SCHEMA_VERSION};
+mod support;
+
+use serialtrack_app::db::{LocalDb, Step};
 use serialtrack_app::line_work::{pending_commissions, OrderRecord};
+use serialtrack_app::replica_parts::{ReplicaParts, StoredOp};
+use serialtrack_app::sync_wire::unit_record;
 use serialtrack_shared::ids::{Gtin, Serial};
+use serialtrack_shared::sync::DeviceReplica;
 use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey, WorkflowSettings};
+use support::{json, write_as_before};
 use uuid::Uuid;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -101,12 +107,21 @@ async fn a_serial_outside_the_block_or_a_refused_op_changes_nothing() {
 #[wasm_bindgen_test]
 async fn a_version_2_device_with_ops_waiting_upgrades_to_the_line_stores_keeping_them() {
     let name = fresh_name("migrate-v2");
-    let v2 = LocalDb::open_at(&name, 2).await.unwrap();
-    commission_a1_elsewhere(&v2, 1).await;
-    let before = v2.outbox().await.unwrap();
-    v2.close();
+    LocalDb::open_at(&name, 2).await.unwrap().close();
+    // A1 commissioned on the unit screen, as version 2 stored it: the op, the next device_seq, the display record.
+    let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+    let workflow = WorkflowSettings::default();
+    let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+    let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+    let command = UnitCommand::Commission { lot: None, expiry: None, location: None, owner: None };
+    let mut replica = DeviceReplica::new("tablet-3");
+    replica.record(key("A1"), command, &context, Uuid::from_u128(1)).unwrap();
+    let before = ReplicaParts::split(&replica).outbox;
+    write_as_before(&name, "outbox", vec![(None, json(&StoredOp::from_entry(&before[0])))]).await;
+    write_as_before(&name, "meta", vec![(Some("next_device_seq".into()), json(&2u64))]).await;
+    let shown = unit_record(&replica.optimistic(&key("A1"), &workflow).unit.unwrap(), None);
+    write_as_before(&name, "units", vec![(None, json(&shown))]).await;
 
-    assert_eq!(SCHEMA_VERSION, 3);
     let v3 = LocalDb::open(&name).await.unwrap();
     assert_eq!(v3.outbox().await.unwrap(), before);
     assert!(v3.orders().await.unwrap().is_empty());

@@ -1,13 +1,22 @@
 //! The device's sync state in IndexedDB, in a real (headless) Chromium: the outbox in device_seq order, a
-//! refused action that queues nothing, a refused push moving its op to the conflicts store, and migrations from
-//! version 1 with data and past a later version with a non-empty outbox.
+//! refused action that queues nothing, a refused push moving its op to the conflicts store, and migrations: from
+//! version 1 with data, from version 3 with changes waiting, and past a later version with a non-empty outbox.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use serialtrack_app::db::{LocalDb, Step, SCHEMA_VERSION};
-use serialtrack_app::model::{ProductRecord, UnitRecord};
+use serialtrack_app::model::{HistoryRecord, ProductRecord, UnitRecord};
+use serialtrack_app::replica_parts::{ReplicaParts, StoredConflict, StoredOp};
+use serialtrack_app::sync_wire::unit_record;
 use serialtrack_shared::ids::{Gtin, Serial};
-use serialtrack_shared::sync::{Delivery, OpOutcome, OpResult, PushResponse, RefusedOp};
-use serialtrack_shared::unit::{Actor, CommandContext, RefusalCode, Role, UnitCommand, UnitKey, WorkflowSettings};
+use serialtrack_shared::sync::{
+    ConfirmedUnit, Delivery, DeviceReplica, OpOutcome, OpResult, PushResponse, RefusedOp, SnapshotPage, SnapshotUnit,
+};
+use serialtrack_shared::unit::{
+    Actor, CommandContext, RefusalCode, Role, Unit, UnitCommand, UnitKey, WorkflowSettings,
+};
+use support::{json, write_as_before};
 use uuid::Uuid;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -41,6 +50,17 @@ async fn record(db: &LocalDb, command: UnitCommand, op: u128) -> Result<(), Stri
 
 fn commission() -> UnitCommand {
     UnitCommand::Commission { lot: None, expiry: None, location: Some("Line 1".into()), owner: None }
+}
+
+/// A unit as another device's commissioning made it (what a snapshot brings).
+fn commissioned_elsewhere(serial: &str) -> Unit {
+    let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+    let workflow = WorkflowSettings::default();
+    let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+    let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+    let mut elsewhere = DeviceReplica::new("elsewhere");
+    elsewhere.record(key(serial), commission(), &context, Uuid::from_u128(77)).unwrap();
+    elsewhere.optimistic(&key(serial), &workflow).unit.unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -141,19 +161,149 @@ async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_sto
         assigned: 2,
     };
     v1.put_products(std::slice::from_ref(&product)).await.unwrap();
-    v1.put_units(&[v1_unit()]).await.unwrap();
     v1.set_meta("last_refreshed", &"2026-11-20T10:00:00Z").await.unwrap();
     v1.close();
+    write_as_before(&name, "units", vec![(None, json(&v1_unit()))]).await;
 
-    let v2 = LocalDb::open_at(&name, 2).await.unwrap();
-    assert_eq!(v2.products().await.unwrap(), vec![product]);
-    assert_eq!(v2.unit(STORAGE_KEY).await.unwrap(), Some(v1_unit()));
-    assert_eq!(v2.meta::<String>("last_refreshed").await.unwrap().as_deref(), Some("2026-11-20T10:00:00Z"));
-    assert!(v2.outbox().await.unwrap().is_empty());
-    assert!(v2.conflicts().await.unwrap().is_empty());
-    record(&v2, commission(), 1).await.unwrap();
-    record(&v2, UnitCommand::AddNote { text: "after the upgrade".into() }, 2).await.unwrap();
-    assert_eq!(v2.outbox().await.unwrap().len(), 2, "the upgraded database takes new ops");
+    let upgraded = LocalDb::open(&name).await.unwrap();
+    assert_eq!(upgraded.products().await.unwrap(), vec![product]);
+    assert_eq!(upgraded.unit(STORAGE_KEY).await.unwrap(), Some(v1_unit()));
+    assert_eq!(upgraded.meta::<String>("last_refreshed").await.unwrap().as_deref(), Some("2026-11-20T10:00:00Z"));
+    assert!(upgraded.outbox().await.unwrap().is_empty());
+    assert!(upgraded.conflicts().await.unwrap().is_empty());
+    record(&upgraded, commission(), 1).await.unwrap();
+    record(&upgraded, UnitCommand::AddNote { text: "after the upgrade".into() }, 2).await.unwrap();
+    assert_eq!(upgraded.outbox().await.unwrap().len(), 2, "the upgraded database takes new ops");
+}
+
+fn history_line(serial: &str, seq: u64, what: &str) -> HistoryRecord {
+    HistoryRecord {
+        unit_key: format!("09506000134352/{serial}"),
+        seq,
+        at: "2026-11-20T10:00:00Z".into(),
+        who: "operator".into(),
+        role: Some("operator".into()),
+        device: None,
+        location: None,
+        what: what.into(),
+        change: None,
+        why: None,
+    }
+}
+
+/// Version 3 kept a unit in three stores (display record, confirmed state, one row per history line); version 4
+/// keeps one record per unit. A tablet upgrading with changes waiting keeps its outbox, its inbox, its meta
+/// values and every unit with its name, state and history, and goes on recording.
+#[wasm_bindgen_test]
+async fn upgrading_a_version_3_database_with_changes_waiting_keeps_everything() {
+    let name = fresh_name("migrate-v3");
+    LocalDb::open_at(&name, 3).await.unwrap().close();
+    // The device's state as version 3 stored it: an op the server refused (now in the inbox), two ops waiting
+    // on unit A1, and unit B1 confirmed from a snapshot with two history lines.
+    let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
+    let workflow = WorkflowSettings::default();
+    let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap();
+    let context = CommandContext { actor: &actor, now, workflow: &workflow, approval: None };
+    let mut replica = DeviceReplica::new("tablet-7");
+    replica.record(key("C1"), commission(), &context, Uuid::from_u128(1)).unwrap();
+    replica.next_push().unwrap();
+    let refused = RefusedOp {
+        code: RefusalCode::InvalidTransition,
+        message: "already commissioned".into(),
+        unit_state: None,
+        last_change: None,
+    };
+    replica.on_push_response(&PushResponse {
+        results: vec![OpResult { op_id: Uuid::from_u128(1), device_seq: 1, outcome: OpOutcome::Refused(refused) }],
+        last_processed_device_seq: 1,
+        head_seq: 9,
+        stopped: None,
+    });
+    replica.record(key("A1"), commission(), &context, Uuid::from_u128(2)).unwrap();
+    replica.record(key("A1"), UnitCommand::AddNote { text: "keep me".into() }, &context, Uuid::from_u128(3)).unwrap();
+    let parts = ReplicaParts::split(&replica);
+    assert_eq!((parts.outbox.len(), parts.conflicts.len()), (2, 1));
+    let b1 = ConfirmedUnit { unit: commissioned_elsewhere("B1"), last_seq: 7 };
+    let mut a1_shown = unit_record(&replica.optimistic(&key("A1"), &workflow).unit.unwrap(), None);
+    a1_shown.product_name = Some("Paracetamol".into());
+    let b1_shown = unit_record(&b1.unit, Some("Paracetamol".into()));
+    let ops = parts.outbox.iter().map(|entry| (None, json(&StoredOp::from_entry(entry)))).collect();
+    write_as_before(&name, "outbox", ops).await;
+    let conflicts = parts.conflicts.iter().map(|conflict| (None, json(&StoredConflict::from_conflict(conflict))));
+    write_as_before(&name, "conflicts", conflicts.collect()).await;
+    let meta = [
+        ("device_id", json(&"tablet-7")),
+        ("next_device_seq", json(&4u64)),
+        ("cursor", json(&9u64)),
+        ("log_epoch", json(&"7d9f3a4e-0c1b-4d2a-9e8f-1a2b3c4d5e6f")),
+    ];
+    write_as_before(&name, "meta", meta.into_iter().map(|(key, value)| (Some(key.to_owned()), value)).collect()).await;
+    write_as_before(&name, "units", vec![(None, json(&a1_shown)), (None, json(&b1_shown))]).await;
+    let b1_confirmed = serde_json::json!({
+        "key": "09506000134352/B1", "last_seq": 7, "confirmed": serde_json::to_string(&b1).unwrap()
+    });
+    write_as_before(&name, "confirmed", vec![(None, b1_confirmed)]).await;
+    let lines = [history_line("B1", 3, "Commissioned"), history_line("B1", 7, "Moved")];
+    let history_key = |line: &HistoryRecord| format!("{}\u{1}{:020}", line.unit_key, line.seq);
+    write_as_before(&name, "history", lines.iter().map(|line| (Some(history_key(line)), json(line))).collect()).await;
+
+    let v4 = LocalDb::open(&name).await.unwrap();
+    assert_eq!(v4.outbox().await.unwrap(), parts.outbox);
+    assert_eq!(v4.conflicts().await.unwrap(), parts.conflicts);
+    assert_eq!(v4.meta::<u64>("next_device_seq").await.unwrap(), Some(4));
+    assert_eq!(v4.meta::<u64>("cursor").await.unwrap(), Some(9));
+    assert_eq!(v4.unit_count().await.unwrap(), 2);
+    assert_eq!(v4.unit(STORAGE_KEY).await.unwrap(), Some(a1_shown));
+    assert_eq!(v4.unit("09506000134352/B1").await.unwrap(), Some(b1_shown));
+    assert_eq!(v4.confirmed("09506000134352/B1").await.unwrap(), Some(b1));
+    let seqs: Vec<u64> = v4.history("09506000134352/B1").await.unwrap().iter().map(|line| line.seq).collect();
+    assert_eq!(seqs, vec![7, 3], "newest first");
+    // The upgraded device goes on: the next op takes device_seq 4, and the unit keeps its product's name.
+    record(&v4, UnitCommand::AddNote { text: "after the upgrade".into() }, 5).await.unwrap();
+    let seqs: Vec<u64> = v4.outbox().await.unwrap().iter().map(|entry| entry.op.device_seq).collect();
+    assert_eq!(seqs, vec![2, 3, 4]);
+    let shown = v4.unit(STORAGE_KEY).await.unwrap().unwrap();
+    assert_eq!(shown.product_name.as_deref(), Some("Paracetamol"));
+}
+
+/// A reset forgets every unit's confirmed state (the server's log it came from is gone), also of units the step
+/// does not name, and keeps what the units show, their history and the outbox until the snapshot fills the
+/// device again.
+#[wasm_bindgen_test]
+async fn a_reset_forgets_every_confirmed_state_and_keeps_what_units_show() {
+    let db = LocalDb::open(&fresh_name("reset")).await.unwrap();
+    let page = SnapshotPage {
+        as_of_seq: 7,
+        log_epoch: Uuid::from_u128(5),
+        units: vec![SnapshotUnit { last_seq: 7, unit: commissioned_elsewhere("B1") }],
+        next_after: None,
+        has_more: false,
+    };
+    let b1 = "09506000134352/B1";
+    db.new_units_step(&[b1.to_owned()], |replica| {
+        replica.on_snapshot_page(&page).unwrap();
+        let mut step = Step::commit(());
+        step.extra.history = vec![history_line("B1", 7, "Commissioned")];
+        step
+    })
+    .await
+    .unwrap();
+    record(&db, commission(), 1).await.unwrap();
+    assert!(db.confirmed(b1).await.unwrap().is_some());
+
+    db.replica_step(&[STORAGE_KEY.to_owned()], false, |replica| {
+        replica.on_reset();
+        let mut step = Step::commit(());
+        step.extra.clear_confirmed = true;
+        step
+    })
+    .await
+    .unwrap();
+    assert_eq!(db.confirmed(b1).await.unwrap(), None);
+    assert_eq!(db.unit(b1).await.unwrap().map(|unit| unit.status), Some("available".to_owned()));
+    assert_eq!(db.history(b1).await.unwrap().len(), 1);
+    assert_eq!(db.outbox().await.unwrap().len(), 1);
+    assert!(db.unit(STORAGE_KEY).await.unwrap().is_some(), "the unit of the waiting op still shows");
 }
 
 #[wasm_bindgen_test]

@@ -2,9 +2,9 @@
 // Chromium (scripts/bench-sync-vs-pouchdb starts the servers and runs this):
 //   serialtrack app     the app itself: sign in, "What this device keeps" → "All units", from the change of the
 //                       radio button to the status saying "Data from …" again (its bootstrap from
-//                       GET /api/v1/snapshot?limit=500&history=10 into IndexedDB, progress shown per page)
-//   serialtrack direct  the same data path without the app: fetch the same snapshot pages, put each page's units
-//                       and history lines into IndexedDB in one transaction per page
+//                       GET /api/v1/snapshot?limit=1000&history=10 into IndexedDB, progress shown per page)
+//   serialtrack direct  the app's data path before schema v4, without the app: fetch snapshot pages of 500, put
+//                       each page's units and history lines into IndexedDB in one transaction per page
 //   PouchDB             PouchDB.replicate(remote, local) from pouchdb-server (in memory, filled beforehand with
 //                       the same documents: one per unit, the snapshot's JSON for it) into a local PouchDB
 //   raw IndexedDB       the same documents, already in memory, put in one transaction (the floor)

@@ -4,7 +4,7 @@
 //! loses a unit nor commissions a serial twice.
 
 use super::replica_store::{load, save, to_db, Extra, Scope, REPLICA_STORES};
-use super::schema::{BLOCKS, ORDERS, POOL_SERIALS, UNITS};
+use super::schema::{BLOCKS, ORDERS, POOL_SERIALS};
 use super::{DbError, LocalDb};
 use crate::line_work::{BlockRecord, OrderRecord};
 use crate::model::UnitRecord;
@@ -96,7 +96,7 @@ impl LocalDb {
             }
         };
         let keys = vec![UnitRecord::key_for(gtin, &serial)];
-        let loaded = load(&tx, &keys, true, Scope::TheseUnits).await?;
+        let (loaded, held) = load(&tx, &keys, true, Scope::TheseUnits).await?;
         let mut replica = loaded.assemble().map_err(to_db)?;
         let value = match record(&mut replica, &block, &serial) {
             Ok(value) => value,
@@ -105,13 +105,8 @@ impl LocalDb {
                 return Ok(Err(message));
             }
         };
-        save(&tx, &replica, &loaded, &keys, &Extra::default(), Scope::TheseUnits).await?;
-        let units = tx.object_store(UNITS)?;
-        let written: Option<UnitRecord> = units.get(keys[0].clone()).serde()?.await?;
-        if let Some(mut unit) = written {
-            unit.product_name = Some(order.product_name.clone());
-            units.put(&unit).serde()?;
-        }
+        let extra = Extra { product_name: Some(order.product_name.clone()), ..Extra::default() };
+        save(&tx, &replica, &loaded, &held, &keys, &extra).await?;
         blocks.put(&block).serde()?;
         tx.commit().await?;
         Ok(Ok(Commissioned { serial, block, value }))

@@ -9,16 +9,16 @@ pub use blocks::Commissioned;
 pub use replica_store::{new_op_id, Extra, Step, META_CURSOR, META_DEVICE_ID, META_LOG_EPOCH, META_NEXT_DEVICE_SEQ};
 
 use crate::model::{HistoryRecord, ProductRecord, UnitRecord};
+use crate::replica_parts::{StoredUnit, UnitRow};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
-use indexed_db_futures::KeyRange;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::rc::Rc;
 
 pub use schema::SCHEMA_VERSION;
-use schema::{HISTORY, META, PRODUCTS, UNITS};
+use schema::{META, PRODUCTS, UNITS};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DbError {
@@ -46,11 +46,6 @@ pub struct LocalDb {
     db: Rc<Database>,
 }
 
-/// History rows are keyed `{unit_key}\u{1}{seq, 20 digits}`: one unit's history is one key range, in order.
-pub(crate) fn history_key(unit_key: &str, seq: u64) -> String {
-    format!("{unit_key}\u{1}{seq:020}")
-}
-
 impl LocalDb {
     pub async fn open(name: &str) -> Result<LocalDb, DbError> {
         Self::open_at(name, SCHEMA_VERSION).await
@@ -60,10 +55,10 @@ impl LocalDb {
     pub async fn open_at(name: &str, version: u32) -> Result<LocalDb, DbError> {
         let db = Database::open(name)
             .with_version(version)
-            .with_on_upgrade_needed(move |event, db| {
+            .with_on_upgrade_needed_fut(move |event, db| async move {
                 let from = event.old_version() as u32;
                 for step in from + 1..=version {
-                    schema::upgrade(&db, step)?;
+                    schema::upgrade(&db, step).await?;
                 }
                 Ok(())
             })
@@ -105,20 +100,22 @@ impl LocalDb {
         Ok(products)
     }
 
-    pub async fn put_units(&self, units: &[UnitRecord]) -> Result<(), DbError> {
-        let tx = self.db.transaction(UNITS).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(UNITS)?;
-        for unit in units {
-            store.put(unit).serde()?;
-        }
-        tx.commit().await?;
-        Ok(())
+    /// A unit as the screens show it.
+    pub async fn unit(&self, key: &str) -> Result<Option<UnitRecord>, DbError> {
+        Ok(self.stored_unit(key).await?.map(|stored| stored.shown))
     }
 
-    pub async fn unit(&self, key: &str) -> Result<Option<UnitRecord>, DbError> {
+    /// A unit's history, newest first.
+    pub async fn history(&self, unit_key: &str) -> Result<Vec<HistoryRecord>, DbError> {
+        let mut lines = self.stored_unit(unit_key).await?.map(|stored| stored.history).unwrap_or_default();
+        lines.reverse();
+        Ok(lines)
+    }
+
+    async fn stored_unit(&self, key: &str) -> Result<Option<StoredUnit>, DbError> {
         let tx = self.db.transaction(UNITS).build()?;
-        let store = tx.object_store(UNITS)?;
-        Ok(store.get(key.to_owned()).serde()?.await?)
+        let row: Option<UnitRow> = tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?;
+        row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(replica_store::to_db)
     }
 
     pub async fn unit_count(&self) -> Result<u32, DbError> {
@@ -127,35 +124,16 @@ impl LocalDb {
         Ok(store.count().await?)
     }
 
-    pub async fn put_history(&self, history: &[HistoryRecord]) -> Result<(), DbError> {
-        let tx = self.db.transaction(HISTORY).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(HISTORY)?;
-        for entry in history {
-            store.put(entry).with_key(history_key(&entry.unit_key, entry.seq)).serde()?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A unit's history, newest first.
-    pub async fn history(&self, unit_key: &str) -> Result<Vec<HistoryRecord>, DbError> {
-        let tx = self.db.transaction(HISTORY).build()?;
-        let store = tx.object_store(HISTORY)?;
-        let range = KeyRange::Bound(history_key(unit_key, 0), false, history_key(unit_key, u64::MAX), false);
-        let mut entries: Vec<HistoryRecord> =
-            store.get_all().with_query::<String, _>(range).serde()?.await?.collect::<Result<_, _>>()?;
-        entries.reverse();
-        Ok(entries)
-    }
-
-    /// A unit and its history in one transaction: a lookup shows both or neither.
+    /// A unit and more of its history in one transaction (lines it already has are replaced, not repeated).
     pub async fn put_unit_with_history(&self, unit: &UnitRecord, history: &[HistoryRecord]) -> Result<(), DbError> {
-        let tx = self.db.transaction([UNITS, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(UNITS)?.put(unit).serde()?;
-        let store = tx.object_store(HISTORY)?;
-        for entry in history {
-            store.put(entry).with_key(history_key(&entry.unit_key, entry.seq)).serde()?;
-        }
+        let tx = self.db.transaction(UNITS).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(UNITS)?;
+        let row: Option<UnitRow> = store.get(unit.key.clone()).serde()?.await?;
+        let held = row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(replica_store::to_db)?;
+        let mut stored = held.unwrap_or_else(|| StoredUnit::new(unit.clone()));
+        stored.shown = unit.clone();
+        stored.add_history(history.iter().cloned());
+        store.put(stored.to_row()).serde()?;
         tx.commit().await?;
         Ok(())
     }

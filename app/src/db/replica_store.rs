@@ -3,10 +3,10 @@
 //! that reads the records the step needs, lets shared code decide, and writes the result back — so a crash
 //! between two steps leaves the state of the one before or the one after, never half of one.
 
-use super::schema::{CONFIRMED, CONFLICTS, HISTORY, META, OUTBOX, UNITS};
-use super::{history_key, DbError, LocalDb};
-use crate::model::{HistoryRecord, UnitRecord};
-use crate::replica_parts::{storage_key, ReplicaParts, StoredConfirmed, StoredConflict, StoredOp};
+use super::schema::{CONFLICTS, META, OUTBOX, UNITS};
+use super::{DbError, LocalDb};
+use crate::model::HistoryRecord;
+use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredUnit, UnitRow};
 use crate::sync_wire::unit_record;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
@@ -20,7 +20,7 @@ pub const META_NEXT_DEVICE_SEQ: &str = "next_device_seq";
 pub const META_CURSOR: &str = "cursor";
 pub const META_LOG_EPOCH: &str = "log_epoch";
 
-pub(super) const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, CONFIRMED, UNITS, HISTORY];
+pub(super) const REPLICA_STORES: [&str; 4] = [META, OUTBOX, CONFLICTS, UNITS];
 
 /// What a step writes besides the replica itself.
 #[derive(Debug, Default)]
@@ -29,6 +29,9 @@ pub struct Extra {
     pub history: Vec<HistoryRecord>,
     /// Forget every confirmed unit first (a reset).
     pub clear_confirmed: bool,
+    /// The product's name for the step's units, when the step knows it (the line knows its order's product);
+    /// otherwise a unit keeps the name it had.
+    pub product_name: Option<String>,
 }
 
 /// How much of the outbox and the inbox a step reads. A user action on one unit reads only that unit's entries,
@@ -107,14 +110,17 @@ async fn by_unit<T: serde::de::DeserializeOwned>(
     Ok(records)
 }
 
-/// Reads the parts of the replica a step needs. `writable`: the device id is made on first use (a read-only
-/// transaction cannot write it and leaves it empty).
+/// The records of the step's units as `load` read them, by key: `save` keeps their names and history.
+pub(super) type HeldUnits = BTreeMap<String, StoredUnit>;
+
+/// Reads the parts of the replica a step needs, and the records of its units. `writable`: the device id is made
+/// on first use (a read-only transaction cannot write it and leaves it empty).
 pub(super) async fn load(
     tx: &Transaction<'_>,
     keys: &[String],
     writable: bool,
     scope: Scope,
-) -> Result<ReplicaParts, DbError> {
+) -> Result<(ReplicaParts, HeldUnits), DbError> {
     let device_id = match meta::<String>(tx, META_DEVICE_ID).await? {
         Some(id) => id,
         None if !writable => String::new(),
@@ -125,15 +131,18 @@ pub(super) async fn load(
         }
     };
     let log_epoch = meta::<String>(tx, META_LOG_EPOCH).await?.and_then(|text| Uuid::parse_str(&text).ok());
-    let confirmed_store = tx.object_store(CONFIRMED)?;
-    let held = if scope == Scope::NewUnits { &[][..] } else { keys };
+    let units = tx.object_store(UNITS)?;
+    let wanted = if scope == Scope::NewUnits { &[][..] } else { keys };
     // Every get is issued before the first is awaited: IndexedDB answers them in one go, not one round trip each.
-    let gets = held.iter().map(|key| confirmed_store.get(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
+    let gets = wanted.iter().map(|key| units.get(key.clone()).serde()).collect::<Result<Vec<_>, _>>()?;
     let mut confirmed = Vec::new();
+    let mut held = HeldUnits::new();
     for stored in futures::future::join_all(gets).await {
-        let stored: Option<StoredConfirmed> = stored?;
-        if let Some(stored) = stored {
-            confirmed.push(stored.confirmed().map_err(to_db)?);
+        let row: Option<UnitRow> = stored?;
+        if let Some(row) = row {
+            let stored = StoredUnit::from_row(&row).map_err(to_db)?;
+            confirmed.extend(stored.confirmed.clone());
+            held.insert(stored.key.clone(), stored);
         }
     }
     let (ops, conflicts): (Vec<StoredOp>, Vec<StoredConflict>) = match scope {
@@ -143,7 +152,7 @@ pub(super) async fn load(
         ),
         Scope::TheseUnits => (by_unit(tx, OUTBOX, keys).await?, by_unit(tx, CONFLICTS, keys).await?),
     };
-    Ok(ReplicaParts {
+    let parts = ReplicaParts {
         device_id,
         next_device_seq: meta::<u64>(tx, META_NEXT_DEVICE_SEQ).await?.unwrap_or(1),
         cursor: meta::<u64>(tx, META_CURSOR).await?.unwrap_or(0),
@@ -151,20 +160,22 @@ pub(super) async fn load(
         confirmed,
         outbox: ops.iter().map(StoredOp::entry).collect::<Result<_, _>>().map_err(to_db)?,
         conflicts: conflicts.iter().map(StoredConflict::conflict).collect::<Result<_, _>>().map_err(to_db)?,
-    })
+    };
+    Ok((parts, held))
 }
 
 /// Writes the replica back: meta, the outbox ops and inbox entries that differ from `before` (a line tablet
 /// commissioning offline holds hundreds of ops: rewriting them all would make each action slower than the
-/// last), the confirmed units it holds, and each concerned unit's display record as the optimistic view makes it.
-/// `before` is what `load` read: entries it did not read are left as they are.
+/// last), and the record of each of the step's units: its confirmed state, the optimistic view the screens
+/// show, and its history with the step's new lines — one put per unit. `before` and `held` are what `load` read:
+/// entries it did not read are left as they are.
 pub(super) async fn save(
     tx: &Transaction<'_>,
     replica: &DeviceReplica,
     before: &ReplicaParts,
+    held: &HeldUnits,
     keys: &[String],
     extra: &Extra,
-    scope: Scope,
 ) -> Result<(), DbError> {
     let parts = ReplicaParts::split(replica);
     let meta = tx.object_store(META)?;
@@ -196,17 +207,11 @@ pub(super) async fn save(
     for gone in before_conflicts.keys().filter(|op_id| !kept.contains(op_id)) {
         conflicts.delete(gone.to_string()).primitive()?;
     }
-    let confirmed = tx.object_store(CONFIRMED)?;
+    let units = tx.object_store(UNITS)?;
     if extra.clear_confirmed {
-        confirmed.clear()?;
+        forget_confirmed(&units).await?;
     }
-    for unit in &parts.confirmed {
-        confirmed.put(StoredConfirmed::from_confirmed(unit)).serde()?;
-    }
-    let history = tx.object_store(HISTORY)?;
-    for entry in &extra.history {
-        history.put(entry).with_key(history_key(&entry.unit_key, entry.seq)).serde()?;
-    }
+    // The step's units as the replica knows them (a unit it neither confirms nor has an op for is not written).
     let mut unit_keys: BTreeMap<String, UnitKey> = BTreeMap::new();
     for unit in &parts.confirmed {
         unit_keys.insert(storage_key(&unit.unit.key), unit.unit.key.clone());
@@ -214,26 +219,41 @@ pub(super) async fn save(
     for entry in &parts.outbox {
         unit_keys.insert(storage_key(&entry.op.unit), entry.op.unit.clone());
     }
-    let units = tx.object_store(UNITS)?;
-    let workflow = WorkflowSettings::default();
-    let shown: Vec<_> = keys
-        .iter()
-        .filter_map(|key| {
-            let unit = replica.optimistic(unit_keys.get(key)?, &workflow).unit?;
-            Some((key, unit))
-        })
-        .collect();
-    // The display record keeps the product name a lookup gave it; a unit new to the device has none yet.
-    let known = if scope == Scope::NewUnits { &[][..] } else { &shown[..] };
-    let gets = known.iter().map(|(key, _)| units.get((*key).clone()).serde()).collect::<Result<Vec<_>, _>>()?;
-    let mut names = Vec::with_capacity(shown.len());
-    for record in futures::future::join_all(gets).await {
-        let record: Option<UnitRecord> = record?;
-        names.push(record.and_then(|record| record.product_name));
+    let mut lines: BTreeMap<&str, Vec<HistoryRecord>> = BTreeMap::new();
+    for line in &extra.history {
+        lines.entry(line.unit_key.as_str()).or_default().push(line.clone());
     }
-    names.resize(shown.len(), None);
-    for ((_, unit), name) in shown.iter().zip(names) {
-        units.put(unit_record(unit, name)).serde()?;
+    let workflow = WorkflowSettings::default();
+    for key in keys {
+        let Some(unit_key) = unit_keys.get(key) else { continue };
+        let was = held.get(key);
+        let name = extra.product_name.clone().or_else(|| was.and_then(|was| was.shown.product_name.clone()));
+        let shown = match replica.optimistic(unit_key, &workflow).unit {
+            Some(unit) => unit_record(&unit, name),
+            // Nothing this build can replay (a state written by a newer build): keep what a lookup showed.
+            None => match was {
+                Some(was) => was.shown.clone(),
+                None => continue,
+            },
+        };
+        let mut stored = was.cloned().unwrap_or_else(|| StoredUnit::new(shown.clone()));
+        stored.shown = shown;
+        stored.confirmed = replica.confirmed(unit_key).cloned();
+        stored.add_history(lines.remove(key.as_str()).unwrap_or_default());
+        units.put(stored.to_row()).serde()?;
+    }
+    Ok(())
+}
+
+/// A reset: every unit the device holds loses its confirmed state (the server's log it came from is gone) and
+/// keeps what it shows and its history until the snapshot fills it again.
+async fn forget_confirmed(units: &indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), DbError> {
+    let Some(mut cursor) = units.open_cursor().await? else { return Ok(()) };
+    while let Some(row) = cursor.next_record_ser::<UnitRow>().await? {
+        let mut stored = StoredUnit::from_row(&row).map_err(to_db)?;
+        if stored.confirmed.take().is_some() {
+            cursor.update(stored.to_row()).serde()?.await?;
+        }
     }
     Ok(())
 }
@@ -280,14 +300,14 @@ impl LocalDb {
         let options = TransactionOptions::new().with_durability(durability);
         let tx =
             self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
-        let parts = load(&tx, keys, true, scope).await?;
+        let (parts, held) = load(&tx, keys, true, scope).await?;
         let mut replica = parts.assemble().map_err(to_db)?;
         let outcome = step(&mut replica);
         if !outcome.commit {
             tx.abort().await?;
             return Ok(outcome.value);
         }
-        save(&tx, &replica, &parts, keys, &outcome.extra, scope).await?;
+        save(&tx, &replica, &parts, &held, keys, &outcome.extra).await?;
         tx.commit().await?;
         Ok(outcome.value)
     }
@@ -295,7 +315,7 @@ impl LocalDb {
     /// The replica over `keys`, read only: for the screens (optimistic views, counts, the inbox).
     pub async fn replica(&self, keys: &[String]) -> Result<DeviceReplica, DbError> {
         let tx = self.db.transaction(REPLICA_STORES).build()?;
-        let parts = load(&tx, keys, false, Scope::Everything).await?;
+        let (parts, _) = load(&tx, keys, false, Scope::Everything).await?;
         parts.assemble().map_err(to_db)
     }
 
@@ -313,9 +333,10 @@ impl LocalDb {
     }
 
     pub async fn confirmed(&self, key: &str) -> Result<Option<ConfirmedUnit>, DbError> {
-        let tx = self.db.transaction(CONFIRMED).build()?;
-        let stored: Option<StoredConfirmed> = tx.object_store(CONFIRMED)?.get(key.to_owned()).serde()?.await?;
-        stored.map(|stored| stored.confirmed().map_err(to_db)).transpose()
+        let tx = self.db.transaction(UNITS).build()?;
+        let row: Option<UnitRow> = tx.object_store(UNITS)?.get(key.to_owned()).serde()?.await?;
+        let stored = row.map(|row| StoredUnit::from_row(&row)).transpose().map_err(to_db)?;
+        Ok(stored.and_then(|stored| stored.confirmed))
     }
 
     /// A unit read from the server (a lookup): its confirmed state replaces the device's when newer, its
@@ -323,7 +344,7 @@ impl LocalDb {
     pub async fn keep_looked_up(&self, found: &crate::api::LookedUp) -> Result<(), DbError> {
         let keys = vec![found.record.key.clone()];
         let tx = self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).build()?;
-        let mut parts = load(&tx, &keys, true, Scope::TheseUnits).await?;
+        let (mut parts, mut held) = load(&tx, &keys, true, Scope::TheseUnits).await?;
         let before = parts.clone();
         if let Some(fresh) = &found.confirmed {
             let held = parts.confirmed.iter().position(|held| held.unit.key == fresh.unit.key);
@@ -334,9 +355,16 @@ impl LocalDb {
             }
         }
         let replica = parts.assemble().map_err(to_db)?;
-        tx.object_store(UNITS)?.put(&found.record).serde()?;
-        let extra = Extra { history: found.history.clone(), clear_confirmed: false };
-        save(&tx, &replica, &before, &keys, &extra, Scope::TheseUnits).await?;
+        // What the server showed stands when this build cannot replay the unit.
+        held.entry(found.record.key.clone())
+            .and_modify(|held| held.shown = found.record.clone())
+            .or_insert_with(|| StoredUnit::new(found.record.clone()));
+        let extra = Extra {
+            history: found.history.clone(),
+            clear_confirmed: false,
+            product_name: found.record.product_name.clone(),
+        };
+        save(&tx, &replica, &before, &held, &keys, &extra).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -356,10 +384,10 @@ impl LocalDb {
         Ok(id)
     }
 
-    /// The keys of every confirmed unit the device holds.
-    pub async fn confirmed_keys(&self) -> Result<Vec<String>, DbError> {
-        let tx = self.db.transaction(CONFIRMED).build()?;
-        let keys: Vec<String> = tx.object_store(CONFIRMED)?.get_all_keys().serde()?.await?.collect::<Result<_, _>>()?;
+    /// The keys of every unit the device holds.
+    pub async fn unit_keys(&self) -> Result<Vec<String>, DbError> {
+        let tx = self.db.transaction(UNITS).build()?;
+        let keys: Vec<String> = tx.object_store(UNITS)?.get_all_keys().serde()?.await?.collect::<Result<_, _>>()?;
         Ok(keys)
     }
 }

@@ -86,6 +86,11 @@ impl DeviceReplica {
         self.cursor
     }
 
+    /// The device_seq the next recorded op gets.
+    pub fn next_device_seq(&self) -> u64 {
+        self.next_device_seq
+    }
+
     pub fn log_epoch(&self) -> Option<Uuid> {
         self.log_epoch
     }
