@@ -8,7 +8,7 @@
 
 use crate::model::{HistoryRecord, UnitRecord};
 use serde::{Deserialize, Serialize};
-use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry};
+use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry, SettledOp};
 use serialtrack_shared::unit::UnitKey;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -35,6 +35,27 @@ pub struct StoredConflict {
     pub unit_key: String,
     /// The shared `Conflict` as JSON.
     pub conflict: String,
+}
+
+/// One op the device let go (schema v5, the `journal` store), keyed by `device_seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSettledOp {
+    pub device_seq: u64,
+    /// The shared `SettledOp` (the op and its refusal, if refused) as JSON.
+    pub settled: String,
+}
+
+impl StoredSettledOp {
+    pub fn from_settled(settled: &SettledOp) -> StoredSettledOp {
+        StoredSettledOp {
+            device_seq: settled.op.device_seq,
+            settled: serde_json::to_string(settled).expect("a settled op is plain JSON"),
+        }
+    }
+
+    pub fn settled(&self) -> Result<SettledOp, serde_json::Error> {
+        serde_json::from_str(&self.settled)
+    }
 }
 
 /// One unit as the device keeps it (schema v4, the `units` store): what the screens show, the server's
@@ -117,8 +138,9 @@ impl StoredUnit {
     }
 }
 
-/// The pieces of a `DeviceReplica` that a transaction reads: the meta values, the outbox, the inbox, and the
-/// confirmed units the step concerns (not necessarily all the device holds).
+/// The pieces of a `DeviceReplica` that a transaction reads: the meta values, the outbox, the inbox, the
+/// confirmed units the step concerns (not necessarily all the device holds) and the part of the journal it
+/// needs (see `db::replica_store::load`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplicaParts {
     pub device_id: String,
@@ -128,6 +150,8 @@ pub struct ReplicaParts {
     pub confirmed: Vec<ConfirmedUnit>,
     pub outbox: Vec<OutboxEntry>,
     pub conflicts: Vec<Conflict>,
+    pub journal: Vec<SettledOp>,
+    pub journal_unchecked: bool,
 }
 
 impl ReplicaParts {
@@ -138,6 +162,11 @@ impl ReplicaParts {
             .iter()
             .map(|entry| Ok((entry.op.device_seq.to_string(), serde_json::to_value(entry)?)))
             .collect::<Result<_, serde_json::Error>>()?;
+        let journal: serde_json::Map<String, serde_json::Value> = self
+            .journal
+            .iter()
+            .map(|settled| Ok((settled.op.device_seq.to_string(), serde_json::to_value(settled)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
         serde_json::from_value(serde_json::json!({
             "device_id": self.device_id,
             "next_device_seq": self.next_device_seq,
@@ -146,6 +175,8 @@ impl ReplicaParts {
             "confirmed": self.confirmed,
             "outbox": { "entries": entries },
             "conflicts": self.conflicts,
+            "journal": { "entries": journal },
+            "journal_unchecked": self.journal_unchecked,
             "push_blocked": null,
         }))
     }
@@ -160,6 +191,8 @@ impl ReplicaParts {
             confirmed: replica.confirmed_units().cloned().collect(),
             outbox: replica.outbox().entries().cloned().collect(),
             conflicts: replica.conflicts().to_vec(),
+            journal: replica.journal().entries().cloned().collect(),
+            journal_unchecked: replica.journal_unchecked(),
         }
     }
 }
@@ -168,6 +201,7 @@ impl ReplicaParts {
 mod tests {
     use super::*;
     use serialtrack_shared::ids::{Gtin, Serial};
+    use serialtrack_shared::sync::{OpOutcome, OpResult, PushResponse, RefusedOp};
     use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, WorkflowSettings};
     use time::macros::datetime;
 
@@ -190,6 +224,8 @@ mod tests {
             confirmed: Vec::new(),
             outbox: Vec::new(),
             conflicts: Vec::new(),
+            journal: Vec::new(),
+            journal_unchecked: false,
         };
         let mut replica = parts.assemble().unwrap();
         let actor = Actor { name: "user:operator".into(), role: Role::Operator, party: None };
@@ -202,14 +238,25 @@ mod tests {
             .record(key("A1"), UnitCommand::AddNote { text: "dented".into() }, &context, Uuid::from_u128(2))
             .unwrap();
 
+        // The note is refused: it leaves the outbox for the inbox and the journal.
+        let request = replica.next_push().unwrap();
+        let refused = RefusedOp::unreadable("a test");
+        let results = vec![
+            OpResult { op_id: request.ops[0].op_id, device_seq: 1, outcome: OpOutcome::Accepted { seq: 9 } },
+            OpResult { op_id: request.ops[1].op_id, device_seq: 2, outcome: OpOutcome::Refused(refused) },
+        ];
+        replica.on_push_response(&PushResponse { results, last_processed_device_seq: 2, head_seq: 9, stopped: None });
+
         let split = ReplicaParts::split(&replica);
         assert_eq!(split.next_device_seq, 3);
-        assert_eq!(split.outbox.len(), 2);
+        assert_eq!((split.outbox.len(), split.conflicts.len(), split.journal.len()), (1, 1, 1));
         assert_eq!(split.assemble().unwrap(), replica);
         let stored: Vec<StoredOp> = split.outbox.iter().map(StoredOp::from_entry).collect();
-        assert_eq!(stored[1].device_seq, 2);
-        assert_eq!(stored[1].unit_key, "09506000134352/A1");
-        assert_eq!(stored[1].entry().unwrap(), split.outbox[1]);
+        assert_eq!(stored[0].device_seq, 1);
+        assert_eq!(stored[0].unit_key, "09506000134352/A1");
+        assert_eq!(stored[0].entry().unwrap(), split.outbox[0]);
+        let settled = StoredSettledOp::from_settled(&split.journal[0]);
+        assert_eq!((settled.device_seq, settled.settled().unwrap()), (2, split.journal[0].clone()));
     }
 
     fn line(seq: u64, what: &str) -> HistoryRecord {

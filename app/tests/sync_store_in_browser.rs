@@ -131,6 +131,44 @@ async fn a_refused_op_moves_from_the_outbox_to_the_conflicts_in_one_step() {
     assert_eq!(conflicts[0].refused.code, RefusalCode::InvalidTransition);
 }
 
+/// A settled op is kept in the journal store; when a push answer shows the server lost it (restored from a
+/// backup), the push answer's step brings it back into the outbox — a refused one marked to be recorded again.
+#[wasm_bindgen_test]
+async fn an_op_the_server_lost_in_a_restore_comes_back_from_the_journal() {
+    let db = LocalDb::open(&fresh_name("journal")).await.unwrap();
+    record(&db, commission(), 1).await.unwrap();
+    let keys = [STORAGE_KEY.to_owned()];
+    db.replica_step(&keys, false, |replica| Step::commit(replica.next_push())).await.unwrap().unwrap();
+    let refused = RefusedOp::unreadable("a test");
+    let response = PushResponse {
+        results: vec![OpResult { op_id: Uuid::from_u128(1), device_seq: 1, outcome: OpOutcome::Refused(refused) }],
+        last_processed_device_seq: 1,
+        head_seq: 0,
+        stopped: None,
+    };
+    let step = |response: PushResponse| {
+        move |replica: &mut DeviceReplica| {
+            replica.on_push_response(&response);
+            Step::commit(())
+        }
+    };
+    db.push_answer_step(&keys, 1, step(response)).await.unwrap();
+    assert!(db.outbox().await.unwrap().is_empty());
+    assert_eq!(db.conflicts().await.unwrap().len(), 1);
+    // Another step (not a push answer) still knows the journal holds ops.
+    let replica = db.replica(&[]).await.unwrap();
+    assert_eq!(replica.journal().len(), 1);
+
+    let restored = PushResponse { results: vec![], last_processed_device_seq: 0, head_seq: 0, stopped: None };
+    db.push_answer_step(&keys, 0, step(restored)).await.unwrap();
+    let outbox = db.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1, "the refused op goes out again");
+    assert_eq!((outbox[0].op.device_seq, outbox[0].delivery), (1, Delivery::Queued));
+    assert!(outbox[0].op.refused_before.is_some(), "to be recorded as refused, not run");
+    assert_eq!(db.conflicts().await.unwrap().len(), 1, "and shown once");
+    assert!(db.replica(&[]).await.unwrap().journal().is_empty());
+}
+
 fn v1_unit() -> UnitRecord {
     UnitRecord {
         key: STORAGE_KEY.into(),

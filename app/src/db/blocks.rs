@@ -96,7 +96,7 @@ impl LocalDb {
             }
         };
         let keys = vec![UnitRecord::key_for(gtin, &serial)];
-        let (loaded, held) = load(&tx, &keys, true, Scope::TheseUnits).await?;
+        let (loaded, held) = load(&tx, &keys, true, Scope::TheseUnits, None).await?;
         let mut replica = loaded.assemble().map_err(to_db)?;
         let value = match record(&mut replica, &block, &serial) {
             Ok(value) => value,

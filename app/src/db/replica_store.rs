@@ -3,14 +3,16 @@
 //! that reads the records the step needs, lets shared code decide, and writes the result back — so a crash
 //! between two steps leaves the state of the one before or the one after, never half of one.
 
-use super::schema::{CONFLICTS, META, OUTBOX, UNITS};
+use super::schema::{CONFLICTS, JOURNAL, META, OUTBOX, UNITS};
 use super::{DbError, LocalDb};
 use crate::model::HistoryRecord;
-use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredUnit, UnitRow};
+use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredSettledOp, StoredUnit, UnitRow};
 use crate::sync_wire::unit_record;
+use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
-use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry};
+use indexed_db_futures::KeyRange;
+use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry, SettledOp, JOURNAL_LIMIT};
 use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -19,8 +21,9 @@ pub const META_DEVICE_ID: &str = "device_id";
 pub const META_NEXT_DEVICE_SEQ: &str = "next_device_seq";
 pub const META_CURSOR: &str = "cursor";
 pub const META_LOG_EPOCH: &str = "log_epoch";
+pub const META_JOURNAL_UNCHECKED: &str = "journal_unchecked";
 
-pub(super) const REPLICA_STORES: [&str; 4] = [META, OUTBOX, CONFLICTS, UNITS];
+pub(super) const REPLICA_STORES: [&str; 5] = [META, OUTBOX, CONFLICTS, UNITS, JOURNAL];
 
 /// What a step writes besides the replica itself.
 #[derive(Debug, Default)]
@@ -113,13 +116,37 @@ async fn by_unit<T: serde::de::DeserializeOwned>(
 /// The records of the step's units as `load` read them, by key: `save` keeps their names and history.
 pub(super) type HeldUnits = BTreeMap<String, StoredUnit>;
 
+/// The part of the journal a step reads: a push answer's step reads every settled op from the first one the
+/// server no longer has (`Some(from)`, usually none); any other step only the newest, enough for the replica
+/// to know whether the journal is empty.
+async fn load_journal(tx: &Transaction<'_>, from: Option<u64>) -> Result<Vec<SettledOp>, DbError> {
+    let journal = tx.object_store(JOURNAL)?;
+    let mut stored: Vec<StoredSettledOp> = match from {
+        Some(from) => journal
+            .get_all()
+            .with_query::<f64, _>(KeyRange::from((from as f64)..))
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    if stored.is_empty() {
+        if let Some(mut cursor) = journal.open_cursor().with_direction(CursorDirection::Prev).await? {
+            stored.extend(cursor.next_record_ser::<StoredSettledOp>().await?);
+        }
+    }
+    stored.iter().map(StoredSettledOp::settled).collect::<Result<_, _>>().map_err(to_db)
+}
+
 /// Reads the parts of the replica a step needs, and the records of its units. `writable`: the device id is made
-/// on first use (a read-only transaction cannot write it and leaves it empty).
+/// on first use (a read-only transaction cannot write it and leaves it empty). `journal_from`: see
+/// `load_journal`.
 pub(super) async fn load(
     tx: &Transaction<'_>,
     keys: &[String],
     writable: bool,
     scope: Scope,
+    journal_from: Option<u64>,
 ) -> Result<(ReplicaParts, HeldUnits), DbError> {
     let device_id = match meta::<String>(tx, META_DEVICE_ID).await? {
         Some(id) => id,
@@ -160,6 +187,8 @@ pub(super) async fn load(
         confirmed,
         outbox: ops.iter().map(StoredOp::entry).collect::<Result<_, _>>().map_err(to_db)?,
         conflicts: conflicts.iter().map(StoredConflict::conflict).collect::<Result<_, _>>().map_err(to_db)?,
+        journal: load_journal(tx, journal_from).await?,
+        journal_unchecked: meta::<bool>(tx, META_JOURNAL_UNCHECKED).await?.unwrap_or(false),
     };
     Ok((parts, held))
 }
@@ -207,6 +236,8 @@ pub(super) async fn save(
     for gone in before_conflicts.keys().filter(|op_id| !kept.contains(op_id)) {
         conflicts.delete(gone.to_string()).primitive()?;
     }
+    save_journal(tx, &before.journal, &parts.journal)?;
+    meta.put(parts.journal_unchecked).with_key(META_JOURNAL_UNCHECKED.to_owned()).serde()?;
     let units = tx.object_store(UNITS)?;
     if extra.clear_confirmed {
         forget_confirmed(&units).await?;
@@ -245,6 +276,28 @@ pub(super) async fn save(
     Ok(())
 }
 
+/// Writes the journal's changes: ops the step let go, ops it took back into the outbox; and keeps the newest
+/// `JOURNAL_LIMIT` (the replica saw only the part `load_journal` read).
+fn save_journal(tx: &Transaction<'_>, before: &[SettledOp], after: &[SettledOp]) -> Result<(), DbError> {
+    let journal = tx.object_store(JOURNAL)?;
+    let before: BTreeMap<u64, &SettledOp> = before.iter().map(|settled| (settled.op.device_seq, settled)).collect();
+    let mut newest_added = None;
+    for settled in after {
+        if before.get(&settled.op.device_seq) != Some(&settled) {
+            journal.put(StoredSettledOp::from_settled(settled)).serde()?;
+            newest_added = newest_added.max(Some(settled.op.device_seq));
+        }
+    }
+    let kept: BTreeSet<u64> = after.iter().map(|settled| settled.op.device_seq).collect();
+    for gone in before.keys().filter(|seq| !kept.contains(seq)) {
+        journal.delete(*gone as f64).primitive()?;
+    }
+    if let Some(cut) = newest_added.and_then(|newest| newest.checked_sub(JOURNAL_LIMIT as u64)) {
+        journal.delete::<f64, _>(KeyRange::UpperBound(cut as f64, false)).primitive()?;
+    }
+    Ok(())
+}
+
 /// A reset: every unit the device holds loses its confirmed state (the server's log it came from is gone) and
 /// keeps what it shows and its history until the snapshot fills it again.
 async fn forget_confirmed(units: &indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), DbError> {
@@ -267,7 +320,18 @@ impl LocalDb {
         strict: bool,
         step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
     ) -> Result<R, DbError> {
-        self.step_in(keys, strict, Scope::Everything, step).await
+        self.step_in(keys, strict, Scope::Everything, None, step).await
+    }
+
+    /// Folds a push answer in: like `replica_step`, reading the journal from the first op the server no longer
+    /// has (`last_processed_device_seq + 1`), which the replica sends again.
+    pub async fn push_answer_step<R>(
+        &self,
+        keys: &[String],
+        last_processed_device_seq: u64,
+        step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
+    ) -> Result<R, DbError> {
+        self.step_in(keys, false, Scope::Everything, Some(last_processed_device_seq + 1), step).await
     }
 
     /// A user's action on the units `keys` (record an op, resolve a conflict): strictly durable, and reading
@@ -277,7 +341,7 @@ impl LocalDb {
         keys: &[String],
         step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
     ) -> Result<R, DbError> {
-        self.step_in(keys, true, Scope::TheseUnits, step).await
+        self.step_in(keys, true, Scope::TheseUnits, None, step).await
     }
 
     /// A step over units the device does not hold yet (filling an empty device from the snapshot).
@@ -286,7 +350,7 @@ impl LocalDb {
         keys: &[String],
         step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
     ) -> Result<R, DbError> {
-        self.step_in(keys, false, Scope::NewUnits, step).await
+        self.step_in(keys, false, Scope::NewUnits, None, step).await
     }
 
     async fn step_in<R>(
@@ -294,13 +358,14 @@ impl LocalDb {
         keys: &[String],
         strict: bool,
         scope: Scope,
+        journal_from: Option<u64>,
         step: impl FnOnce(&mut DeviceReplica) -> Step<R>,
     ) -> Result<R, DbError> {
         let durability = if strict { TransactionDurability::Strict } else { TransactionDurability::Relaxed };
         let options = TransactionOptions::new().with_durability(durability);
         let tx =
             self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
-        let (parts, held) = load(&tx, keys, true, scope).await?;
+        let (parts, held) = load(&tx, keys, true, scope, journal_from).await?;
         let mut replica = parts.assemble().map_err(to_db)?;
         let outcome = step(&mut replica);
         if !outcome.commit {
@@ -315,7 +380,7 @@ impl LocalDb {
     /// The replica over `keys`, read only: for the screens (optimistic views, counts, the inbox).
     pub async fn replica(&self, keys: &[String]) -> Result<DeviceReplica, DbError> {
         let tx = self.db.transaction(REPLICA_STORES).build()?;
-        let (parts, _) = load(&tx, keys, false, Scope::Everything).await?;
+        let (parts, _) = load(&tx, keys, false, Scope::Everything, None).await?;
         parts.assemble().map_err(to_db)
     }
 
@@ -344,7 +409,7 @@ impl LocalDb {
     pub async fn keep_looked_up(&self, found: &crate::api::LookedUp) -> Result<(), DbError> {
         let keys = vec![found.record.key.clone()];
         let tx = self.db.transaction(REPLICA_STORES).with_mode(TransactionMode::Readwrite).build()?;
-        let (mut parts, mut held) = load(&tx, &keys, true, Scope::TheseUnits).await?;
+        let (mut parts, mut held) = load(&tx, &keys, true, Scope::TheseUnits, None).await?;
         let before = parts.clone();
         if let Some(fresh) = &found.confirmed {
             let held = parts.confirmed.iter().position(|held| held.unit.key == fresh.unit.key);

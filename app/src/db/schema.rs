@@ -10,7 +10,7 @@ use indexed_db_futures::KeyPath;
 use serialtrack_shared::sync::ConfirmedUnit;
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const PRODUCTS: &str = "products";
 /// Versions 1–3: the display record of a unit (`UnitRecord`). Version 4: the whole unit as the device keeps it
@@ -34,10 +34,14 @@ pub const BLOCKS: &str = "blocks";
 /// Version 3: a unit's pool status and pool history as last fetched, keyed by the unit's `unit_key`.
 pub const POOL_SERIALS: &str = "pool_serials";
 
+/// Version 5: the ops this device let go (the shared replica's journal), keyed by `device_seq`, for a server
+/// restored from a backup that predates them.
+pub const JOURNAL: &str = "journal";
+
 /// Version 4's `units` while it is filled from the version 3 stores; renamed `units` once they are gone.
 const MERGED_UNITS: &str = "units_v4";
 
-pub const ALL_STORES: [&str; 8] = [PRODUCTS, UNITS, META, OUTBOX, CONFLICTS, ORDERS, BLOCKS, POOL_SERIALS];
+pub const ALL_STORES: [&str; 9] = [PRODUCTS, UNITS, META, OUTBOX, CONFLICTS, JOURNAL, ORDERS, BLOCKS, POOL_SERIALS];
 
 /// One step, inside the upgrade's version-change transaction (so a step that fails leaves the old version).
 pub async fn upgrade(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
@@ -62,6 +66,9 @@ pub async fn upgrade(db: &Database, step: u32) -> indexed_db_futures::Result<()>
             db.create_object_store(POOL_SERIALS).with_key_path(KeyPath::from("unit_key")).build()?;
         }
         4 => merge_units(db).await?,
+        5 => {
+            db.create_object_store(JOURNAL).with_key_path(KeyPath::from("device_seq")).build()?;
+        }
         _ => {}
     }
     Ok(())

@@ -185,12 +185,8 @@ impl SyncLoop {
             }
             changed |= steps::pull_all(db, mode, progress).await?;
             changed |= steps::send_escalations(db).await?;
-            let unsent = db
-                .outbox()
-                .await?
-                .iter()
-                .any(|entry| !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. }));
-            if !unsent {
+            // Ops still to send, or (after a reset) a journal to check against the server.
+            if !db.replica(&[]).await?.wants_push() {
                 break;
             }
         }

@@ -81,21 +81,23 @@ pub async fn push_all(db: &LocalDb) -> Result<bool, SyncError> {
         sent = true;
         match api::push(&request).await {
             Ok(response) => {
+                // Ops the server lost in a restore come back from the journal into the outbox here.
                 let blocked = db
-                    .replica_step(&keys, false, |replica| {
+                    .push_answer_step(&keys, response.last_processed_device_seq, |replica| {
                         replica.on_push_response(&response);
                         Step::commit(replica.push_blocked().cloned())
                     })
                     .await?;
-                // A gap the outbox can fill is retried at once; a gap it cannot fill (ops the server lost in a
-                // restore that this device no longer holds) or a newer vocabulary waits, said in words —
-                // never a loop of the same push.
+                // A gap the outbox or the journal can fill is retried at once; a gap neither can fill (ops the
+                // server lost in a restore from before the device's last 10,000 settled changes) or a newer
+                // vocabulary waits, said in words — never a loop of the same push.
                 if let Some(stop) = blocked {
                     return Err(SyncError::Stuck(match stop {
                         serialtrack_shared::sync::Stop::Gap { expected } => format!(
                             "The server no longer has this device's changes from number {expected} on (it was \
-                             restored from a backup) and this device cannot send them again: its later changes \
-                             wait here, nothing is deleted; ask an administrator."
+                             restored from a backup older than the changes this device keeps) and this device \
+                             cannot send them again: its later changes wait here, nothing is deleted; ask an \
+                             administrator."
                         ),
                         other => other.message(),
                     }));

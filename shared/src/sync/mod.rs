@@ -34,7 +34,7 @@ pub use pull::{
 pub use push::{PushRequest, PushRequestError, PushResponse, Stop, MAX_PUSH_OPS};
 pub use push_decision::{classify, decide_push, OpClass, PushDecision};
 pub use replica::{
-    ConfirmedUnit, Delivery, DeviceReplica, OpStatus, OpView, OptimisticView, Outbox, OutboxEntry, PullProblem,
-    PullProgress,
+    ConfirmedUnit, Delivery, DeviceReplica, Journal, OpStatus, OpView, OptimisticView, Outbox, OutboxEntry,
+    PullProblem, PullProgress, SettledOp, JOURNAL_LIMIT,
 };
 pub use snapshot::{SnapshotPage, SnapshotUnit, MAX_SNAPSHOT_UNITS};

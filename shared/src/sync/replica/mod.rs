@@ -116,6 +116,11 @@ impl DeviceReplica {
         &self.journal
     }
 
+    /// Whether the next push goes out even with nothing queued, to check the journal against the server.
+    pub fn journal_unchecked(&self) -> bool {
+        self.journal_unchecked
+    }
+
     pub fn push_blocked(&self) -> Option<&super::push::Stop> {
         self.push_blocked.as_ref()
     }
