@@ -102,15 +102,6 @@ impl Outbox {
         }
     }
 
-    /// Acked ops whose event is beyond the log's head go back to the queue.
-    pub(super) fn requeue_acked_beyond(&mut self, head_seq: u64) {
-        for entry in self.entries.values_mut() {
-            if matches!(entry.delivery, Delivery::Acked { seq } if seq > head_seq) {
-                entry.delivery = Delivery::Queued;
-            }
-        }
-    }
-
     /// Every op from `device_seq` on goes back to the queue, acknowledged or not.
     pub(super) fn requeue_from(&mut self, device_seq: u64) {
         for entry in self.entries.range_mut(device_seq..).map(|(_, entry)| entry) {

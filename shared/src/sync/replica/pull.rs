@@ -72,9 +72,6 @@ impl DeviceReplica {
         self.cursor = self.cursor.max(last_seq).max(page.next_cursor);
         self.on_op_results(&page.op_results);
         self.let_go_acked();
-        // An ack for an event the server's log does not have was given before a restore the device learned of
-        // only after it had reset (its epoch unknown when the ack came): the op goes out again.
-        self.outbox.requeue_acked_beyond(page.head_seq);
         Ok(progress)
     }
 
@@ -121,11 +118,15 @@ impl DeviceReplica {
         self.push_blocked = None;
     }
 
-    /// Takes the server's log epoch. A device that had none (new, or reset) may hold settled ops the server
-    /// lost meanwhile — decided in an epoch it never saw: its next push checks its journal against the server.
+    /// Takes the server's log epoch. A device that had none (new, or reset) may have been answered in an epoch
+    /// it never saw — the server since restored from a backup: its acked ops go out again (the server answers
+    /// from what it has), and its next push checks the journal against the server.
     fn adopt_epoch(&mut self, epoch: uuid::Uuid) {
-        if self.log_epoch.is_none() && !self.journal.is_empty() {
-            self.journal_unchecked = true;
+        if self.log_epoch.is_none() {
+            self.outbox.requeue_all();
+            if !self.journal.is_empty() {
+                self.journal_unchecked = true;
+            }
         }
         self.log_epoch = Some(epoch);
     }
