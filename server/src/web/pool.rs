@@ -210,8 +210,8 @@ pub async fn pool_import(
     let entries: Vec<(&str, Option<&str>)> =
         serials.iter().zip(&import.extras).map(|(serial, extra)| (serial.as_str(), extra.as_deref())).collect();
     let detail = match source {
-        "external" => format!("{} serials owned by an external system", entries.len()),
-        _ => format!("{} serials from a list", entries.len()),
+        "external" => format!("{} owned by an external system", serials_in_words(entries.len())),
+        _ => format!("{} from a list", serials_in_words(entries.len())),
     };
     let action = PoolAction::new("imported", principal.actor(), detail);
     let added = match state.store.pool_insert_entries(tenant, &product_id, source, &entries, &action).await {
@@ -242,6 +242,14 @@ pub async fn pool_import(
         other => other?,
     };
     Ok((StatusCode::CREATED, Json(PoolAdded { added })))
+}
+
+/// "1 serial", "2,000 serials": how a pool history's detail counts.
+pub fn serials_in_words(count: usize) -> String {
+    match count {
+        1 => "1 serial".to_owned(),
+        _ => format!("{} serials", super::quota::thousands(count as u64)),
+    }
 }
 
 fn check_count(serials: &[String]) -> ApiResult<()> {
@@ -298,7 +306,7 @@ pub async fn pool_generate(
     let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
     super::product_settings::check_space(&product.serial_scheme, product.next_counter as u64, count as u64)?;
     let serials = crate::domain::serials::issue(state.store.as_ref(), &product, count).await?;
-    let action = PoolAction::new("generated", principal.actor(), format!("{count} serials"));
+    let action = PoolAction::new("generated", principal.actor(), serials_in_words(count));
     let added = state.store.pool_insert(tenant, &product_id, "generated", &serials, &action).await.map_err(
         |error| match error {
             StoreError::Conflict(_) => ApiError::Conflict {

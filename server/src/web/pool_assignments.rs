@@ -159,7 +159,8 @@ pub async fn pool_release(
             errors: refusals,
         });
     }
-    let action = PoolAction::new("released", principal.actor(), format!("{} serials released", release.serials.len()));
+    let released = super::pool::serials_in_words(release.serials.len());
+    let action = PoolAction::new("released", principal.actor(), format!("{released} released"));
     if !state.store.pool_release(tenant, &product_id, &release.serials, &action).await? {
         return Err(ApiError::Conflict {
             code: "pool_changed",

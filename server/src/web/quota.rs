@@ -48,7 +48,7 @@ pub async fn check_partner(store: &dyn Store, owner: &str, partner: &str, reques
 }
 
 /// 1000000 → "1,000,000", as the messages say numbers.
-fn thousands(number: u64) -> String {
+pub fn thousands(number: u64) -> String {
     let digits = number.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
