@@ -45,6 +45,8 @@ async function withProfile(work) {
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    // BENCH_CONSOLE=1 shows what the page logs (for looking into where the time goes).
+    if (process.env.BENCH_CONSOLE) page.on('console', (message) => console.error(`[page] ${message.text()}`));
     return await work(context, page);
   } finally {
     await context.close();

@@ -28,3 +28,42 @@ test('keeping all units fills the device from the server, so a unit never opened
   await expect(app.history().first()).toContainText(/Delivered/);
   await context.setOffline(false);
 });
+
+test('a tenant of thousands of units fills the device page by page, and every page is there offline', async ({
+  page,
+  context,
+}) => {
+  const app = new AppPage(page);
+  await app.signIn('supervisor', 'demo-supervisor-2026');
+  await app.waitForOfflineShell();
+  // 2,600 more units make at least three snapshot pages of 1,000: a first, a middle and a last one, which the
+  // app writes in three different ways.
+  const gtin = '09506000777009';
+  const made = await page.request.post('/api/v1/products', {
+    data: { code_schema: 'gtin', code: gtin, name: 'Bulk fill trial' },
+  });
+  expect(made.ok(), await made.text()).toBeTruthy();
+  const product = await made.json();
+  const registered = await page.request.post('/api/v1/units', {
+    data: { product_id: product.id, lot: 'BF-1', location: 'Hall 9', range: { prefix: 'BF', start: 0, count: 2600, width: 5 } },
+    timeout: 60_000,
+  });
+  expect(registered.ok(), await registered.text()).toBeTruthy();
+
+  await page.getByRole('link', { name: 'What this device keeps' }).click();
+  await page.getByRole('radio', { name: /All units/ }).check();
+  const filled = page.getByRole('main').getByRole('status');
+  await expect(filled).toHaveText(/^Data from \d{4}-\d\d-\d\d/, { timeout: 60_000 });
+
+  await context.setOffline(true);
+  await page.reload();
+  await app.openLookup();
+  const unitPage = new UnitPage(page);
+  for (const serial of ['BF00000', 'BF01300', 'BF02599']) {
+    await app.lookUp(`(01)${gtin}(21)${serial}`);
+    await expect(app.unitHeading()).toContainText(serial);
+    await unitPage.expectStatus('Available');
+    await expect(page.getByText('Hall 9').first()).toBeVisible();
+  }
+  await context.setOffline(false);
+});

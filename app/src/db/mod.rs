@@ -138,6 +138,18 @@ impl LocalDb {
         Ok(())
     }
 
+    /// Units new to the device, written without reading anything first, in one relaxed transaction: the middle
+    /// pages of a snapshot bootstrap (`sync::bootstrap`), where the replica's own state does not change.
+    pub async fn put_new_units(&self, units: Vec<StoredUnit>) -> Result<(), DbError> {
+        let tx = self.db.transaction(UNITS).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(UNITS)?;
+        for unit in &units {
+            store.put(unit.to_row()).serde()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Settings and facts of the device (who is signed in, when data was refreshed). Written with strict
     /// durability: Chrome defaults to relaxed, which may lose the last writes on a power cut, and a tablet
     /// that forgets who signed in cannot open offline.

@@ -3,6 +3,7 @@
 //! with jitter after failures. One tab syncs at a time (Web Locks); the others hear about every change on a
 //! BroadcastChannel and re-read IndexedDB. Nothing here ever blocks the UI: rounds run in spawned tasks.
 
+mod bootstrap;
 mod browser;
 pub mod steps;
 
@@ -220,7 +221,7 @@ impl SyncLoop {
         let sync = self.clone();
         let outcome = browser::with_sync_lock(async move {
             let progress = |loaded: usize| (sync.inner.hooks.progress)(Some(loaded));
-            steps::bootstrap(&db, mode, &progress).await.map_err(|error| error.sentence())
+            bootstrap::bootstrap(&db, mode, &progress).await.map_err(|error| error.sentence())
         })
         .await;
         (self.inner.hooks.progress)(None);

@@ -2,20 +2,14 @@
 //! `has_more` is false; a "reset" re-bootstraps from the snapshot and keeps the outbox. Each answer is folded
 //! in by one IndexedDB transaction (see `db::replica_store`); the decisions are the shared replica's.
 
+use super::bootstrap::bootstrap;
 use crate::api::{self, ApiError};
 use crate::db::{DbError, LocalDb, Step};
 use crate::history_view::history_line;
 use crate::replica_parts::storage_key;
-use crate::sync_wire::{keeps_event, KeepMode, SnapshotParts};
+use crate::sync_wire::{keeps_event, KeepMode};
 use serialtrack_shared::sync::{PullAnswer, PullProblem, PullResponse, ResetReason, MAX_PUSH_OPS};
 use std::collections::BTreeSet;
-
-/// Units per snapshot page (one request, one transaction): at 500 a page's fixed costs showed in the initial
-/// sync's time; at 2,000 the first page (not overlapped with any write) and each parse grew longer.
-const SNAPSHOT_PAGE: u32 = 1000;
-const SNAPSHOT_HISTORY: u32 = 10;
-/// Units re-read one by one after a reset when the device keeps only the units it opened.
-const MAX_REFETCH: usize = 200;
 
 /// Why a pass stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +59,7 @@ async fn next_push_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
     Ok(keys.into_iter().collect())
 }
 
-async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
+pub(super) async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
     let keys: BTreeSet<String> = db.outbox().await?.iter().map(|entry| storage_key(&entry.op.unit)).collect();
     Ok(keys.into_iter().collect())
 }
@@ -219,7 +213,7 @@ pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>)
 }
 
 /// Forgets the confirmed state and the cursor; the outbox stays and is queued again.
-async fn reset(db: &LocalDb) -> Result<(), SyncError> {
+pub(super) async fn reset(db: &LocalDb) -> Result<(), SyncError> {
     let keys = outbox_keys(db).await?;
     db.replica_step(&keys, true, |replica| {
         replica.on_reset();
@@ -228,99 +222,5 @@ async fn reset(db: &LocalDb) -> Result<(), SyncError> {
         step
     })
     .await?;
-    Ok(())
-}
-
-/// Fills the device from the snapshot: every unit (keeping all units), or only the log's head and the units
-/// the device already holds, read again (keeping the units it opens). The cursor lands on the first page's
-/// `as_of_seq`.
-pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<(), SyncError> {
-    let held = db.unit_keys().await?;
-    let (limit, history) = match mode {
-        KeepMode::AllUnits => (SNAPSHOT_PAGE, SNAPSHOT_HISTORY),
-        KeepMode::UnitsIOpen => (1, 0),
-    };
-    let mut first_as_of: Option<u64> = None;
-    let mut loaded = 0;
-    let mut fetched = snapshot_page(None, limit, history).await;
-    loop {
-        let view = fetched?;
-        let as_of = *first_as_of.get_or_insert(view.as_of_seq);
-        let next_after = view.next_after.clone();
-        let SnapshotParts { mut page, history: views } = view.into_parts(as_of);
-        if mode == KeepMode::UnitsIOpen {
-            page.units.clear();
-            page.has_more = false;
-        }
-        let keys: BTreeSet<String> = page.units.iter().map(|unit| storage_key(&unit.unit.key)).collect();
-        let keys: Vec<String> = keys.into_iter().collect();
-        let lines = match mode {
-            KeepMode::AllUnits => views
-                .into_iter()
-                .flat_map(|(key, events)| {
-                    events.into_iter().filter_map(move |event| api::history_from_view(&key, event))
-                })
-                .collect(),
-            KeepMode::UnitsIOpen => Vec::new(),
-        };
-        // The next page downloads while this one is written, so the network and IndexedDB waits overlap.
-        let more = page.has_more && next_after.is_some();
-        let next = async {
-            if more {
-                Some(snapshot_page(next_after, limit, history).await)
-            } else {
-                None
-            }
-        };
-        let fold = |replica: &mut serialtrack_shared::sync::DeviceReplica| match replica.on_snapshot_page(&page) {
-            Ok(()) => {
-                let mut step = Step::commit(Ok(()));
-                step.extra.history = lines;
-                step
-            }
-            Err(problem) => Step::roll_back(Err(problem)),
-        };
-        // Pages never repeat a unit, so a device that held none reads nothing of them before writing.
-        let write = async {
-            if held.is_empty() {
-                db.new_units_step(&keys, fold).await
-            } else {
-                db.replica_step(&keys, false, fold).await
-            }
-        };
-        let (result, next) = futures::future::join(write, next).await;
-        if let Err(problem) = result? {
-            reset(db).await?;
-            return Err(SyncError::Stuck(problem.to_string()));
-        }
-        loaded += page.units.len();
-        on_progress(loaded);
-        match next {
-            Some(next) => fetched = next,
-            None => break,
-        }
-    }
-    if mode == KeepMode::UnitsIOpen {
-        refetch(db, &held).await?;
-    }
-    Ok(())
-}
-
-async fn snapshot_page(
-    after: Option<String>,
-    limit: u32,
-    history: u32,
-) -> Result<crate::sync_wire::SnapshotView, SyncError> {
-    Ok(api::snapshot(after.as_deref(), limit, history).await?)
-}
-
-/// Reads the units the device held again, so they are at least as new as the cursor the bootstrap set.
-async fn refetch(db: &LocalDb, held: &[String]) -> Result<(), SyncError> {
-    for key in held.iter().take(MAX_REFETCH) {
-        let Some((gtin, serial)) = key.split_once('/') else { continue };
-        if let Some(found) = api::unit_with_history(gtin, serial).await? {
-            db.keep_looked_up(&found).await?;
-        }
-    }
     Ok(())
 }

@@ -4,6 +4,7 @@ use super::error::ApiResult;
 use super::extract::ApiQuery;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::stored_json::stored_json;
 use super::time_format::rfc3339;
 use super::AppState;
 use crate::auth::Permission;
@@ -11,6 +12,7 @@ use crate::store::EventRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,7 +32,7 @@ pub struct EventView {
     pub kind: String,
     /// The versioned event as the shared crate writes it.
     #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
+    pub payload: Box<RawValue>,
     /// `user:<username>` or `key:<name>`.
     pub actor: String,
     pub device_id: Option<String>,
@@ -46,7 +48,7 @@ impl From<EventRecord> for EventView {
             op_index: record.op_index,
             unit_id: record.unit_id,
             kind: record.kind,
-            payload: serde_json::from_str(&record.payload).unwrap_or_default(),
+            payload: stored_json(record.payload),
             actor: record.actor,
             device_id: record.device_id,
             device_seq: record.device_seq,

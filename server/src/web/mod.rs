@@ -34,6 +34,7 @@ mod sessions;
 mod snapshot;
 mod static_app;
 mod sync;
+mod stored_json;
 mod time_format;
 mod unit_commands;
 mod unit_registration;

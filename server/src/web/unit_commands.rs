@@ -2,6 +2,7 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::events::EventView;
+use super::stored_json::stored_json;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
@@ -62,8 +63,8 @@ pub struct CommandAccepted {
 
 fn refused(result: OpResultRecord, unit: UnitRecord) -> ApiError {
     let mut view = UnitView::from(unit);
-    if let Some(state) = result.unit_state.as_deref().and_then(|text| serde_json::from_str(text).ok()) {
-        view.state = state;
+    if let Some(state) = result.unit_state {
+        view.state = stored_json(state);
     }
     ApiError::Refused {
         code: result.reason_code.unwrap_or_else(|| "refused".into()),

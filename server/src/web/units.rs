@@ -6,6 +6,7 @@ use super::events::EventView;
 use super::extract::{ApiPath, ApiQuery};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::stored_json::stored_json;
 use super::time_format::rfc3339;
 use super::AppState;
 use crate::auth::Permission;
@@ -13,6 +14,7 @@ use crate::store::UnitRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serialtrack_shared::ids::{Gtin, Serial};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,7 +33,7 @@ pub struct UnitView {
     pub status: String,
     /// The unit's full state, folded from its events.
     #[schema(value_type = Object)]
-    pub state: serde_json::Value,
+    pub state: Box<RawValue>,
     /// How many events the unit has.
     pub version: i64,
     /// The seq of its last event.
@@ -47,7 +49,7 @@ impl From<UnitRecord> for UnitView {
             serial: record.serial,
             lot: record.lot,
             status: record.status,
-            state: serde_json::from_str(&record.state).unwrap_or_default(),
+            state: stored_json(record.state),
             version: record.version,
             last_seq: record.last_seq,
             updated_at: rfc3339(record.updated_at),
