@@ -67,3 +67,54 @@ test('a tenant of thousands of units fills the device page by page, and every pa
   }
   await context.setOffline(false);
 });
+
+test('a fill of all units cut by the network goes on from where it stopped once the server is back', async ({
+  page,
+  context,
+}) => {
+  const app = new AppPage(page);
+  await app.signIn('supervisor', 'demo-supervisor-2026');
+  const gtin = '09506000777016';
+  const made = await page.request.post('/api/v1/products', {
+    data: { code_schema: 'gtin', code: gtin, name: 'Cut fill trial' },
+  });
+  expect(made.ok(), await made.text()).toBeTruthy();
+  const product = await made.json();
+  const registered = await page.request.post('/api/v1/units', {
+    data: { product_id: product.id, lot: 'CF-1', location: 'Hall 7', range: { prefix: 'CF', start: 0, count: 2600, width: 5 } },
+    timeout: 60_000,
+  });
+  expect(registered.ok(), await registered.text()).toBeTruthy();
+
+  // The network goes down right after the first snapshot page: every later page fails to download.
+  const laterPages = (url: URL) => url.pathname === '/api/v1/snapshot' && url.searchParams.has('after');
+  await context.route(laterPages, (route) => route.abort('internetdisconnected'));
+  await page.getByRole('link', { name: 'What this device keeps' }).click();
+  await page.getByRole('radio', { name: /All units/ }).check();
+  // The settings' own status line (a notice above it says why the download failed).
+  const filled = page.getByRole('region', { name: 'What this device keeps' }).getByRole('status');
+  await expect(filled).toHaveText(/^Filling stopped after 1000 units; it goes on by itself/, { timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/device-fill-stopped.png' });
+
+  // Back online: the next sync pass goes on from the second page, not from the start.
+  const firstPagesAgain: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/v1/snapshot' && !url.searchParams.has('after')) firstPagesAgain.push(request.url());
+  });
+  await context.unroute(laterPages);
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(filled).toHaveText(/^Data from \d{4}-\d\d-\d\d/, { timeout: 60_000 });
+  expect(firstPagesAgain).toEqual([]);
+
+  await context.setOffline(true);
+  await app.openLookup();
+  const unitPage = new UnitPage(page);
+  for (const serial of ['CF00000', 'CF01300', 'CF02599']) {
+    await app.lookUp(`(01)${gtin}(21)${serial}`);
+    await expect(app.unitHeading()).toContainText(serial);
+    await unitPage.expectStatus('Available');
+  }
+  await context.setOffline(false);
+});

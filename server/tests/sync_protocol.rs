@@ -11,8 +11,10 @@
 //! compared with a model server (the shared `decide_push` and state machine folded over accepted ops in
 //! server order); after the network heals every invariant is checked against the store.
 //!
-//! `SYNC_PROTOCOL_SCHEDULES` (default 2000) and `SYNC_PROTOCOL_SEED` (the first seed) choose the schedules; a
-//! failure names its seed: rerun it alone with `SYNC_PROTOCOL_SEED=<seed> SYNC_PROTOCOL_SCHEDULES=1`.
+//! `SYNC_PROTOCOL_SCHEDULES` (default 2,000 per backend) and `SYNC_PROTOCOL_SEED` (the first seed) choose the
+//! schedules; the runs that make one fault happen in every schedule (snapshot pages between pushes, a restore)
+//! take `SYNC_PROTOCOL_FOCUSED_SCHEDULES` (default 500). A failure names its seed: rerun it alone with
+//! `SYNC_PROTOCOL_SEED=<seed> SYNC_PROTOCOL_SCHEDULES=1 SYNC_PROTOCOL_FOCUSED_SCHEDULES=1`.
 
 #[path = "support/databases.rs"]
 #[allow(dead_code)]
@@ -48,7 +50,7 @@ async fn the_protocol_keeps_every_invariant_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_pages_fetched_while_others_push() {
     let faults = Faults { interleave_snapshot_pages: true, ..Faults::default() };
-    schedule::run_many_with(Backend::Sqlite, faults, 300).await;
+    schedule::run_focused(Backend::Sqlite, faults).await;
 }
 
 /// The server restored from a backup while devices hold ops it decided after the backup outside their outbox
@@ -56,7 +58,7 @@ async fn snapshot_pages_fetched_while_others_push() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_behind_ops_the_devices_let_go() {
     let faults = Faults { restore_every_schedule: true, ..Faults::default() };
-    schedule::run_many_with(Backend::Sqlite, faults, 300).await;
+    schedule::run_focused(Backend::Sqlite, faults).await;
 }
 
 /// The server restored from a backup by copying the file back by hand, without `serialtrack restore`.
@@ -67,7 +69,7 @@ async fn a_restore_behind_ops_the_devices_let_go() {
             epoch (tests/cli.rs); this schedule shows why copying by hand is unsafe"]
 async fn a_restore_that_keeps_the_log_epoch() {
     let faults = Faults { restore_keeps_epoch: true, ..Faults::default() };
-    schedule::run_many_with(Backend::Sqlite, faults, 300).await;
+    schedule::run_focused(Backend::Sqlite, faults).await;
 }
 
 /// A push answered again (its first answer lost) gives the same results as the first time.

@@ -138,14 +138,20 @@ impl LocalDb {
         Ok(())
     }
 
-    /// Units new to the device, written without reading anything first, in one relaxed transaction: the middle
-    /// pages of a snapshot bootstrap (`sync::bootstrap`), where the replica's own state does not change.
-    pub async fn put_new_units(&self, units: Vec<StoredUnit>) -> Result<(), DbError> {
-        let tx = self.db.transaction(UNITS).with_mode(TransactionMode::Readwrite).build()?;
+    /// Units new to the device, written without reading anything first, with a meta value in the same relaxed
+    /// transaction: the middle pages of filling "All units" (`sync::bootstrap`) and how far the fill got.
+    pub async fn put_new_units<T: Serialize>(
+        &self,
+        units: Vec<StoredUnit>,
+        meta_key: &str,
+        meta_value: &T,
+    ) -> Result<(), DbError> {
+        let tx = self.db.transaction([UNITS, META]).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(UNITS)?;
         for unit in &units {
             store.put(unit.to_row()).serde()?;
         }
+        tx.object_store(META)?.put(meta_value).with_key(meta_key.to_owned()).serde()?;
         tx.commit().await?;
         Ok(())
     }
@@ -157,6 +163,14 @@ impl LocalDb {
         let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
         let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
         tx.object_store(META)?.put(value).with_key(key.to_owned()).serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_meta(&self, key: &str) -> Result<(), DbError> {
+        let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
+        tx.object_store(META)?.delete(key.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())
     }

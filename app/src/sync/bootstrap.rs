@@ -12,8 +12,10 @@ use crate::model::HistoryRecord;
 use crate::replica_parts::{storage_key, StoredUnit};
 use crate::sync_wire::{unit_record, KeepMode, SnapshotParts, SnapshotView};
 use futures::channel::oneshot;
+use serde::{Deserialize, Serialize};
 use serialtrack_shared::sync::{ConfirmedUnit, DeviceReplica, PullProblem, ResetReason, SnapshotUnit};
 use std::collections::BTreeSet;
+use uuid::Uuid;
 
 /// Units per snapshot page (one request, one transaction): at 500 a page's fixed costs showed in the initial
 /// sync's time; at 2,000 the first page (not overlapped with any write) and each parse grew longer.
@@ -22,70 +24,114 @@ const SNAPSHOT_HISTORY: u32 = 10;
 /// Units re-read one by one after a reset when the device keeps only the units it opened.
 const MAX_REFETCH: usize = 200;
 
+/// How far filling "All units" got, kept in meta under `META_FILL` until the last page is in: a fill the
+/// network cut goes on from there on the next sync pass, instead of leaving the device with part of the units.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillProgress {
+    /// The `next_after` of the last page written; None before the first.
+    pub after: Option<String>,
+    /// The first page's `as_of_seq` (the cursor lands there) and the log it was read from.
+    pub as_of: Option<u64>,
+    pub log_epoch: Option<Uuid>,
+    /// The device held no units when the fill began: every page is written without reading first.
+    pub from_empty: bool,
+    /// Units written so far.
+    pub loaded: usize,
+}
+
+/// Meta key of the `FillProgress` of an unfinished fill.
+pub const META_FILL: &str = "fill";
+/// Meta key of when the device last finished filling all units (RFC 3339).
+pub const META_DATA_FROM: &str = "snapshot_at";
+
 /// Fills the device from the snapshot: every unit (keeping all units), or only the log's head and the units
 /// the device already holds, read again (keeping the units it opens). The cursor lands on the first page's
-/// `as_of_seq`.
+/// `as_of_seq`. A fill of all units that stopped (network, reload) goes on from its last page.
 pub async fn bootstrap(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<(), SyncError> {
+    match mode {
+        KeepMode::AllUnits => fill_all_units(db, on_progress).await,
+        KeepMode::UnitsIOpen => read_log_head(db).await,
+    }
+}
+
+/// The progress of a fill of all units that stopped before its last page (the next sync pass goes on with it).
+pub async fn fill_pending(db: &LocalDb) -> Result<Option<FillProgress>, DbError> {
+    db.meta::<FillProgress>(META_FILL).await
+}
+
+/// "Units I open": the log's head and epoch from a one-unit page, then the units the device holds, read again.
+async fn read_log_head(db: &LocalDb) -> Result<(), SyncError> {
     let held = db.unit_keys().await?;
-    let (limit, history) = match mode {
-        KeepMode::AllUnits => (SNAPSHOT_PAGE, SNAPSHOT_HISTORY),
-        KeepMode::UnitsIOpen => (1, 0),
+    let view = api::snapshot(None, 1, 0).await?;
+    let as_of = view.as_of_seq;
+    let SnapshotParts { mut page, .. } = view.into_parts(as_of);
+    page.units.clear();
+    page.has_more = false;
+    fold_page(db, true, page, Vec::new()).await?;
+    refetch(db, &held).await
+}
+
+async fn fill_all_units(db: &LocalDb, on_progress: OnProgress<'_>) -> Result<(), SyncError> {
+    let epoch_held = db.replica(&[]).await?.log_epoch();
+    let mut fill = match fill_pending(db).await? {
+        // Pages of another log (the server was restored since) are not continued.
+        Some(fill) if fill.log_epoch.is_some() && fill.log_epoch == epoch_held => fill,
+        _ => FillProgress { from_empty: db.unit_keys().await?.is_empty(), ..FillProgress::default() },
     };
-    let mut first: Option<(u64, uuid::Uuid)> = None;
-    let mut loaded = 0;
+    db.set_meta(META_FILL, &fill).await?;
+    on_progress(fill.loaded);
     let mut writes = Writes::default();
-    let mut fetched = Some(prefetch(None, limit, history));
+    let mut first_page = true;
+    let mut fetched = Some(prefetch(fill.after.clone()));
     while let Some(next) = fetched.take() {
         let view = next.await.unwrap_or(Err(SyncError::Api(ApiError::Unreachable)))?;
-        let first_page = first.is_none();
-        let (as_of, epoch) = *first.get_or_insert((view.as_of_seq, view.log_epoch));
-        let more = mode == KeepMode::AllUnits && view.has_more && view.next_after.is_some();
+        let as_of = *fill.as_of.get_or_insert(view.as_of_seq);
+        let epoch = *fill.log_epoch.get_or_insert(view.log_epoch);
+        let more = view.has_more && view.next_after.is_some();
+        fill.after = view.next_after.clone();
         if more {
             // The next page downloads (and is parsed) while this one is written.
-            fetched = Some(prefetch(view.next_after.clone(), limit, history));
+            fetched = Some(prefetch(view.next_after.clone()));
         }
-        let SnapshotParts { mut page, history: views } = view.into_parts(as_of);
-        if mode == KeepMode::UnitsIOpen {
-            page.units.clear();
-            page.has_more = false;
-        }
-        let lines: Vec<Vec<HistoryRecord>> = match mode {
-            KeepMode::AllUnits => views.into_iter().map(|(key, events)| history_lines(&key, events)).collect(),
-            KeepMode::UnitsIOpen => Vec::new(),
-        };
-        let count = page.units.len();
-        if held.is_empty() && !first_page && more {
+        let SnapshotParts { page, history: views } = view.into_parts(as_of);
+        let lines: Vec<Vec<HistoryRecord>> =
+            views.into_iter().map(|(key, events)| history_lines(&key, events)).collect();
+        fill.loaded += page.units.len();
+        if fill.from_empty && !first_page && more {
             if page.log_epoch != epoch {
-                // The server was restored during the bootstrap: its pages no longer make one log. As the
-                // replica does for a snapshot page from another log, start again.
+                // The server was restored during the fill: its pages no longer make one log. As the replica
+                // does for a snapshot page from another log, start again.
                 writes.finish().await?;
+                db.delete_meta(META_FILL).await?;
                 reset(db).await?;
                 let why = ResetReason::EpochChanged { device_epoch: epoch, server_epoch: page.log_epoch };
                 return Err(SyncError::Stuck(PullProblem::Reset(why).to_string()));
             }
             let units = page.units.into_iter().zip(lines).map(|(unit, lines)| new_unit(unit, lines)).collect();
-            writes.start(db, units).await?;
+            writes.start(db, units, &fill).await?;
         } else {
+            // The first page of a run checks the log against the device's; the last sets the cursor.
             writes.finish().await?;
-            fold_page(db, &held, page, lines.into_iter().flatten().collect()).await?;
+            fold_page(db, fill.from_empty, page, lines.into_iter().flatten().collect()).await?;
+            db.set_meta(META_FILL, &fill).await?;
         }
-        loaded += count;
-        on_progress(loaded);
+        first_page = false;
+        on_progress(fill.loaded);
     }
     writes.finish().await?;
-    if held.is_empty() {
+    db.delete_meta(META_FILL).await?;
+    db.set_meta(META_DATA_FROM, &String::from(js_sys::Date::new_0().to_iso_string())).await?;
+    if fill.from_empty {
         show_pending_ops(db).await?;
-    }
-    if mode == KeepMode::UnitsIOpen {
-        refetch(db, &held).await?;
     }
     Ok(())
 }
 
 /// A page the replica folds in, in one step: it checks the page's log and, on the last page, sets the cursor.
+/// `blind`: the page's units are new to the device (a fill that began empty), so none is read first.
 async fn fold_page(
     db: &LocalDb,
-    held: &[String],
+    blind: bool,
     page: serialtrack_shared::sync::SnapshotPage,
     lines: Vec<HistoryRecord>,
 ) -> Result<(), SyncError> {
@@ -99,13 +145,10 @@ async fn fold_page(
         }
         Err(problem) => Step::roll_back(Err(problem)),
     };
-    // Pages never repeat a unit, so a device that held none reads nothing of them before writing.
-    let folded = if held.is_empty() {
-        db.new_units_step(&keys, fold).await?
-    } else {
-        db.replica_step(&keys, false, fold).await?
-    };
+    let folded =
+        if blind { db.new_units_step(&keys, fold).await? } else { db.replica_step(&keys, false, fold).await? };
     if let Err(problem) = folded {
+        db.delete_meta(META_FILL).await?;
         reset(db).await?;
         return Err(SyncError::Stuck(problem.to_string()));
     }
@@ -142,13 +185,14 @@ struct Writes {
 }
 
 impl Writes {
-    /// Starts writing `units` in a transaction of their own, then waits for the page before (which had a whole
-    /// page's download and parse to commit).
-    async fn start(&mut self, db: &LocalDb, units: Vec<StoredUnit>) -> Result<(), SyncError> {
+    /// Starts writing `units`, and the fill's progress with them, in a transaction of their own, then waits for
+    /// the page before (which had a whole page's download and parse to commit).
+    async fn start(&mut self, db: &LocalDb, units: Vec<StoredUnit>, fill: &FillProgress) -> Result<(), SyncError> {
         let (done, finished) = oneshot::channel();
         let db = db.clone();
+        let fill = fill.clone();
         leptos::task::spawn_local(async move {
-            let _ = done.send(db.put_new_units(units).await);
+            let _ = done.send(db.put_new_units(units, META_FILL, &fill).await);
         });
         match self.previous.replace(finished) {
             Some(previous) => wait(previous).await,
@@ -171,10 +215,10 @@ async fn wait(write: oneshot::Receiver<Result<(), DbError>>) -> Result<(), SyncE
 }
 
 /// Asks for a snapshot page now; it downloads and is parsed while the caller works on the page before.
-fn prefetch(after: Option<String>, limit: u32, history: u32) -> oneshot::Receiver<Result<SnapshotView, SyncError>> {
+fn prefetch(after: Option<String>) -> oneshot::Receiver<Result<SnapshotView, SyncError>> {
     let (send, receive) = oneshot::channel();
     leptos::task::spawn_local(async move {
-        let page = api::snapshot(after.as_deref(), limit, history).await.map_err(SyncError::from);
+        let page = api::snapshot(after.as_deref(), SNAPSHOT_PAGE, SNAPSHOT_HISTORY).await.map_err(SyncError::from);
         let _ = send.send(page);
     });
     receive

@@ -4,6 +4,7 @@
 //! BroadcastChannel and re-read IndexedDB. Nothing here ever blocks the UI: rounds run in spawned tasks.
 
 mod bootstrap;
+pub use bootstrap::{fill_pending, FillProgress, META_DATA_FROM, META_FILL};
 mod browser;
 pub mod steps;
 

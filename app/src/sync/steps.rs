@@ -2,7 +2,7 @@
 //! `has_more` is false; a "reset" re-bootstraps from the snapshot and keeps the outbox. Each answer is folded
 //! in by one IndexedDB transaction (see `db::replica_store`); the decisions are the shared replica's.
 
-use super::bootstrap::bootstrap;
+use super::bootstrap::{bootstrap, fill_pending};
 use crate::api::{self, ApiError};
 use crate::db::{DbError, LocalDb, Step};
 use crate::history_view::history_line;
@@ -182,7 +182,8 @@ pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>)
     let device_id = db.device_id().await?;
     for _ in 0..10_000 {
         let replica = db.replica(&[]).await?;
-        if replica.log_epoch().is_none() && replica.cursor() == 0 {
+        let fill_stopped = mode == KeepMode::AllUnits && fill_pending(db).await?.is_some();
+        if (replica.log_epoch().is_none() && replica.cursor() == 0) || fill_stopped {
             bootstrap(db, mode, on_progress).await?;
             changed = true;
             continue;

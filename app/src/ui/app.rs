@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                                 keep=sync.keep.read_only()
                                 progress=sync.progress.read_only()
                                 data_from=sync.data_from.read_only()
+                                fill_stopped_at=sync.fill_stopped_at.read_only()
                                 on_keep=keep
                             />
                         }

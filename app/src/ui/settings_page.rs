@@ -9,6 +9,7 @@ pub fn SettingsPage(
     keep: ReadSignal<KeepMode>,
     progress: ReadSignal<Option<usize>>,
     data_from: ReadSignal<Option<String>>,
+    fill_stopped_at: ReadSignal<Option<usize>>,
     on_keep: Callback<KeepMode>,
 ) -> impl IntoView {
     let option = move |mode: KeepMode, explanation: &'static str| {
@@ -38,10 +39,15 @@ pub fn SettingsPage(
                 {option(KeepMode::AllUnits, "Every unit with its recent history, to work offline anywhere.")}
             </fieldset>
             <p role="status" class="hint">
-                {move || match (progress.get(), data_from.get()) {
-                    (Some(loaded), _) => format!("Loading units… {loaded} so far"),
-                    (None, Some(at)) => format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>()),
-                    (None, None) => "Not filled from the server yet".to_owned(),
+                {move || match (progress.get(), fill_stopped_at.get(), data_from.get()) {
+                    (Some(loaded), _, _) => format!("Loading units… {loaded} so far"),
+                    (None, Some(loaded), _) => format!(
+                        "Filling stopped after {loaded} units; it goes on by itself once the server can be reached"
+                    ),
+                    (None, None, Some(at)) => {
+                        format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>())
+                    }
+                    (None, None, None) => "Not filled from the server yet".to_owned(),
                 }}
             </p>
         </section>

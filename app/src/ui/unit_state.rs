@@ -4,9 +4,9 @@
 
 use super::app_state::Device;
 use super::lookup_page::LookupState;
-use crate::db::{new_op_id, Step};
+use crate::db::{new_op_id, LocalDb, Step};
 use crate::model::SignedInUser;
-use crate::sync::{SyncHooks, SyncLoop, SyncStatus};
+use crate::sync::{fill_pending, SyncHooks, SyncLoop, SyncStatus, META_DATA_FROM, META_FILL};
 use crate::sync_view::{attention_item, pending_changes, AttentionItem};
 use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
@@ -15,7 +15,6 @@ use serialtrack_shared::sync::{Delivery, Resolution};
 use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey, WorkflowSettings};
 
 const META_KEEP: &str = "keep";
-const META_DATA_FROM: &str = "snapshot_at";
 
 #[derive(Clone, Copy)]
 pub struct SyncSignals {
@@ -29,6 +28,8 @@ pub struct SyncSignals {
     pub progress: RwSignal<Option<usize>>,
     /// When the device last filled itself from the snapshot.
     pub data_from: RwSignal<Option<String>>,
+    /// Units written by a fill of all units that stopped before its end (it goes on with the next sync pass).
+    pub fill_stopped_at: RwSignal<Option<usize>>,
     /// Why the last action was not recorded, in words.
     pub action_error: RwSignal<Option<String>>,
     pub engine: StoredValue<Option<SyncLoop>, LocalStorage>,
@@ -44,6 +45,7 @@ impl SyncSignals {
             keep: RwSignal::new(KeepMode::default()),
             progress: RwSignal::new(None),
             data_from: RwSignal::new(None),
+            fill_stopped_at: RwSignal::new(None),
             action_error: RwSignal::new(None),
             engine: StoredValue::new_local(None),
         }
@@ -73,7 +75,7 @@ pub(super) fn unit_key(storage_key: &str) -> Option<UnitKey> {
 pub async fn load_sync_settings(device: Device) {
     let Some(db) = device.db() else { return };
     device.sync.keep.set(db.meta::<KeepMode>(META_KEEP).await.ok().flatten().unwrap_or_default());
-    device.sync.data_from.set(db.meta::<String>(META_DATA_FROM).await.ok().flatten());
+    read_fill_state(device, &db).await;
     device.sync.status.update(|status| status.last_synced = None);
     if let Ok(Some(at)) = db.meta::<String>("last_synced").await {
         device.sync.status.update(|status| status.last_synced = Some(at));
@@ -90,12 +92,20 @@ pub async fn reload(device: Device) {
     if let Ok(conflicts) = db.conflicts().await {
         device.sync.attention.set(conflicts.iter().map(attention_item).collect());
     }
+    read_fill_state(device, &db).await;
     if let Some(key) = device.sync.current_unit.get_untracked() {
         if matches!(device.lookup.get_untracked(), LookupState::Found { .. }) {
             let fresh = matches!(device.lookup.get_untracked(), LookupState::Found { fresh: true, .. });
             show_unit(device, &key, fresh).await;
         }
     }
+}
+
+/// When the device last finished filling all units, and how far a fill that stopped got.
+async fn read_fill_state(device: Device, db: &LocalDb) {
+    device.sync.data_from.set(db.meta::<String>(META_DATA_FROM).await.ok().flatten());
+    let stopped = fill_pending(db).await.ok().flatten().map(|fill| fill.loaded);
+    device.sync.fill_stopped_at.set(stopped);
 }
 
 /// Shows a unit as this device sees it: the optimistic view, its history and its pending changes.
@@ -232,19 +242,20 @@ pub async fn set_keep_mode(device: Device, mode: KeepMode) {
     let _ = db.set_meta(META_KEEP, &mode).await;
     device.sync.keep.set(mode);
     if mode != KeepMode::AllUnits {
+        // A fill that stopped is not continued for a device that keeps only the units it opens.
+        let _ = db.delete_meta(META_FILL).await;
+        device.sync.fill_stopped_at.set(None);
         return;
     }
     let Some(engine) = device.sync.engine.get_value() else { return };
     device.sync.progress.set(Some(0));
     match engine.bootstrap(mode).await {
         Ok(()) => {
-            let at = String::from(js_sys::Date::new_0().to_iso_string());
-            let _ = db.set_meta(META_DATA_FROM, &at).await;
-            device.sync.data_from.set(Some(at));
             device.notice.set(None);
             engine.kick();
         }
         Err(message) => device.notice.set(Some(message)),
     }
+    read_fill_state(device, &db).await;
     device.sync.progress.set(None);
 }

@@ -199,15 +199,21 @@ struct World {
     restored: bool,
 }
 
+/// The main property run: `SYNC_PROTOCOL_SCHEDULES` schedules (default 2,000) with every fault.
 pub async fn run_many(backend: Backend, faults: Faults) {
-    run_many_with(backend, faults, 2000).await
+    run_many_with(backend, faults, "SYNC_PROTOCOL_SCHEDULES", 2000).await
 }
 
-pub async fn run_many_with(backend: Backend, faults: Faults, default_count: u64) {
+/// A run that makes one fault happen in every schedule: `SYNC_PROTOCOL_FOCUSED_SCHEDULES` (default 500).
+pub async fn run_focused(backend: Backend, faults: Faults) {
+    run_many_with(backend, faults, "SYNC_PROTOCOL_FOCUSED_SCHEDULES", 500).await
+}
+
+async fn run_many_with(backend: Backend, faults: Faults, count_variable: &str, default_count: u64) {
     let number = |name: &str, default: u64| -> u64 {
         std::env::var(name).ok().and_then(|text| text.parse().ok()).unwrap_or(default)
     };
-    let count = number("SYNC_PROTOCOL_SCHEDULES", default_count);
+    let count = number(count_variable, default_count);
     let first = number("SYNC_PROTOCOL_SEED", 1);
     let parallel = number("SYNC_PROTOCOL_PARALLEL", 3).max(1) as usize;
     let client = reqwest::Client::new();
@@ -238,7 +244,7 @@ pub async fn run_many_with(backend: Backend, faults: Faults, default_count: u64)
         if let Err(failure) = result {
             panic!(
                 "schedule {seed} on {backend:?} failed: {failure}\n(rerun it alone with SYNC_PROTOCOL_SEED={seed} \
-                 SYNC_PROTOCOL_SCHEDULES=1)"
+                 SYNC_PROTOCOL_SCHEDULES=1 SYNC_PROTOCOL_FOCUSED_SCHEDULES=1)"
             );
         }
     }
