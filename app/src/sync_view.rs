@@ -60,6 +60,28 @@ pub fn waiting_words(count: usize) -> String {
     }
 }
 
+/// Why signing out must wait, in words: changes not yet on the server, refused changes not yet settled (both
+/// would be lost with the device's data). None when nothing would be lost.
+pub fn sign_out_blocker(waiting: usize, attention: usize) -> Option<String> {
+    if waiting > 0 {
+        let (what, verb, them) = match waiting {
+            1 => ("1 change".to_owned(), "still waits", "let it sync before signing out, or it would be lost"),
+            n => (format!("{n} changes"), "still wait", "let them sync before signing out, or they would be lost"),
+        };
+        return Some(format!("{what} on this device {verb} to reach the server: connect and {them}."));
+    }
+    match attention {
+        0 => None,
+        1 => Some(
+            "1 refused change still needs attention: discard it, redo it, keep it as a note or escalate it before              signing out, or it would be lost."
+                .into(),
+        ),
+        n => Some(format!(
+            "{n} refused changes still need attention: discard, redo, keep as a note or escalate each before              signing out, or they would be lost."
+        )),
+    }
+}
+
 /// After this long without a sync, the header warns (changes waiting only live on this device meanwhile).
 pub const STALE_AFTER: time::Duration = time::Duration::hours(8);
 
@@ -148,6 +170,27 @@ pub fn escalated_change(command: &serde_json::Value, actor: &str, device_id: &st
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn signing_out_waits_while_anything_would_be_lost_and_says_so_in_words() {
+        // (changes waiting, refused changes in the inbox, what the user reads)
+        let cases: [(usize, usize, Option<&str>); 5] = [
+            (0, 0, None),
+            (1, 0, Some("1 change on this device still waits to reach the server: connect and let it sync")),
+            (3, 2, Some("3 changes on this device still wait to reach the server: connect and let them sync")),
+            (0, 1, Some("1 refused change still needs attention: discard it, redo it, keep it as a note")),
+            (0, 4, Some("4 refused changes still need attention")),
+        ];
+        for (waiting, attention, expected) in cases {
+            let said = sign_out_blocker(waiting, attention);
+            match expected {
+                None => assert_eq!(said, None),
+                Some(start) => {
+                    assert!(said.as_deref().unwrap_or("").starts_with(start), "{waiting}/{attention}: {said:?}")
+                }
+            }
+        }
+    }
 
     fn conflict() -> Conflict {
         serde_json::from_value(json!({

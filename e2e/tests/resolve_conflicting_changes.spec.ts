@@ -33,6 +33,9 @@ test('two tablets change the same unit offline: one change is accepted, the othe
   await expect(attention.items.first()).toContainText('Seal looks tampered');
   await expect(attention.items.first()).toContainText(/Why it was refused/);
   await supervisor.screenshot({ path: 'test-results/needs-attention-1280.png' });
+  // Signing out would clear the device and lose the refused change before anyone settled it.
+  await supervisor.getByRole('button', { name: 'Sign out' }).click();
+  await expect(supervisor.getByText('1 refused change still needs attention')).toBeVisible();
   await attention.items.first().getByRole('button', { name: 'Keep as note' }).click();
   await expect(attention.items).toHaveCount(0);
   await expect(supervisorUnit.attentionLink).toHaveText('Needs attention (0)');

@@ -23,6 +23,8 @@ pub struct SyncStatus {
     pub last_synced: Option<String>,
     /// Why the last pass stopped, in words.
     pub problem: Option<String>,
+    /// The server answered that the session has ended: nothing is sent until the user signs in again.
+    pub signed_out: bool,
 }
 
 /// The hooks the screens give the loop.
@@ -134,6 +136,7 @@ impl SyncLoop {
                     self.set_status(|status| {
                         status.syncing = false;
                         status.problem = None;
+                        status.signed_out = false;
                         status.last_synced = Some(now_iso());
                     });
                     if changed {
@@ -148,6 +151,7 @@ impl SyncLoop {
                     self.set_status(|status| {
                         status.syncing = false;
                         status.problem = Some(error.sentence());
+                        status.signed_out = matches!(error, SyncError::Api(crate::api::ApiError::SignedOut));
                     });
                     (self.inner.hooks.changed)();
                     if error.is_transient() || matches!(error, SyncError::Db(_)) {

@@ -9,6 +9,7 @@ use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
 use super::scan_box::ScanBox;
+use super::session_ended::SessionEnded;
 use super::settings_page::SettingsPage;
 use super::sign_in::SignInPage;
 use super::sync_badge::SyncBadge;
@@ -74,6 +75,19 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="app-main" id="main">
             {move || notice.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            {move || {
+                let ended = device.session_ended.get() || sync.status.with(|status| status.signed_out);
+                let user = user.get().filter(|_| ended)?;
+                Some(view! {
+                    <SessionEnded
+                        user=user
+                        waiting=sync.waiting.read_only()
+                        on_sign_in=sign_in
+                        error=sign_in_error.read_only()
+                        busy=busy.read_only()
+                    />
+                })
+            }}
             {move || {
                 if !ready.get() {
                     view! { <p class="hint">"Opening this device's data…"</p> }.into_any()

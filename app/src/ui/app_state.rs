@@ -23,6 +23,8 @@ pub struct Device {
     pub last_refreshed: RwSignal<Option<String>>,
     pub notice: RwSignal<Option<String>>,
     pub sign_in_error: RwSignal<Option<String>>,
+    /// The server no longer knows this device's session: the user signs in again, keeping the device's data.
+    pub session_ended: RwSignal<bool>,
     pub busy: RwSignal<bool>,
     pub lookup: RwSignal<LookupState>,
     pub sync: super::unit_state::SyncSignals,
@@ -39,6 +41,7 @@ impl Device {
             last_refreshed: RwSignal::new(None),
             notice: RwSignal::new(None),
             sign_in_error: RwSignal::new(None),
+            session_ended: RwSignal::new(false),
             busy: RwSignal::new(false),
             lookup: RwSignal::new(LookupState::Idle),
             sync: super::unit_state::SyncSignals::new(),
@@ -105,6 +108,8 @@ pub async fn sign_in(device: Device, username: String, password: String) {
                 }
             }
             device.user.set(Some(user));
+            device.session_ended.set(false);
+            device.sync.status.update(|status| status.signed_out = false);
             super::unit_state::start_sync(device);
             refresh(device).await;
         }
@@ -116,12 +121,8 @@ pub async fn sign_in(device: Device, username: String, password: String) {
 /// Signing out clears the device's data: the next person on this tablet sees nothing of it.
 pub async fn sign_out(device: Device) {
     let waiting = device.sync.waiting.get_untracked();
-    if waiting > 0 {
-        let message = format!(
-            "{} on this device still wait to reach the server: connect and let them sync before signing out, \
-             or they would be lost.",
-            crate::sync_view::waiting_words(waiting).replace(" waiting", "")
-        );
+    let attention = device.sync.attention.with_untracked(Vec::len);
+    if let Some(message) = crate::sync_view::sign_out_blocker(waiting, attention) {
         return device.notice.set(Some(message));
     }
     let _ = api::sign_out().await;
@@ -156,7 +157,8 @@ pub async fn refresh(device: Device) {
             }
         }
         Err(ApiError::SignedOut) => {
-            device.notice.set(Some("Your session has ended: sign out and sign in again to refresh.".into()))
+            device.notice.set(None);
+            device.session_ended.set(true);
         }
         Err(ApiError::Unreachable) => {
             device.notice.set(Some("Working from this device's data: the server cannot be reached.".into()))

@@ -20,6 +20,7 @@ mod pool_state;
 mod problem_list;
 mod release_form;
 pub mod scan_box;
+mod session_ended;
 mod settings_page;
 mod sign_in;
 mod sync_badge;

@@ -2,6 +2,37 @@
 
 use leptos::prelude::*;
 
+/// The password field, the refusal in words and the submit button: the end of both sign-in forms.
+#[component]
+pub fn PasswordAndSubmit(
+    id: &'static str,
+    password: ReadSignal<String>,
+    set_password: WriteSignal<String>,
+    error: ReadSignal<Option<String>>,
+    busy: ReadSignal<bool>,
+    /// The button's words.
+    action: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Password"</label>
+            <input
+                id=id
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                prop:value=password
+                on:input=move |event| set_password.set(event_target_value(&event))
+            />
+        </div>
+        {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        <button type="submit" disabled=move || busy.get()>
+            {move || if busy.get() { "Signing in…" } else { action }}
+        </button>
+    }
+}
+
 #[component]
 pub fn SignInPage(
     /// Called with (username, password); resolves to an error sentence to show, or None on success.
@@ -31,22 +62,7 @@ pub fn SignInPage(
                         on:input=move |event| set_username.set(event_target_value(&event))
                     />
                 </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        prop:value=password
-                        on:input=move |event| set_password.set(event_target_value(&event))
-                    />
-                </div>
-                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                <button type="submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <PasswordAndSubmit id="password" password set_password error busy action="Sign in"/>
             </form>
         </section>
     }

@@ -18,11 +18,18 @@ pub fn SyncBadge(
                     let status = status.get();
                     match (status.syncing, status.last_synced) {
                         (true, _) => "Syncing…".to_owned(),
-                        (false, Some(at)) => format!("Synced {}", at.replace('T', " ").chars().skip(11).take(5).collect::<String>()),
+                        (false, Some(at)) => format!("Synced {} UTC", at.replace('T', " ").chars().skip(11).take(5).collect::<String>()),
                         (false, None) => "Not synced yet".to_owned(),
                     }
                 }}
             </span>
+            // Why the last pass stopped (the server down, a refused batch), until one succeeds; a session that
+            // ended has its own panel.
+            {move || {
+                let status = status.get();
+                let problem = status.problem.filter(|_| !status.syncing && !status.signed_out)?;
+                Some(view! { <span class="sync-problem">{format!("Not sent: {problem}")}</span> })
+            }}
         </span>
         {move || {
             let last = status.get().last_synced;

@@ -254,7 +254,13 @@ pub async fn set_keep_mode(device: Device, mode: KeepMode) {
             device.notice.set(None);
             engine.kick();
         }
-        Err(message) => device.notice.set(Some(message)),
+        Err(message) => {
+            read_fill_state(device, &db).await;
+            // A fill the network cut says so in its own status line and goes on by itself: no notice to clear.
+            if device.sync.fill_stopped_at.get_untracked().is_none() {
+                device.notice.set(Some(message));
+            }
+        }
     }
     read_fill_state(device, &db).await;
     device.sync.progress.set(None);
