@@ -14,6 +14,9 @@ pub fn history_line(unit_key: &str, seq: u64, recorded: &RecordedEvent) -> Histo
         let by = approval.by.split_once(':').map_or(approval.by.as_str(), |(_, name)| name);
         why.push(format!("approved by {by} ({})", approval.role));
     }
+    if let Some(done) = done_on_device(recorded) {
+        why.push(done);
+    }
     HistoryRecord {
         unit_key: unit_key.to_owned(),
         seq,
@@ -98,6 +101,18 @@ pub fn shown_time(rfc3339: &str) -> String {
     }
 }
 
+/// A change a device recorded offline reaches the server later: the line says when it was done by the
+/// device's clock, when that is a minute or more from the server's time (the clock may be off: it is a
+/// statement of the device, not the order of the log).
+fn done_on_device(recorded: &RecordedEvent) -> Option<String> {
+    let observed = recorded.observed_at?;
+    if (recorded.at - observed).abs() < time::Duration::minutes(1) {
+        return None;
+    }
+    let text = observed.format(&time::format_description::well_known::Rfc3339).ok()?;
+    Some(format!("done at {} by the device's clock", shown_time(&text)))
+}
+
 /// "serial_replaced" → "Serial replaced".
 pub fn sentence_case(kind: &str) -> String {
     let spaced = kind.replace('_', " ");
@@ -139,6 +154,27 @@ mod tests {
         assert_eq!(line.what, "Shipped");
         assert_eq!(line.change.as_deref(), Some("Picked → Shipped"));
         assert_eq!(line.why.as_deref(), Some("carrier: DHL · tracking: JD01"));
+    }
+
+    #[test]
+    fn a_change_made_offline_says_when_it_was_done_by_the_devices_clock() {
+        // (the device's time of the action, what the line adds to its why)
+        let cases = [
+            (None, None),
+            (Some("2026-11-20T09:29:30Z"), None),
+            (Some("2026-11-20T06:02:24Z"), Some("done at 2026-11-20 06:02:24 UTC by the device's clock")),
+            (Some("2031-01-01T00:00:00Z"), Some("done at 2031-01-01 00:00:00 UTC by the device's clock")),
+        ];
+        for (observed, expected) in cases {
+            let mut event = recorded(json!({"type": "add_note", "text": "dented"}), Some("shipped"), "shipped");
+            event.observed_at = observed
+                .map(|text| time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap());
+            let why = history_line("k", 8, &event).why.unwrap_or_default();
+            match expected {
+                None => assert_eq!(why, "dented", "{observed:?}"),
+                Some(done) => assert_eq!(why, format!("dented · {done}"), "{observed:?}"),
+            }
+        }
     }
 
     #[test]

@@ -156,7 +156,8 @@ async fn history_lookups(bench: &Bench, units: usize, events_per_unit: usize) ->
     let code =
         serialtrack_shared::ids::ProductCode::from(serialtrack_shared::ids::Gtin::parse("9520123456801").unwrap());
     let actor = serialtrack_shared::unit::Actor { name: "user:bench".into(), role: Role::Operator, party: None };
-    let caller = serialtrack_server::domain::units::Caller { actor, device_id: None, approval: None };
+    let caller =
+        serialtrack_server::domain::units::Caller { actor, device_id: None, approval: None, client_time: None };
     let commissioning = serialtrack_server::domain::units::Commissioning::default();
     let now = time::OffsetDateTime::now_utc();
     let mut ids = Vec::with_capacity(units);

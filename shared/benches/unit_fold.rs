@@ -39,6 +39,7 @@ fn life_of(serial: u32) -> Vec<RecordedEvent> {
             at: datetime!(2026-11-23 10:00 UTC) + time::Duration::minutes(index as i64),
             actor: actor.clone(),
             device_id: None,
+            observed_at: None,
             event: UnitEvent { what, from, to, approved_by: None },
         })
         .collect()

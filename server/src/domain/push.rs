@@ -116,6 +116,7 @@ impl<'a> Batch<'a> {
         }
         let mut caller = self.caller.clone();
         caller.device_id = Some(op.device_id.clone());
+        caller.client_time = Some(op.client_time);
         // An approval recorded on a device cannot be checked here (no second person signs in): gated
         // transitions are approved online, through the commands API with the approver's password.
         caller.approval = None;

@@ -27,6 +27,8 @@ pub struct Caller {
     pub actor: Actor,
     pub device_id: Option<String>,
     pub approval: Option<Approval>,
+    /// The device's clock when the user acted (a pushed op's `client_time`); kept on its events.
+    pub client_time: Option<OffsetDateTime>,
 }
 
 /// What a unit starts with when it is registered (commissioned).
@@ -141,6 +143,7 @@ pub fn decide_events(
             at: now,
             actor: caller.actor.clone(),
             device_id: caller.device_id.clone(),
+            observed_at: caller.client_time,
             event,
         };
         unit = Some(apply(unit, &recorded)?);

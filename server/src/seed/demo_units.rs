@@ -54,7 +54,7 @@ const HISTORY_STARTS: Duration = Duration::days(30);
 
 fn caller(role: Role, tenant_id: &str) -> Caller {
     let actor = Actor { name: format!("user:{role}"), role, party: Some(tenant_id.to_owned()) };
-    Caller { actor, device_id: None, approval: None }
+    Caller { actor, device_id: None, approval: None, client_time: None }
 }
 
 pub fn randomised_scheme() -> String {

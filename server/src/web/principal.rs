@@ -56,7 +56,7 @@ impl Principal {
     /// The caller as the shared state machine sees it; the party (for FMD's same-party rule) is the tenant.
     pub fn caller(&self, device_id: Option<String>, approval: Option<Approval>) -> Caller {
         let actor = Actor { name: self.actor(), role: self.role, party: Some(self.tenant_id.clone()) };
-        Caller { actor, device_id, approval }
+        Caller { actor, device_id, approval, client_time: None }
     }
 
     /// How the caller is named in the log: `user:ada` or `key:line-1`.

@@ -2,10 +2,10 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::events::EventView;
-use super::stored_json::stored_json;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::stored_json::stored_json;
 use super::units::UnitView;
 use super::AppState;
 use crate::auth::{verify_password, Permission};

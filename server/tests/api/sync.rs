@@ -48,6 +48,11 @@ async fn pushed_ops_are_decided_in_order_and_a_retry_changes_nothing() {
         "the actor is from the credentials"
     );
     assert_eq!(pulled["events"][2]["event"]["device_id"], "tab-1");
+    assert_eq!(
+        pulled["events"][2]["event"]["observed_at"], "2026-11-23T08:00:00Z",
+        "the device's time of the action is kept beside the server's"
+    );
+    assert_eq!(pulled["events"][0]["event"].get("observed_at"), None, "registered online: no device time");
 }
 
 #[tokio::test]

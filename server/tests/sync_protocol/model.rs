@@ -71,6 +71,7 @@ impl ModelTenant {
                                 at: now,
                                 actor: actor.clone(),
                                 device_id: Some(op.device_id.clone()),
+                                observed_at: Some(op.client_time),
                                 event,
                             };
                             state = Some(apply(state, &recorded)?);

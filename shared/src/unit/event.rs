@@ -112,6 +112,11 @@ pub struct RecordedEvent {
     pub actor: Actor,
     #[serde(default)]
     pub device_id: Option<String>,
+    /// When the user acted, by the device's clock, for a command a device recorded (offline, perhaps hours
+    /// before `at`, the server's time of recording). Shown, never used for ordering: the seq orders the log,
+    /// and a device's clock may be off.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    pub observed_at: Option<OffsetDateTime>,
     pub event: UnitEvent,
 }
 

@@ -116,6 +116,7 @@ impl ModelServer {
                                 at: NOW,
                                 actor: op.actor.clone(),
                                 device_id: Some(op.device_id.clone()),
+                                observed_at: Some(op.client_time),
                                 event,
                             };
                             state = Some(apply(state, &recorded).expect("an event handle made applies"));

@@ -119,6 +119,7 @@ pub fn record(event: UnitEvent, at: OffsetDateTime, sequence: u128) -> RecordedE
         at,
         actor: actor(Role::Supervisor),
         device_id: None,
+        observed_at: None,
         event,
     }
 }

@@ -86,6 +86,7 @@ fn replay(state: Option<Unit>, op: &PendingOp, workflow: &WorkflowSettings) -> R
             at: op.client_time,
             actor: op.actor.clone(),
             device_id: Some(op.device_id.clone()),
+            observed_at: Some(op.client_time),
             event,
         };
         state = Some(apply(state, &recorded)?);
