@@ -291,8 +291,8 @@ fn history_entry(unit_key: &str, event: EventBody) -> HistoryRecord {
 }
 
 /// A history line from an event view of the snapshot (`{seq, kind, payload, actor, device_id, recorded_at}`).
-pub fn history_from_view(unit_key: &str, view: serde_json::Value) -> Option<HistoryRecord> {
-    serde_json::from_value::<EventBody>(view).ok().map(|event| history_entry(unit_key, event))
+pub fn history_from_view(unit_key: &str, view: &serde_json::value::RawValue) -> Option<HistoryRecord> {
+    serde_json::from_str::<EventBody>(view.get()).ok().map(|event| history_entry(unit_key, event))
 }
 
 // ---- Sync: push, pull, snapshot (SYNC.md). ----

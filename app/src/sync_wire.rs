@@ -29,7 +29,8 @@ impl KeepMode {
     }
 }
 
-/// A unit as `/api/v1/units…` and `/api/v1/snapshot` show it; `state` is the shared `Unit` as JSON.
+/// A unit as `/api/v1/snapshot` shows it; `state` is the shared `Unit` as JSON, kept as text until it is read
+/// once, straight into a `Unit` (a page carries a thousand: no map of values is built for each).
 #[derive(Debug, Clone, Deserialize)]
 pub struct UnitView {
     pub id: String,
@@ -38,7 +39,7 @@ pub struct UnitView {
     pub lot: Option<String>,
     pub status: String,
     #[serde(default)]
-    pub state: serde_json::Value,
+    pub state: Option<Box<serde_json::value::RawValue>>,
     #[serde(default)]
     pub last_seq: u64,
 }
@@ -46,7 +47,7 @@ pub struct UnitView {
 impl UnitView {
     /// The confirmed unit, when the server's state is readable by this build.
     pub fn confirmed(self) -> Option<ConfirmedUnit> {
-        let unit: Unit = serde_json::from_value(self.state).ok()?;
+        let unit: Unit = serde_json::from_str(self.state?.get()).ok()?;
         Some(ConfirmedUnit { unit, last_seq: self.last_seq })
     }
 }
@@ -54,8 +55,9 @@ impl UnitView {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SnapshotEntry {
     pub unit: UnitView,
+    /// Each event view as text, read once into a history line.
     #[serde(default)]
-    pub history: Vec<serde_json::Value>,
+    pub history: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// One page of `GET /api/v1/snapshot`.
@@ -73,7 +75,7 @@ pub struct SnapshotView {
 /// unit's storage key.
 pub struct SnapshotParts {
     pub page: SnapshotPage,
-    pub history: Vec<(String, Vec<serde_json::Value>)>,
+    pub history: Vec<(String, Vec<Box<serde_json::value::RawValue>>)>,
 }
 
 impl SnapshotView {
@@ -140,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_page_keeps_the_first_pages_seq_and_each_units_own() {
-        let view: SnapshotView = serde_json::from_value(json!({
+        let view: SnapshotView = serde_json::from_str(&json!({
             "log_epoch": "7d9f3a4e-0c1b-4d2a-9e8f-1a2b3c4d5e6f",
             "as_of_seq": 120,
             "units": [{"unit": {"id": "u1", "product_id": "p1", "serial": "A1", "lot": null, "status": "shipped",
@@ -149,11 +151,13 @@ mod tests {
                       {"unit": {"id": "u2", "serial": "A2", "status": "odd", "state": {"unknown": 1}, "last_seq": 5}}],
             "next_after": "u2",
             "has_more": true
-        }))
+        })
+        .to_string())
         .unwrap();
         let SnapshotParts { page, history } = view.into_parts(100);
         assert_eq!((page.as_of_seq, page.has_more, page.units.len()), (100, true, 1));
-        assert_eq!(history, vec![("09506000134352/A1".to_owned(), Vec::new())]);
+        let keys: Vec<(&str, usize)> = history.iter().map(|(key, events)| (key.as_str(), events.len())).collect();
+        assert_eq!(keys, [("09506000134352/A1", 0)]);
         assert_eq!(page.units[0].last_seq, 118);
         let record = unit_record(&page.units[0].unit, Some("Paracetamol".into()));
         assert_eq!(record.key, "09506000134352/A1");

@@ -138,9 +138,10 @@ impl LocalDb {
         Ok(())
     }
 
-    /// Units new to the device, written without reading anything first, with a meta value in the same relaxed
-    /// transaction: the middle pages of filling "All units" (`sync::bootstrap`) and how far the fill got.
-    pub async fn put_new_units<T: Serialize>(
+    /// Units new to the device (or none), written without reading anything first, with a meta value in the same
+    /// relaxed transaction: the pages of filling "All units" (`sync::bootstrap`) and how far the fill got. A power
+    /// cut may lose the last of these; the fill then goes on from an earlier page, never a later one.
+    pub async fn put_units_with_meta<T: Serialize>(
         &self,
         units: Vec<StoredUnit>,
         meta_key: &str,
@@ -167,9 +168,9 @@ impl LocalDb {
         Ok(())
     }
 
+    /// Forgets a meta value (relaxed: what is deleted here is only ever progress, written again if lost).
     pub async fn delete_meta(&self, key: &str) -> Result<(), DbError> {
-        let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(META)?.delete(key.to_owned()).primitive()?;
         tx.commit().await?;
         Ok(())

@@ -1,9 +1,10 @@
 //! Filling a device from the snapshot (SYNC.md "Bootstrap"): a new device, a reset, or a user switching to
-//! "All units". The first and the last page are steps of the shared replica (the first takes the log's epoch,
-//! the last sets the cursor); a page in between, onto a device that held no units, only adds units the device
-//! has never seen, so it is written without reading anything first and the work is pipelined: while one page's
-//! transaction commits, the next page downloads and is turned into records (the initial sync benchmark shows
-//! the commit wait was a quarter of each page's time).
+//! "All units". The shared replica folds the first page (it checks and takes the log's epoch) and the last (it
+//! sets the cursor). On a device that held no units, every unit of every page is new to it: the replica folds
+//! only those two pages' frames, and the units are written without reading anything first, pipelined: while
+//! one page's transaction commits, the next page downloads and is turned into records (the initial sync
+//! benchmark showed the commit wait was a quarter of each page's time). A device that holds units folds every
+//! page through the replica, which keeps the newer of its state and the page's.
 
 use super::steps::{outbox_keys, reset, OnProgress, SyncError};
 use crate::api::{self, ApiError};
@@ -13,7 +14,7 @@ use crate::replica_parts::{storage_key, StoredUnit};
 use crate::sync_wire::{unit_record, KeepMode, SnapshotParts, SnapshotView};
 use futures::channel::oneshot;
 use serde::{Deserialize, Serialize};
-use serialtrack_shared::sync::{ConfirmedUnit, DeviceReplica, PullProblem, ResetReason, SnapshotUnit};
+use serialtrack_shared::sync::{ConfirmedUnit, DeviceReplica, PullProblem, ResetReason, SnapshotPage, SnapshotUnit};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -78,7 +79,7 @@ async fn fill_all_units(db: &LocalDb, on_progress: OnProgress<'_>) -> Result<(),
         Some(fill) if fill.log_epoch.is_some() && fill.log_epoch == epoch_held => fill,
         _ => FillProgress { from_empty: db.unit_keys().await?.is_empty(), ..FillProgress::default() },
     };
-    db.set_meta(META_FILL, &fill).await?;
+    db.put_units_with_meta(Vec::new(), META_FILL, &fill).await?;
     on_progress(fill.loaded);
     let mut writes = Writes::default();
     let mut first_page = true;
@@ -97,30 +98,42 @@ async fn fill_all_units(db: &LocalDb, on_progress: OnProgress<'_>) -> Result<(),
         let lines: Vec<Vec<HistoryRecord>> =
             views.into_iter().map(|(key, events)| history_lines(&key, events)).collect();
         fill.loaded += page.units.len();
-        if fill.from_empty && !first_page && more {
-            if page.log_epoch != epoch {
+        if fill.from_empty {
+            // Every unit is new to the device: written without reading, pipelined. The replica folds only the
+            // page's frame: on the first page it checks and takes the log's epoch, on the last (once every unit
+            // is written) it sets the cursor.
+            let mut frame = page;
+            let units =
+                std::mem::take(&mut frame.units).into_iter().zip(lines).map(|(unit, lines)| new_unit(unit, lines));
+            if first_page {
+                let head = SnapshotPage { has_more: true, ..frame.clone() };
+                fold_page(db, true, head, Vec::new()).await?;
+            } else if frame.log_epoch != epoch {
                 // The server was restored during the fill: its pages no longer make one log. As the replica
                 // does for a snapshot page from another log, start again.
                 writes.finish().await?;
                 db.delete_meta(META_FILL).await?;
                 reset(db).await?;
-                let why = ResetReason::EpochChanged { device_epoch: epoch, server_epoch: page.log_epoch };
+                let why = ResetReason::EpochChanged { device_epoch: epoch, server_epoch: frame.log_epoch };
                 return Err(SyncError::Stuck(PullProblem::Reset(why).to_string()));
             }
-            let units = page.units.into_iter().zip(lines).map(|(unit, lines)| new_unit(unit, lines)).collect();
-            writes.start(db, units, &fill).await?;
+            writes.start(db, units.collect(), &fill).await?;
+            if !more {
+                writes.finish().await?;
+                fold_page(db, true, frame, Vec::new()).await?;
+            }
         } else {
-            // The first page of a run checks the log against the device's; the last sets the cursor.
-            writes.finish().await?;
-            fold_page(db, fill.from_empty, page, lines.into_iter().flatten().collect()).await?;
-            db.set_meta(META_FILL, &fill).await?;
+            // A device that holds units reads each page's units first (the replica keeps the newer state).
+            fold_page(db, false, page, lines.into_iter().flatten().collect()).await?;
+            db.put_units_with_meta(Vec::new(), META_FILL, &fill).await?;
         }
         first_page = false;
         on_progress(fill.loaded);
     }
     writes.finish().await?;
     db.delete_meta(META_FILL).await?;
-    db.set_meta(META_DATA_FROM, &String::from(js_sys::Date::new_0().to_iso_string())).await?;
+    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    db.put_units_with_meta(Vec::new(), META_DATA_FROM, &now).await?;
     if fill.from_empty {
         show_pending_ops(db).await?;
     }
@@ -129,12 +142,7 @@ async fn fill_all_units(db: &LocalDb, on_progress: OnProgress<'_>) -> Result<(),
 
 /// A page the replica folds in, in one step: it checks the page's log and, on the last page, sets the cursor.
 /// `blind`: the page's units are new to the device (a fill that began empty), so none is read first.
-async fn fold_page(
-    db: &LocalDb,
-    blind: bool,
-    page: serialtrack_shared::sync::SnapshotPage,
-    lines: Vec<HistoryRecord>,
-) -> Result<(), SyncError> {
+async fn fold_page(db: &LocalDb, blind: bool, page: SnapshotPage, lines: Vec<HistoryRecord>) -> Result<(), SyncError> {
     let keys: BTreeSet<String> = page.units.iter().map(|unit| storage_key(&unit.unit.key)).collect();
     let keys: Vec<String> = keys.into_iter().collect();
     let fold = |replica: &mut DeviceReplica| match replica.on_snapshot_page(&page) {
@@ -164,8 +172,8 @@ fn new_unit(unit: SnapshotUnit, lines: Vec<HistoryRecord>) -> StoredUnit {
     stored
 }
 
-fn history_lines(key: &str, events: Vec<serde_json::Value>) -> Vec<HistoryRecord> {
-    events.into_iter().filter_map(|event| api::history_from_view(key, event)).collect()
+fn history_lines(key: &str, events: Vec<Box<serde_json::value::RawValue>>) -> Vec<HistoryRecord> {
+    events.iter().filter_map(|event| api::history_from_view(key, event)).collect()
 }
 
 /// A user may look a unit up and change it while the bootstrap runs; a page written without reading then
@@ -192,7 +200,7 @@ impl Writes {
         let db = db.clone();
         let fill = fill.clone();
         leptos::task::spawn_local(async move {
-            let _ = done.send(db.put_new_units(units, META_FILL, &fill).await);
+            let _ = done.send(db.put_units_with_meta(units, META_FILL, &fill).await);
         });
         match self.previous.replace(finished) {
             Some(previous) => wait(previous).await,
