@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { AppPage, demoUnit } from '../pages/app_page';
 import { UnitPage } from '../pages/unit_page';
 
@@ -36,19 +36,10 @@ test('a tenant of thousands of units fills the device page by page, and every pa
   const app = new AppPage(page);
   await app.signIn('supervisor', 'demo-supervisor-2026');
   await app.waitForOfflineShell();
-  // 2,600 more units make at least three snapshot pages of 1,000: a first, a middle and a last one, which the
-  // app writes in three different ways.
+  // 2,600 more units make at least three snapshot pages of 1,000: a first one (the replica takes the log's
+  // epoch), a middle one (units only) and a last one (the replica sets the cursor once every unit is written).
   const gtin = '09506000777009';
-  const made = await page.request.post('/api/v1/products', {
-    data: { code_schema: 'gtin', code: gtin, name: 'Bulk fill trial' },
-  });
-  expect(made.ok(), await made.text()).toBeTruthy();
-  const product = await made.json();
-  const registered = await page.request.post('/api/v1/units', {
-    data: { product_id: product.id, lot: 'BF-1', location: 'Hall 9', range: { prefix: 'BF', start: 0, count: 2600, width: 5 } },
-    timeout: 60_000,
-  });
-  expect(registered.ok(), await registered.text()).toBeTruthy();
+  await registerUnits(page.request, gtin, 'Bulk fill trial', 'BF', 'Hall 9');
 
   await page.getByRole('link', { name: 'What this device keeps' }).click();
   await page.getByRole('radio', { name: /All units/ }).check();
@@ -75,16 +66,7 @@ test('a fill of all units cut by the network goes on from where it stopped once 
   const app = new AppPage(page);
   await app.signIn('supervisor', 'demo-supervisor-2026');
   const gtin = '09506000777016';
-  const made = await page.request.post('/api/v1/products', {
-    data: { code_schema: 'gtin', code: gtin, name: 'Cut fill trial' },
-  });
-  expect(made.ok(), await made.text()).toBeTruthy();
-  const product = await made.json();
-  const registered = await page.request.post('/api/v1/units', {
-    data: { product_id: product.id, lot: 'CF-1', location: 'Hall 7', range: { prefix: 'CF', start: 0, count: 2600, width: 5 } },
-    timeout: 60_000,
-  });
-  expect(registered.ok(), await registered.text()).toBeTruthy();
+  await registerUnits(page.request, gtin, 'Cut fill trial', 'CF', 'Hall 7');
 
   // The network goes down right after the first snapshot page: every later page fails to download.
   const laterPages = (url: URL) => url.pathname === '/api/v1/snapshot' && url.searchParams.has('after');
@@ -118,3 +100,15 @@ test('a fill of all units cut by the network goes on from where it stopped once 
   }
   await context.setOffline(false);
 });
+
+/** A new product with 2,600 units `{prefix}00000`…`{prefix}02599` at `location`, registered through the API. */
+async function registerUnits(request: APIRequestContext, gtin: string, name: string, prefix: string, location: string) {
+  const made = await request.post('/api/v1/products', { data: { code_schema: 'gtin', code: gtin, name } });
+  expect(made.ok(), await made.text()).toBeTruthy();
+  const product = await made.json();
+  const registered = await request.post('/api/v1/units', {
+    data: { product_id: product.id, lot: `${prefix}-1`, location, range: { prefix, start: 0, count: 2600, width: 5 } },
+    timeout: 60_000,
+  });
+  expect(registered.ok(), await registered.text()).toBeTruthy();
+}
