@@ -180,11 +180,13 @@ async fn apply_page(db: &LocalDb, page: &PullResponse, mode: KeepMode) -> Result
 pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>) -> Result<bool, SyncError> {
     let mut changed = false;
     let device_id = db.device_id().await?;
+    // A fill of all units that stopped goes on first (read once: a finished bootstrap leaves none pending).
+    let mut fill_stopped = mode == KeepMode::AllUnits && fill_pending(db).await?.is_some();
     for _ in 0..10_000 {
         let replica = db.replica(&[]).await?;
-        let fill_stopped = mode == KeepMode::AllUnits && fill_pending(db).await?.is_some();
         if (replica.log_epoch().is_none() && replica.cursor() == 0) || fill_stopped {
             bootstrap(db, mode, on_progress).await?;
+            fill_stopped = false;
             changed = true;
             continue;
         }

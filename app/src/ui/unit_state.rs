@@ -249,19 +249,16 @@ pub async fn set_keep_mode(device: Device, mode: KeepMode) {
     }
     let Some(engine) = device.sync.engine.get_value() else { return };
     device.sync.progress.set(Some(0));
-    match engine.bootstrap(mode).await {
+    let outcome = engine.bootstrap(mode).await;
+    read_fill_state(device, &db).await;
+    match outcome {
         Ok(()) => {
             device.notice.set(None);
             engine.kick();
         }
-        Err(message) => {
-            read_fill_state(device, &db).await;
-            // A fill the network cut says so in its own status line and goes on by itself: no notice to clear.
-            if device.sync.fill_stopped_at.get_untracked().is_none() {
-                device.notice.set(Some(message));
-            }
-        }
+        // A fill the network cut says so in its own status line and goes on by itself: no notice to clear.
+        Err(_) if device.sync.fill_stopped_at.get_untracked().is_some() => {}
+        Err(message) => device.notice.set(Some(message)),
     }
-    read_fill_state(device, &db).await;
     device.sync.progress.set(None);
 }
