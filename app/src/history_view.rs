@@ -113,6 +113,12 @@ fn done_on_device(recorded: &RecordedEvent) -> Option<String> {
     Some(format!("done at {} by the device's clock", shown_time(&text)))
 }
 
+/// An RFC 3339 UTC time to the minute, as the header and the settings say when the device's data is from.
+pub fn shown_minute(rfc3339: &str) -> String {
+    let minute: String = rfc3339.replace('T', " ").chars().take(16).collect();
+    format!("{minute} UTC")
+}
+
 /// "serial_replaced" → "Serial replaced".
 pub fn sentence_case(kind: &str) -> String {
     let spaced = kind.replace('_', " ");
@@ -181,6 +187,7 @@ mod tests {
     fn times_show_to_the_second_in_utc() {
         assert_eq!(shown_time("2026-11-01T05:02:24.028467535Z"), "2026-11-01 05:02:24 UTC");
         assert_eq!(shown_time("2026-11-20T09:30:00Z"), "2026-11-20 09:30:00 UTC");
+        assert_eq!(shown_minute("2026-11-23T21:31:05.123Z"), "2026-11-23 21:31 UTC");
     }
 
     #[test]

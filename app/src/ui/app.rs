@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
                     <SyncBadge status=sync.status.read_only() waiting=sync.waiting.read_only() attention=sync.attention.read_only()/>
                     <span class="last-refreshed">
                         {move || match last_refreshed.get() {
-                            Some(at) => format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>()),
+                            Some(at) => format!("Data from {}", crate::history_view::shown_minute(&at)),
                             None => "Not refreshed yet".to_owned(),
                         }}
                     </span>

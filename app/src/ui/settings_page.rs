@@ -45,7 +45,7 @@ pub fn SettingsPage(
                         "Filling stopped after {loaded} units; it goes on by itself once the server can be reached"
                     ),
                     (None, None, Some(at)) => {
-                        format!("Data from {}", at.replace('T', " ").chars().take(16).collect::<String>())
+                        format!("Data from {}", crate::history_view::shown_minute(&at))
                     }
                     (None, None, None) => "Not filled from the server yet".to_owned(),
                 }}
