@@ -48,11 +48,29 @@ pub enum ProductCodeError {
     Internal { detail: String },
 }
 
-/// A validated product code together with its schema.
+/// A validated product code together with its schema. Deserialising goes through [`ProductCode::parse`], so
+/// JSON from a device or a database row cannot make a code its schema would refuse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "ProductCodeJson")]
 pub struct ProductCode {
     schema: CodeSchema,
     code: String,
+}
+
+/// The wire form of a [`ProductCode`] before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductCodeJson {
+    schema: CodeSchema,
+    code: String,
+}
+
+impl TryFrom<ProductCodeJson> for ProductCode {
+    type Error = ProductCodeError;
+
+    fn try_from(json: ProductCodeJson) -> Result<Self, Self::Error> {
+        Self::parse(json.schema, &json.code)
+    }
 }
 
 impl ProductCode {
