@@ -295,7 +295,7 @@ pub fn history_from_view(unit_key: &str, view: &serde_json::value::RawValue) -> 
     serde_json::from_str::<EventBody>(view.get()).ok().map(|event| history_entry(unit_key, event))
 }
 
-// ---- Sync: push, pull, snapshot (SYNC.md). ----
+// ---- Sync: push, pull, snapshot (docs/SYNC.md). ----
 
 /// Sends a batch of ops; 503 is transient (retry with backoff), 422 names what is malformed.
 pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {

@@ -1,4 +1,4 @@
-//! The sync protocol, model against implementation (SYNC.md, "Invariants a property test must check").
+//! The sync protocol, model against implementation (docs/SYNC.md, "Guarantees").
 //!
 //! Each schedule makes two fresh organisations in a real store behind the real router over real HTTP: in the
 //! first, three devices (`DeviceReplica`s; the second has two tabs sharing one replica), in the second one

@@ -1,4 +1,4 @@
-//! Filling a device from the snapshot (SYNC.md "Bootstrap"): a new device, a reset, or a user switching to
+//! Filling a device from the snapshot (docs/SYNC.md, "Bootstrap"): a new device, a reset, or a user switching to
 //! "All units". The shared replica folds the first page (it checks and takes the log's epoch) and the last (it
 //! sets the cursor). On a device that held no units, every unit of every page is new to it: the replica folds
 //! only those two pages' frames, and the units are written without reading anything first, pipelined: while

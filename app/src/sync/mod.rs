@@ -1,4 +1,4 @@
-//! The sync loop (SYNC.md "Schedule"): push then pull until the outbox is empty and the device has caught up;
+//! The sync loop (docs/SYNC.md, "Schedule"): push then pull until the outbox is empty and the device has caught up;
 //! at start, on `online`, on a server poke (SSE), after a user action, and every 30–60 s; exponential backoff
 //! with jitter after failures. One tab syncs at a time (Web Locks); the others hear about every change on a
 //! BroadcastChannel and re-read IndexedDB. Nothing here ever blocks the UI: rounds run in spawned tasks.

@@ -1,4 +1,4 @@
-//! One sync pass, as SYNC.md schedules it: push until the outbox has nothing unsent, then pull pages until
+//! One sync pass, as docs/SYNC.md schedules it: push until the outbox has nothing unsent, then pull pages until
 //! `has_more` is false; a "reset" re-bootstraps from the snapshot and keeps the outbox. Each answer is folded
 //! in by one IndexedDB transaction (see `db::replica_store`); the decisions are the shared replica's.
 

@@ -1,5 +1,5 @@
 //! `serialtrack backup` and `serialtrack restore`: a backup of the embedded database, and bringing one back so
-//! that devices notice (SYNC.md: a restore gives the log a new epoch; devices reset and push again).
+//! that devices notice (docs/SYNC.md, "Restore": the log gets a new epoch; devices reset and push again).
 
 use super::database::DatabaseArgs;
 use crate::config::DatabaseUrl;

@@ -134,7 +134,7 @@ pub fn decide_events(
     let mut unit = current;
     let mut stored = Vec::with_capacity(events.len());
     for (index, event) in events.into_iter().enumerate() {
-        // The first event's id is the command's op_id (SYNC.md), so a retried command is recognisable in the log.
+        // The first event's id is the command's op_id (docs/SYNC.md), so a retried command is recognisable in the log.
         let event_id = if index == 0 { op_id } else { Uuid::new_v5(&op_id, &index.to_le_bytes()) };
         let recorded = RecordedEvent {
             schema_version: EVENT_SCHEMA_VERSION,

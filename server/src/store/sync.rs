@@ -1,5 +1,5 @@
 //! What devices read to catch up: a snapshot of the unit projection, page by page, with each unit's recent
-//! history (SYNC.md: a new device bootstraps from a snapshot plus a bounded history window, then pulls).
+//! history (docs/SYNC.md, "Bootstrap": a snapshot plus a bounded history window, then pulls).
 
 use super::{EscalationRecord, EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, StoreError, UnitRecord};
 
@@ -14,7 +14,7 @@ pub struct SnapshotPage {
 }
 
 /// Everything a push batch touches, read inside the push transaction with the device's row and the tenant's
-/// counter locked (SYNC.md, push step 2), so the decision sees exactly what it will write over.
+/// counter locked (docs/SYNC.md, push step 2), so the decision sees exactly what it will write over.
 #[derive(Debug, Clone)]
 pub struct PushContext {
     pub last_processed_device_seq: i64,

@@ -1,5 +1,5 @@
 //! `GET /api/v1/snapshot`: the tenant's units page by page, each with its recent history — how a device fills
-//! itself for offline work without replaying the whole log (SYNC.md, bootstrap).
+//! itself for offline work without replaying the whole log (docs/SYNC.md, "Bootstrap").
 
 use super::error::{ApiError, ApiResult};
 use super::events::EventView;

@@ -1,4 +1,5 @@
-//! How each unit event maps to EPCIS 2.0 / CBV 2.0 (the table in STANDARDS.md, a proposal, not a standard).
+//! How each unit event maps to EPCIS 2.0 / CBV 2.0 (the table in docs/DOMAIN.md, "EPCIS mapping": a proposal,
+//! not a standard).
 
 use super::command::{DecommissionReason, InspectionResult, UnitCommand};
 use super::event::UnitEvent;

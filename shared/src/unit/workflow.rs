@@ -29,8 +29,8 @@ pub struct WorkflowSettings {
 }
 
 impl Default for WorkflowSettings {
-    /// Releasing a unit from quarantine needs approval (DESIGN.md); undoing a decommissioning is for
-    /// supervisors, quality and admins.
+    /// Releasing a unit from quarantine needs approval; undoing a decommissioning is for supervisors, quality
+    /// and admins (docs/DOMAIN.md, "Workflow settings").
     fn default() -> Self {
         Self {
             restricted: vec![RoleRestriction {

@@ -221,7 +221,7 @@ macro_rules! impl_log_store {
         }
 
         /// Moves the tenant's counter on by `count` and returns the first of the new seqs. The row stays locked
-        /// until the transaction ends, so appends of one tenant commit in seq order (SYNC.md, push step 2).
+        /// until the transaction ends, so appends of one tenant commit in seq order (docs/SYNC.md, push step 2).
         async fn allocate_seqs(
             transaction: &mut sqlx::Transaction<'_, $db>,
             tenant_id: &str,

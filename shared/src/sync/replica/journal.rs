@@ -1,7 +1,7 @@
 //! The ops this device has let go — accepted and folded into its confirmed state, or refused into the inbox —
 //! kept so that a server restored from a backup that predates them gets them again. Without it such ops were
 //! lost: the server expects them (its `last_processed_device_seq` went back), the outbox no longer has them, and
-//! the device could never push again (SYNC.md invariants 10 and 11).
+//! the device could never push again (docs/SYNC.md, "Guarantees" 10 and 11, and "The journal").
 
 use crate::sync::op_result::RefusedOp;
 use crate::sync::pending_op::PendingOp;
