@@ -3,7 +3,7 @@
 use serde_json::Value;
 use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
 use serialtrack_server::store::{NewApiKey, Store};
-use serialtrack_server::web::{router, AppState};
+use serialtrack_server::web::{service, AppState};
 use std::sync::Arc;
 
 pub struct Bench {
@@ -49,7 +49,7 @@ pub async fn spawn(store: Arc<dyn Store>) -> Bench {
     state.password_cost = PasswordCost::Minimal;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let address = format!("http://{}/api/v1", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    tokio::spawn(async move { axum::serve(listener, service(state)).await });
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("a client");
     Bench { address, key, store, tenant_id: tenant.id, client }
 }

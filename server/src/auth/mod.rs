@@ -3,10 +3,9 @@
 
 mod password;
 mod role;
-mod sign_in_limit;
+pub mod sign_in_limit;
 mod token;
 
-pub use password::{verify as verify_password, PasswordCost, PasswordError};
+pub use password::{decoy_hash, verify as verify_password, PasswordCost, PasswordError};
 pub use role::{role_schema, Permission, Role, RolePermissions};
-pub use sign_in_limit::SignInLimiter;
 pub use token::{hash_token, new_api_key, new_session_token, API_KEY_PREFIX};

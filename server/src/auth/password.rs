@@ -2,6 +2,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::OnceLock;
 
 /// How expensive new hashes are. Verification always uses the parameters stored in the hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,19 @@ impl PasswordCost {
     }
 }
 
+/// A hash of a password nobody types, made once per cost: checked in place of a user's hash when the username
+/// is unknown, so that "wrong username or password" costs the same work, and takes the same time, whether the
+/// username exists or not (usernames cannot be told apart by timing).
+pub fn decoy_hash(cost: PasswordCost) -> &'static str {
+    static STANDARD: OnceLock<String> = OnceLock::new();
+    static MINIMAL: OnceLock<String> = OnceLock::new();
+    let cell = match cost {
+        PasswordCost::Standard => &STANDARD,
+        PasswordCost::Minimal => &MINIMAL,
+    };
+    cell.get_or_init(|| cost.hash("decoy: no account has this password").unwrap_or_default())
+}
+
 /// True when `password` matches the stored hash; a malformed hash matches nothing.
 pub fn verify(password: &str, stored_hash: &str) -> bool {
     match PasswordHash::new(stored_hash) {
@@ -54,5 +68,16 @@ mod tests {
         assert!(verify("correct horse", &hash));
         assert!(!verify("correct horse!", &hash));
         assert!(!verify("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn the_decoy_costs_what_a_real_hash_of_the_same_cost_costs() {
+        for cost in [PasswordCost::Standard, PasswordCost::Minimal] {
+            let real = cost.hash("a real password").unwrap();
+            let (real, decoy) = (PasswordHash::new(&real).unwrap(), PasswordHash::new(decoy_hash(cost)).unwrap());
+            assert_eq!(real.algorithm, decoy.algorithm);
+            assert_eq!(real.params, decoy.params, "{cost:?}");
+            assert!(!verify("a real password", decoy_hash(cost)));
+        }
     }
 }

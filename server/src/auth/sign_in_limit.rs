@@ -1,67 +1,146 @@
-//! Slows down password guessing: after a few failed sign-ins for one username, further attempts for it are
-//! refused for a while. Kept in memory: each server counts its own attempts, which still bounds guesses to a
-//! handful per window per server.
+//! Slows down password guessing without letting a stranger lock anyone out (docs/API.md, "Signing in").
+//!
+//! Failures are counted per *subject*: the account, the client address the attempt came from, the browser
+//! when it signed in as that user before (a known device), and for approvals the approver and the caller.
+//! Each subject has a few free failures; after them each failure makes it wait longer (1 s, 2 s, 4 s … up
+//! to 15 minutes) instead of hitting a wall, and a subject quiet for an hour is forgotten. The right password
+//! from a known device is checked against that device's own count only, so guesses from elsewhere never keep
+//! the account's owner out. The counts live in the database: every server behind a load balancer sees the
+//! same ones, and no flood of made-up usernames can make the server forget a count (each failure of a
+//! throttled client is refused before anything is counted, and old subjects are deleted by age alone).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::store::{Store, StoreError};
+use std::time::Duration;
 
-#[derive(Debug)]
-pub struct SignInLimiter {
-    max_failures: usize,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// A subject is forgotten after this long without a failure.
+pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+/// The longest wait a subject is given.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// Whose failures an attempt counts against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A username (case-insensitive), whether or not such a user exists: both answer alike.
+    Account(String),
+    /// The client address an attempt came from.
+    Client(String),
+    /// A browser that signed in as the user before: the hash of its cookie.
+    KnownDevice(String),
+    /// A username given as the approver of a gated command.
+    Approver(String),
+    /// The signed-in caller (user or key id) who sends approvals.
+    Caller(String),
 }
 
-impl Default for SignInLimiter {
-    fn default() -> Self {
-        Self::new(5, Duration::from_secs(15 * 60))
-    }
-}
-
-impl SignInLimiter {
-    pub fn new(max_failures: usize, window: Duration) -> Self {
-        Self { max_failures, window, failures: Mutex::new(HashMap::new()) }
-    }
-
-    /// `Some(wait)` when the username has used up its failures in the current window.
-    pub fn blocked_for(&self, username: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let recent = failures.entry(username.to_lowercase()).or_default();
-        recent.retain(|at| now.duration_since(*at) < self.window);
-        (recent.len() >= self.max_failures).then(|| self.window.saturating_sub(now.duration_since(recent[0])))
-    }
-
-    pub fn record_failure(&self, username: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Bounds memory under a flood of made-up usernames: forget everyone rather than grow without limit.
-        if failures.len() > 100_000 {
-            failures.clear();
+impl Subject {
+    /// The key the store counts under.
+    pub fn key(&self) -> String {
+        match self {
+            Subject::Account(username) => format!("account:{}", username.to_lowercase()),
+            Subject::Client(address) => format!("client:{address}"),
+            Subject::KnownDevice(hash) => format!("device:{hash}"),
+            Subject::Approver(username) => format!("approver:{}", username.to_lowercase()),
+            Subject::Caller(id) => format!("caller:{id}"),
         }
-        failures.entry(username.to_lowercase()).or_default().push(Instant::now());
     }
 
-    pub fn record_success(&self, username: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        failures.remove(&username.to_lowercase());
+    /// How many failures are free before the waits begin: a person mistyping a few times waits for nothing;
+    /// an address or a caller (many people behind one NAT, a busy line system) gets more.
+    fn free_failures(&self) -> i64 {
+        match self {
+            Subject::Account(_) | Subject::Approver(_) => 5,
+            Subject::KnownDevice(_) => 10,
+            Subject::Client(_) | Subject::Caller(_) => 20,
+        }
     }
+
+    /// How long a subject with `failures` failures, the last at `last_failure_at`, still waits at `now`.
+    pub fn wait(&self, failures: i64, last_failure_at: i64, now: i64) -> Option<Duration> {
+        let over = failures - self.free_failures();
+        if over < 0 {
+            return None;
+        }
+        let wait = Duration::from_secs(1u64 << over.min(20)).min(LONGEST_WAIT);
+        let waited = Duration::from_millis(u64::try_from(now - last_failure_at).unwrap_or(0));
+        wait.checked_sub(waited).filter(|left| !left.is_zero())
+    }
+}
+
+fn keys(subjects: &[Subject]) -> Vec<String> {
+    subjects.iter().map(Subject::key).collect()
+}
+
+fn forget_before(now: i64) -> i64 {
+    now - FORGET_AFTER.as_millis() as i64
+}
+
+/// The longest wait any of the subjects still has at `now`, if one has.
+pub async fn wait(store: &dyn Store, subjects: &[Subject], now: i64) -> Result<Option<Duration>, StoreError> {
+    let counts = store.sign_in_failures(&keys(subjects), forget_before(now)).await?;
+    Ok(subjects
+        .iter()
+        .filter_map(|subject| {
+            let count = counts.iter().find(|count| count.subject == subject.key())?;
+            subject.wait(count.failures, count.last_failure_at, now)
+        })
+        .max())
+}
+
+/// Counts a failed attempt against every subject.
+pub async fn failed(store: &dyn Store, subjects: &[Subject], now: i64) -> Result<(), StoreError> {
+    store.sign_in_failed(&keys(subjects), now, forget_before(now)).await
+}
+
+/// A right password: the subjects that speak for this person start again. A client address is never forgotten
+/// on success, or one account of an attacker's own would wipe the address's count between guesses.
+pub async fn succeeded(store: &dyn Store, subjects: &[Subject]) -> Result<(), StoreError> {
+    let personal: Vec<Subject> = subjects
+        .iter()
+        .filter(|subject| !matches!(subject, Subject::Client(_) | Subject::Caller(_)))
+        .cloned()
+        .collect();
+    store.sign_in_forget(&keys(&personal)).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const MINUTE: i64 = 60_000;
+
     #[test]
-    fn a_username_is_blocked_after_too_many_failures() {
-        let limiter = SignInLimiter::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert!(limiter.blocked_for("Ada").is_none());
-            limiter.record_failure("ada");
+    fn an_account_waits_longer_after_each_failure_past_the_free_ones() {
+        let account = Subject::Account("Ada".into());
+        let now = 10 * MINUTE;
+        let given_when_then = [
+            // (failures, ms since the last, wait left in seconds)
+            (4, 0, None),
+            (5, 0, Some(1)),
+            (6, 0, Some(2)),
+            (8, 0, Some(8)),
+            (8, 3_000, Some(5)),
+            (8, 8_000, None),
+            (30, 0, Some(15 * 60)),
+            (30, 14 * MINUTE, Some(60)),
+            (30, 15 * MINUTE, None),
+        ];
+        for (failures, ago, expected) in given_when_then {
+            let wait = account.wait(failures, now - ago, now).map(|wait| wait.as_secs_f64().ceil() as u64);
+            assert_eq!(wait, expected, "{failures} failures, the last {ago} ms ago");
         }
-        assert!(limiter.blocked_for("ADA").is_some());
-        assert!(limiter.blocked_for("bob").is_none());
-        limiter.record_success("ada");
-        assert!(limiter.blocked_for("ada").is_none());
+    }
+
+    #[test]
+    fn a_client_and_a_known_device_get_more_free_failures_than_an_account() {
+        assert!(Subject::Account("a".into()).wait(5, 0, 0).is_some());
+        assert!(Subject::KnownDevice("h".into()).wait(5, 0, 0).is_none());
+        assert!(Subject::Client("127.0.0.1".into()).wait(19, 0, 0).is_none());
+        assert!(Subject::Client("127.0.0.1".into()).wait(20, 0, 0).is_some());
+    }
+
+    #[test]
+    fn usernames_count_alike_whatever_their_case() {
+        assert_eq!(Subject::Account("ADMIN".into()).key(), Subject::Account("admin".into()).key());
+        assert_ne!(Subject::Account("admin".into()).key(), Subject::Approver("admin".into()).key());
     }
 }

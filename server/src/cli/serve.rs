@@ -23,6 +23,13 @@ pub struct ServeArgs {
     /// On an empty database, create the demo: tenants, one user per role, products, pools and units.
     #[arg(long)]
     demo: bool,
+    /// Mark cookies `Secure`: set this when the server is reached over HTTPS (directly or through a proxy).
+    #[arg(long, env = "SERIALTRACK_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` entry: only behind a proxy that sets it, or
+    /// clients could pick their own address and escape the sign-in limits.
+    #[arg(long, env = "SERIALTRACK_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -58,12 +65,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 None => {}
             }
         }
-        let state = AppState::new(store.clone(), app_dir);
+        let mut state = AppState::new(store.clone(), app_dir);
+        state.secure_cookies = args.secure_cookies;
+        state.trust_forwarded_for = args.trust_forwarded_for;
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;
         tracing::info!(bind = %listener.local_addr()?, database = store.backend_name(), "serialtrack is ready");
-        axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        axum::serve(listener, web::service(state)).with_graceful_shutdown(shutdown_signal()).await?;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)

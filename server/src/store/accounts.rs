@@ -1,6 +1,8 @@
 //! Tenants, partnerships, users, sessions and API keys.
 
-use super::{ApiKeyRecord, NewApiKey, NewUser, PrincipalRecord, StoreError, TenantRecord, UserRecord};
+use super::{
+    ApiKeyRecord, NewApiKey, NewUser, PrincipalRecord, SignInFailureRecord, StoreError, TenantRecord, UserRecord,
+};
 
 #[async_trait::async_trait]
 pub trait AccountStore {
@@ -27,6 +29,18 @@ pub trait AccountStore {
     /// The user behind a session that has not expired at `now`.
     async fn session_principal(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalRecord>, StoreError>;
     async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// The failed sign-ins counted against these subjects, of those that failed at `since` or later.
+    async fn sign_in_failures(&self, subjects: &[String], since: i64) -> Result<Vec<SignInFailureRecord>, StoreError>;
+    /// Counts one more failure against each subject at `now` (a count last raised before `since` starts
+    /// again at 1), and forgets every subject quiet since before `since`.
+    async fn sign_in_failed(&self, subjects: &[String], now: i64, since: i64) -> Result<(), StoreError>;
+    /// Forgets the failures of these subjects.
+    async fn sign_in_forget(&self, subjects: &[String]) -> Result<(), StoreError>;
+    /// Remembers a browser (the hash of its cookie) that signed in as the user, or that it did again at `now`.
+    async fn known_device_seen(&self, token_hash: &str, user_id: &str, now: i64) -> Result<(), StoreError>;
+    /// Whether the browser (the hash of its cookie) signed in as the user before.
+    async fn known_device(&self, token_hash: &str, user_id: &str) -> Result<bool, StoreError>;
 
     async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError>;
     /// The key behind a hash, unless it was revoked.

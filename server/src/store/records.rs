@@ -156,6 +156,14 @@ pub struct UnitRecord {
     pub updated_at: i64,
 }
 
+/// How many sign-ins failed for one subject (`auth::sign_in_limit`), and when the last one did.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SignInFailureRecord {
+    pub subject: String,
+    pub failures: i64,
+    pub last_failure_at: i64,
+}
+
 /// A unit as a registration or a command leaves it; the store adds the bookkeeping.
 #[derive(Debug, Clone)]
 pub struct UnitChange {

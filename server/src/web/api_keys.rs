@@ -86,16 +86,21 @@ pub async fn api_keys_list(State(state): State<AppState>, principal: Principal) 
     Ok(Json(ApiKeyList { api_keys: keys.into_iter().map(ApiKeyView::from).collect() }))
 }
 
-/// Makes a key for the caller's tenant. Admins only.
+/// Makes a key for the caller's tenant. Admins signed in as themselves (not through a key: a key never makes
+/// a key wider than itself). The key is in this answer only: a retry with the same `Idempotency-Key` is told
+/// the key was made, never shown it again.
 #[utoipa::path(post, path = "/api_keys", tag = "api_keys", request_body = ApiKeyCreate,
     security(("session" = []), ("api_key" = [])),
-    responses((status = 201, body = ApiKeyCreated), (status = 409, body = ErrorBody), CommonErrors))]
+    responses((status = 201, body = ApiKeyCreated),
+        (status = 409, body = ErrorBody, description = "A name in use, or a replay of a request that made a key"),
+        CommonErrors))]
 pub async fn api_keys_create(
     State(state): State<AppState>,
     principal: Principal,
     ApiJson(create): ApiJson<ApiKeyCreate>,
-) -> ApiResult<(StatusCode, Json<ApiKeyCreated>)> {
+) -> ApiResult<(StatusCode, super::idempotency::Secret, Json<ApiKeyCreated>)> {
     principal.require(Permission::ManageKeys, "manage API keys")?;
+    principal.require_person("make API keys")?;
     let name = create.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("invalid_name", "give the key a name of 1 to 100 characters"));
@@ -118,7 +123,15 @@ pub async fn api_keys_create(
             grants,
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(ApiKeyCreated { key, api_key: record.into() })))
+    let secret = super::idempotency::Secret::new(
+        "api_key_not_shown_again",
+        format!(
+            "this request made the API key '{}' (id {}), and a key is shown only once: if its answer was lost, revoke \
+             that key (DELETE /api/v1/api_keys/{}) and make a new one",
+            record.name, record.id, record.id
+        ),
+    );
+    Ok((StatusCode::CREATED, secret, Json(ApiKeyCreated { key, api_key: record.into() })))
 }
 
 /// A key's limit in range, or a 422 that says the range.
@@ -139,7 +152,8 @@ pub struct ApiKeyUpdate {
 }
 
 /// Changes what a key may do beyond its role: its serials per request, whether it reads extra per-serial
-/// parameters. Takes effect on the key's next request. Admins only.
+/// parameters. Takes effect on the key's next request. Admins signed in as themselves: a key never changes
+/// its own or another key's limits.
 #[utoipa::path(patch, path = "/api_keys/{key_id}", tag = "api_keys", params(("key_id" = String, Path)),
     request_body = ApiKeyUpdate, security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = ApiKeyView), CommonErrors))]
@@ -150,6 +164,7 @@ pub async fn api_keys_update(
     ApiJson(update): ApiJson<ApiKeyUpdate>,
 ) -> ApiResult<Json<ApiKeyView>> {
     principal.require(Permission::ManageKeys, "manage API keys")?;
+    principal.require_person("change an API key's limits")?;
     let tenant = &principal.tenant_id;
     let not_found = || ApiError::NotFound("an API key with this id".into());
     let mut grants = state.store.api_key_grants(tenant, &key_id).await?.ok_or_else(not_found)?;

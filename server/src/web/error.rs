@@ -2,6 +2,8 @@
 //! (plus the unit's state when a command is refused). 4xx messages say what to fix; 5xx are logged with their
 //! cause and answer a generic sentence, so internals never leak.
 
+pub use super::item_errors::ItemError;
+use super::item_errors::ItemErrors;
 use crate::store::StoreError;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,19 +21,13 @@ pub struct ErrorBody {
     /// For a refused command: the unit as it is now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<super::units::UnitView>,
-    /// For a list taken whole or not at all (an import, a release): every item that stopped it.
+    /// For a list taken whole or not at all (an import, a release): the items that stopped it, the first
+    /// 1,000 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ItemError>,
-}
-
-/// One refused item of a list: where it is, what it is, what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ItemError {
-    /// 1-based: the line of an uploaded file, or the position in a JSON list.
+    /// With `errors`: how many items stopped it in all, listed or not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    pub value: String,
-    pub problem: String,
+    pub error_count: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,12 +47,19 @@ pub enum ApiError {
     /// 403: the role may not do this.
     #[error("your role ({role}) may not {action}")]
     Forbidden { role: &'static str, action: &'static str },
+    /// 403: only a signed-in person may do this, never an API key (a key never widens a key's scope).
+    #[error("an API key may not {0}: a person signed in with a session does it")]
+    PersonOnly(&'static str),
+    /// 403: a write that another site's page sent (its `Origin` is not this server).
+    #[error("this write came from another site's page and was refused: use serialtrack itself, or an API key")]
+    CrossSite,
     /// 404: nothing of the caller's tenant has this id or key.
     #[error("{0} was not found")]
     NotFound(String),
-    /// 422 (`status` UNPROCESSABLE_ENTITY) or 409 (CONFLICT): a list refused whole, with every item that stopped it.
+    /// 422 (`status` UNPROCESSABLE_ENTITY) or 409 (CONFLICT): a list refused whole, with the items that stopped
+    /// it (bounded, see `item_errors`).
     #[error("{message}")]
-    Items { status: StatusCode, code: &'static str, message: String, errors: Vec<ItemError> },
+    Items { status: StatusCode, code: &'static str, message: String, errors: ItemErrors },
     /// 409: a clash with what is stored (a duplicate code or serial).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -69,9 +72,15 @@ pub enum ApiError {
     /// 415: the body is not `application/json`.
     #[error("send the body as JSON with 'Content-Type: application/json'")]
     NotJson,
-    /// 429: too many failed sign-ins for this username.
-    #[error("too many failed sign-ins for this username: wait {} seconds and try again", .0.as_secs().max(1))]
+    /// 429: too many failed sign-ins lately (for this username, from this address or for these approvals).
+    #[error(
+        "too many failed sign-ins: wait {} seconds and try again (a browser you signed in on before is let through)",
+        .0.as_secs_f64().ceil().max(1.0)
+    )]
     TooManyAttempts(Duration),
+    /// 429: the caller holds too many of something a server keeps open for it (e.g. change streams).
+    #[error("{message}")]
+    TooMany { code: &'static str, message: String },
     /// 503: the database is busy or unreachable; retry with backoff.
     #[error("the server is busy: retry in a moment")]
     Unavailable(String),
@@ -95,12 +104,12 @@ impl ApiError {
             Self::Items { status, .. } => *status,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::BadCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Forbidden { .. } | Self::PersonOnly(_) | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } | Self::Refused { .. } => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts(_) | Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -111,11 +120,14 @@ impl ApiError {
             Self::BadRequest { code, .. }
             | Self::Invalid { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Items { code, .. } => code,
+            | Self::Items { code, .. }
+            | Self::TooMany { code, .. } => code,
             Self::Refused { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::BadCredentials => "bad_credentials",
             Self::Forbidden { .. } => "forbidden",
+            Self::PersonOnly(_) => "person_only",
+            Self::CrossSite => "cross_site_write",
             Self::NotFound(_) => "not_found",
             Self::TooLarge(_) => "too_large",
             Self::NotJson => "not_json",
@@ -133,7 +145,7 @@ impl From<StoreError> for ApiError {
                 Self::Conflict { code: "conflict", message: format!("{what} already exists") }
             }
             StoreError::NotFound(what) => Self::NotFound(what),
-            StoreError::Database(sqlx::Error::PoolTimedOut) => Self::Unavailable("database pool timed out".into()),
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -159,18 +171,21 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let retry_after = match &self {
-            Self::TooManyAttempts(wait) => Some(wait.as_secs().max(1).to_string()),
+            Self::TooManyAttempts(wait) => Some((wait.as_secs_f64().ceil() as u64).max(1).to_string()),
             Self::Unavailable(_) => Some("1".to_owned()),
             _ => None,
         };
         let code = self.code().to_owned();
         let message = self.to_string();
-        let (unit, errors) = match self {
-            Self::Refused { unit, .. } => (Some(*unit), Vec::new()),
-            Self::Items { errors, .. } => (None, errors),
-            _ => (None, Vec::new()),
+        let (unit, errors, error_count) = match self {
+            Self::Refused { unit, .. } => (Some(*unit), Vec::new(), None),
+            Self::Items { errors, .. } => {
+                let (listed, total) = errors.into_parts();
+                (None, listed, Some(total))
+            }
+            _ => (None, Vec::new(), None),
         };
-        let mut response = (status, Json(ErrorBody { code, message, unit, errors })).into_response();
+        let mut response = (status, Json(ErrorBody { code, message, unit, errors, error_count })).into_response();
         if let Some(seconds) = retry_after.and_then(|text| text.parse().ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }

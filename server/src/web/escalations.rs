@@ -1,5 +1,5 @@
 //! Escalations: a person hands a refused change from the device's "needs attention" inbox to a supervisor,
-//! who sees it with what the device sent and what the server had, and settles it (SYNC.md).
+//! who sees it with what the device sent and what the server had, and settles it (docs/SYNC.md, "Conflicts").
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
@@ -12,7 +12,6 @@ use crate::store::EscalationRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serialtrack_shared::sync::PendingOp;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -56,7 +55,10 @@ pub struct Escalation {
     serial: String,
     /// Who did it on the device, and when the device's clock said it was.
     actor: String,
+    /// The device that recorded it; empty for a command sent straight to `POST /units/{unit_id}/commands`
+    /// without one.
     device_id: String,
+    /// RFC 3339; for a command sent straight to the API, when the server received it.
     client_time: String,
     /// The command as the device recorded it.
     #[schema(value_type = Object)]
@@ -80,19 +82,51 @@ pub struct Escalations {
     escalations: Vec<Escalation>,
 }
 
-impl TryFrom<EscalationRecord> for Escalation {
-    type Error = ApiError;
+/// A refused op as stored: a device's `PendingOp` from a push, or a command sent to
+/// `POST /units/{unit_id}/commands` (`web/unit_commands.rs` writes the same fields, `device_id` may be missing).
+/// Read field by field and leniently, so that no stored row, however old, can stop the supervisors' list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoredRefusal {
+    command: serde_json::Value,
+    device_id: Option<String>,
+    client_time: Option<String>,
+    actor: StoredActor,
+    unit: StoredUnitKey,
+}
 
-    fn try_from(record: EscalationRecord) -> Result<Self, ApiError> {
-        let op: PendingOp = serde_json::from_str(&record.payload)
-            .map_err(|error| ApiError::Internal(format!("a stored refused op does not read back: {error}")))?;
-        Ok(Self {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoredActor {
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoredUnitKey {
+    product: StoredProductCode,
+    serial: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoredProductCode {
+    code: String,
+}
+
+impl From<EscalationRecord> for Escalation {
+    fn from(record: EscalationRecord) -> Self {
+        let op: StoredRefusal = serde_json::from_str(&record.payload).unwrap_or_else(|error| {
+            tracing::warn!(op.id = %record.op_id, %error, "a stored refused op does not read back; shown as far as it reads");
+            StoredRefusal::default()
+        });
+        Self {
             op_id: record.op_id,
-            product: op.unit.product.to_string(),
-            serial: op.unit.serial.as_str().to_owned(),
+            product: op.unit.product.code,
+            serial: op.unit.serial,
             actor: op.actor.name,
-            device_id: op.device_id,
-            client_time: op.client_time.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            device_id: op.device_id.unwrap_or_default(),
+            client_time: op.client_time.unwrap_or_default(),
             command: op.command,
             refusal_code: record.reason_code.unwrap_or_default(),
             refusal: record.reason_message.unwrap_or_default(),
@@ -104,7 +138,7 @@ impl TryFrom<EscalationRecord> for Escalation {
             settled_by: record.settled_by,
             settled_at: record.settled_at.map(rfc3339),
             settle_note: record.settle_note,
-        })
+        }
     }
 }
 
@@ -139,7 +173,7 @@ pub async fn escalations_create(
         .escalate(&principal.tenant_id, create.op_id.trim(), &principal.actor(), note.as_deref())
         .await?
         .ok_or_else(not_refused)?;
-    Ok(Json(record.try_into()?))
+    Ok(Json(record.into()))
 }
 
 /// The escalated refusals, open ones first (oldest first). Supervisors, quality and admins.
@@ -158,7 +192,7 @@ pub async fn escalations_list(
     };
     let limit = i64::from(query.limit.unwrap_or(100).clamp(1, 500));
     let records = state.store.escalations(&principal.tenant_id, open_only, limit).await?;
-    let escalations = records.into_iter().map(Escalation::try_from).collect::<ApiResult<_>>()?;
+    let escalations = records.into_iter().map(Escalation::from).collect();
     Ok(Json(Escalations { escalations }))
 }
 
@@ -179,5 +213,5 @@ pub async fn escalations_settle(
         .settle_escalation(&principal.tenant_id, &op_id, &principal.actor(), &note)
         .await?
         .ok_or_else(|| ApiError::NotFound("an escalation with this op_id".into()))?;
-    Ok(Json(record.try_into()?))
+    Ok(Json(record.into()))
 }

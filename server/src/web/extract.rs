@@ -2,14 +2,82 @@
 //! `{"code", "message"}` saying what to fix.
 
 use super::error::ApiError;
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
 
 /// A JSON body: malformed JSON is a 400, a well-formed body with a wrong field a 422, a missing
-/// `Content-Type: application/json` a 415, too large a body a 413.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `Content-Type: application/json` a 415, too large a body a 413. Every route takes an object, so anything else
+/// at the top (an array standing in for an object's fields, a bare string) is a 422; and no text of any route
+/// may hold a NUL character, which some tools cut strings at (a name that reads one way here and another there).
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(request.headers()) {
+            return Err(ApiError::NotJson);
+        }
+        let body = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(rejection.body_text())
+            } else {
+                ApiError::bad_request("unreadable_body", rejection.body_text())
+            }
+        })?;
+        check_body(&body)?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&body)?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// `application/json`, or a `+json` type such as `application/merge-patch+json`.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// What any route's body must be beyond its own fields: an object, with no NUL character in any text.
+pub fn check_body(body: &[u8]) -> Result<(), ApiError> {
+    let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+    if first.is_some_and(|byte| *byte != b'{') {
+        return Err(ApiError::invalid(
+            "invalid_body",
+            "the request body must be a JSON object (`{...}` with named fields), not a list or a single value",
+        ));
+    }
+    if holds_nul(body) {
+        return Err(ApiError::invalid(
+            "invalid_text",
+            "a text in the request holds a NUL character (\\u0000): remove it and send again",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether JSON text writes a NUL: JSON can only spell it `\u0000`, and only where the backslash is not itself
+/// escaped (`\\u0000` is a backslash followed by the letters `u0000`).
+fn holds_nul(body: &[u8]) -> bool {
+    let mut backslashes = 0;
+    for (index, byte) in body.iter().enumerate() {
+        if *byte == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if backslashes % 2 == 1 && *byte == b'u' && body.get(index + 1..index + 5) == Some(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
 
 /// Query parameters: a bad one is a 400 naming it.
 #[derive(Debug, FromRequestParts)]
@@ -57,5 +125,27 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         ApiError::bad_request("invalid_path", rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_an_object_without_nul_characters() {
+        let given_then: [(&str, bool); 8] = [
+            (r#"{"name": "Line 1"}"#, true),
+            ("  \n {}", true),
+            (r#"["k", "admin", null, true]"#, false),
+            (r#""a string""#, false),
+            (r#"{"name": "A\u0000B"}"#, false),
+            (r#"{"name": "A\\u0000B"}"#, true),
+            (r#"{"name": "A\\\u0000B"}"#, false),
+            (r#"{"name": "\u00001"}"#, false),
+        ];
+        for (body, accepted) in given_then {
+            assert_eq!(check_body(body.as_bytes()).is_ok(), accepted, "{body}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -30,6 +30,35 @@ const KEPT_MILLIS: i64 = 24 * 60 * 60 * 1000;
 const SWEEP_EVERY_MILLIS: i64 = 60 * 60 * 1000;
 /// The largest body a route takes (pool imports, unit registration); a larger one is a 413 here already.
 const MAX_BODY_BYTES: usize = super::unit_registration::MAX_BODY_BYTES;
+/// Marks an answer that holds a secret shown only once (a new API key): it is never kept, and a replay of the
+/// request answers this 409 instead, saying what was made and what to do.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    code: &'static str,
+    message: String,
+}
+
+impl Secret {
+    pub fn new(code: &'static str, message: String) -> Self {
+        Self { code, message }
+    }
+
+    /// What is kept in place of the answer.
+    fn replacement(&self) -> (i64, String) {
+        let body = serde_json::json!({ "code": self.code, "message": self.message });
+        (i64::from(StatusCode::CONFLICT.as_u16()), body.to_string())
+    }
+}
+
+impl IntoResponseParts for Secret {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        parts.extensions_mut().insert(self);
+        Ok(parts)
+    }
+}
+
 /// The answer headers worth replaying.
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::CONTENT_DISPOSITION];
 
@@ -126,9 +155,20 @@ impl Drop for ReleaseOnDrop {
     }
 }
 
-/// Keeps an answer below 500 (with a text body) for replays; a 5xx lets the key go.
+/// Keeps an answer below 500 (with a text body) for replays, or a [`Secret`]'s stand-in; a 5xx lets the key go.
 async fn keep(mut guard: ReleaseOnDrop, response: Response) -> ApiResult<Response> {
     if response.status().is_server_error() {
+        return Ok(response);
+    }
+    if let Some(secret) = response.extensions().get::<Secret>() {
+        let (status, body) = secret.replacement();
+        let headers = serde_json::to_string(&[(header::CONTENT_TYPE.as_str(), "application/json")]).unwrap_or_default();
+        if let Some(claim) = &guard.0 {
+            match claim.store.idempotency_finish(claim.scope(), status, &headers, &body).await {
+                Ok(()) => guard.0 = None,
+                Err(error) => tracing::warn!(%error, "could not keep the stand-in for a secret answer"),
+            }
+        }
         return Ok(response);
     }
     let (parts, body) = response.into_parts();

@@ -18,6 +18,7 @@ pub async fn rewrite_plain_errors(response: Response<Body>) -> Response<Body> {
         message: format!("this route takes only {allow}: see /api/v1/openapi.json"),
         unit: None,
         errors: Vec::new(),
+        error_count: None,
     };
     let mut rewritten = (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response();
     if let Ok(value) = allow.parse() {

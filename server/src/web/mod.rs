@@ -6,6 +6,8 @@
 //! it adds it to the router, so the document served at `/api/v1/openapi.json` lists exactly the routes served.
 
 mod api_keys;
+mod browser_guard;
+mod client_address;
 mod credential_cache;
 mod error;
 mod escalations;
@@ -13,6 +15,7 @@ mod events;
 mod extract;
 mod health;
 mod idempotency;
+mod item_errors;
 mod json_errors;
 mod locations;
 mod openapi;
@@ -45,10 +48,11 @@ pub use idempotency::request_hash as idempotency_request_hash;
 pub use openapi::api_document;
 pub use principal::SESSION_COOKIE;
 
-use crate::auth::{PasswordCost, SignInLimiter};
+use crate::auth::PasswordCost;
 use crate::store::Store;
 use axum::Router;
 use credential_cache::CredentialCache;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,7 +67,10 @@ pub struct AppState {
     pub app_dir: PathBuf,
     /// How expensive new password hashes are.
     pub password_cost: PasswordCost,
-    pub sign_in_limiter: Arc<SignInLimiter>,
+    /// Whether cookies are marked `Secure` (the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// Whether the last `X-Forwarded-For` address is the client's (a trusted proxy sits in front).
+    pub trust_forwarded_for: bool,
     credentials: Arc<CredentialCache>,
     /// Tells open `/sync/poke` streams that a tenant's log grew.
     pub pokes: pokes::Pokes,
@@ -75,7 +82,8 @@ impl AppState {
             store,
             app_dir,
             password_cost: PasswordCost::Standard,
-            sign_in_limiter: Arc::new(SignInLimiter::default()),
+            secure_cookies: false,
+            trust_forwarded_for: false,
             credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
             pokes: pokes::Pokes::default(),
         }
@@ -110,6 +118,12 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }
 
+/// The router as a service that knows each connection's peer address (for the sign-in limits per client):
+/// what `axum::serve` runs.
+pub fn service(state: AppState) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router(state).into_make_service_with_connect_info::<SocketAddr>()
+}
+
 pub fn router(state: AppState) -> Router {
     let (api, _) = api().split_for_parts();
     let api = api.layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
@@ -117,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .fallback_service(static_app::service(&state.app_dir))
         .layer(axum::middleware::map_response(json_errors::rewrite_plain_errors))
+        .layer(axum::middleware::from_fn(browser_guard::guard))
         .layer(CatchPanicLayer::custom(json_errors::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

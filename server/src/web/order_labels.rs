@@ -84,15 +84,22 @@ fn yymmdd(date: &str) -> String {
 }
 
 /// Fields joined by commas; a field with a comma, quote or line break is quoted (CSET 82 serials may hold
-/// `,` and `"`).
+/// `,` and `"`). A field a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return: CSET 82 allows `=HYPERLINK(…)` as a serial) gets a leading `'`, which spreadsheets show as
+/// text and never run.
 fn csv_line(fields: &[&str]) -> String {
     let quoted: Vec<String> = fields
         .iter()
         .map(|field| {
-            if field.contains([',', '"', '\r', '\n']) {
-                format!("\"{}\"", field.replace('"', "\"\""))
+            let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{field}")
             } else {
                 (*field).to_owned()
+            };
+            if field.contains([',', '"', '\r', '\n', '\t', '\'']) {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field
             }
         })
         .collect();
@@ -106,6 +113,21 @@ mod tests {
     #[test]
     fn fields_with_commas_or_quotes_are_quoted() {
         assert_eq!(csv_line(&["A,B", "x\"y", "plain"]), "\"A,B\",\"x\"\"y\",plain\r\n");
+    }
+
+    #[test]
+    fn a_field_a_spreadsheet_would_run_is_written_as_text() {
+        let given_then = [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+1", "\"'+1\""),
+            ("-2+3", "\"'-2+3\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("A=1", "A=1"),
+            ("(01)09506000134352(21)A1", "(01)09506000134352(21)A1"),
+        ];
+        for (field, written) in given_then {
+            assert_eq!(csv_line(&[field]), format!("{written}\r\n"), "{field}");
+        }
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub async fn partners_update(
     ApiJson(update): ApiJson<PartnerUpdate>,
 ) -> ApiResult<Json<Partner>> {
     principal.require(Permission::ManageKeys, "set a partner's limit")?;
+    principal.require_person("set a partner's limit")?;
     let max = update.max_serials_per_request;
     if !(1..=10_000_000).contains(&max) {
         return Err(ApiError::invalid("invalid_quota", "max_serials_per_request must be 1 to 10,000,000"));

@@ -1,7 +1,8 @@
 //! The serial number pool: generate or import serials for a product, and count them per status.
 
-use super::error::{ApiError, ApiResult, ErrorBody, ItemError};
+use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath};
+use super::item_errors::{counted, ItemErrors};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::product_settings::SerialSource;
@@ -108,6 +109,7 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
             ApiError::bad_request("unreadable_body", "send the file as UTF-8 text, one serial per line")
         })?;
         let (serials, lines, problems) = serials_from_file(&text);
+        drop(text);
         if !problems.is_empty() {
             return Err(items_refused(problems));
         }
@@ -126,13 +128,12 @@ fn from_json(import: PoolImport) -> ApiResult<ImportBody> {
         let extras = vec![None; import.serials.len()];
         return Ok(ImportBody { serials: import.serials, extras, lines, source: import.source });
     }
-    let mut problems = Vec::new();
+    let mut problems = ItemErrors::default();
     let (mut serials, mut extras) = (Vec::new(), Vec::new());
     for (entry, line) in import.entries.into_iter().zip(&lines) {
         let text = entry.extra.to_string();
         if !entry.extra.is_object() || text.chars().count() > MAX_EXTRA_CHARS {
-            let problem = "extra must be a JSON object of at most 4,096 characters".to_owned();
-            problems.push(ItemError { line: Some(*line), value: entry.serial.clone(), problem });
+            problems.push(Some(*line), &entry.serial, "extra must be a JSON object of at most 4,096 characters");
         }
         serials.push(entry.serial);
         extras.push(Some(text));
@@ -143,37 +144,43 @@ fn from_json(import: PoolImport) -> ApiResult<ImportBody> {
     Ok(ImportBody { serials, extras, lines, source: import.source })
 }
 
-/// The serials of an uploaded file with their line numbers, and every line that is not one serial.
-fn serials_from_file(text: &str) -> (Vec<String>, Vec<usize>, Vec<ItemError>) {
-    let (mut serials, mut lines, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+/// The serials of an uploaded file with their line numbers, and every line that is not one serial, repeats an
+/// earlier one or comes after the millionth. Only good serials are kept, so a file of bad lines costs no more
+/// memory than its text (`item_errors` bounds the answer).
+fn serials_from_file(text: &str) -> (Vec<String>, Vec<usize>, ItemErrors) {
+    let (mut serials, mut lines, mut problems) = (Vec::new(), Vec::new(), ItemErrors::default());
+    let mut seen: HashSet<&str> = HashSet::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r').trim();
         if line.is_empty() || (index == 0 && line.eq_ignore_ascii_case("serial")) {
             continue;
         }
-        if line.contains([',', ';', '\t']) {
-            problems.push(ItemError {
-                line: Some(index + 1),
-                value: line.to_owned(),
-                problem: "more than one column: put one serial per line".into(),
-            });
+        let problem = if line.contains([',', ';', '\t']) {
+            "more than one column: put one serial per line".to_owned()
+        } else if let Err(error) = Serial::parse(line) {
+            error.to_string()
+        } else if !seen.insert(line) {
+            "appears twice in the list".to_owned()
+        } else if serials.len() == MAX_SERIALS_PER_CALL {
+            "beyond the 1,000,000 serials one import takes: split the file".to_owned()
+        } else {
+            serials.push(line.to_owned());
+            lines.push(index + 1);
             continue;
-        }
-        serials.push(line.to_owned());
-        lines.push(index + 1);
+        };
+        problems.push(Some(index + 1), line, problem);
     }
     (serials, lines, problems)
 }
 
-/// 422 naming every bad item; the sentence says how many and that nothing was taken.
-fn items_refused(errors: Vec<ItemError>) -> ApiError {
+/// 422 naming the bad items; the sentence says how many and that nothing was taken.
+fn items_refused(errors: ItemErrors) -> ApiError {
     ApiError::Items {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         code: "invalid_serials",
         message: format!(
-            "{} of the serials cannot be taken (each is listed in `errors`): fix them and send the whole list \
-             again; nothing was imported",
-            errors.len()
+            "{} cannot be taken: fix them and send the whole list again; nothing was imported",
+            counted(errors.total(), "the serials")
         ),
         errors,
     }
@@ -218,23 +225,16 @@ pub async fn pool_import(
         Err(StoreError::Conflict(_)) => {
             let existing: HashSet<String> =
                 state.store.pool_existing(tenant, &product_id, &serials).await?.into_iter().collect();
-            let errors: Vec<ItemError> = serials
-                .iter()
-                .zip(&import.lines)
-                .filter(|(serial, _)| existing.contains(*serial))
-                .map(|(serial, line)| ItemError {
-                    line: Some(*line),
-                    value: serial.clone(),
-                    problem: "already in this product's pool".into(),
-                })
-                .collect();
+            let mut errors = ItemErrors::default();
+            for (serial, line) in serials.iter().zip(&import.lines).filter(|(serial, _)| existing.contains(*serial)) {
+                errors.push(Some(*line), serial, "already in this product's pool");
+            }
             return Err(ApiError::Items {
                 status: StatusCode::CONFLICT,
                 code: "serials_in_pool",
                 message: format!(
-                    "{} of these serials are in the pool already (each is listed in `errors`): remove them and \
-                     import again; nothing was imported",
-                    errors.len()
+                    "{} are in the pool already: remove them and import again; nothing was imported",
+                    counted(errors.total(), "these serials")
                 ),
                 errors,
             });
@@ -260,16 +260,16 @@ fn check_count(serials: &[String]) -> ApiResult<()> {
 }
 
 /// Every serial that is not valid or repeats an earlier one, with its line.
-fn serial_problems(serials: &[String], lines: &[usize]) -> Vec<ItemError> {
+fn serial_problems(serials: &[String], lines: &[usize]) -> ItemErrors {
     let mut seen = HashSet::with_capacity(serials.len());
-    let mut problems = Vec::new();
+    let mut problems = ItemErrors::default();
     for (serial, line) in serials.iter().zip(lines) {
         let problem = match Serial::parse(serial) {
             Err(error) => error.to_string(),
             Ok(_) if !seen.insert(serial.as_str()) => "appears twice in the list".to_owned(),
             Ok(_) => continue,
         };
-        problems.push(ItemError { line: Some(*line), value: serial.clone(), problem });
+        problems.push(Some(*line), serial, problem);
     }
     problems
 }

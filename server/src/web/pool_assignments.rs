@@ -1,7 +1,8 @@
 //! Assigning pool serials (to an order, or to a partner CMO) and the partner's view of what it was given.
 
-use super::error::{ApiError, ApiResult, ErrorBody, ItemError};
+use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::item_errors::{counted, ItemErrors};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::AppState;
@@ -135,26 +136,26 @@ pub async fn pool_release(
     let by_serial: HashMap<&str, &PoolStateRecord> = states.iter().map(|row| (row.serial.as_str(), row)).collect();
     let at_partner = state.store.partner_pool_states(tenant, &product_id, &release.serials).await?;
     let at_partner: HashMap<&str, &PoolStateRecord> = at_partner.iter().map(|row| (row.serial.as_str(), row)).collect();
-    let refusals: Vec<ItemError> = release
-        .serials
-        .iter()
-        .filter_map(|serial| {
-            let problem = match by_serial.get(serial.as_str()) {
-                None => "not in this product's pool".to_owned(),
-                Some(row) => release_refusal(row)
-                    .or_else(|| at_partner.get(serial.as_str()).and_then(|row| partner_refusal(row)))?,
-            };
-            Some(ItemError { line: None, value: serial.clone(), problem })
-        })
-        .collect();
+    let mut refusals = ItemErrors::default();
+    for serial in &release.serials {
+        let problem = match by_serial.get(serial.as_str()) {
+            None => "not in this product's pool".to_owned(),
+            Some(row) => match release_refusal(row)
+                .or_else(|| at_partner.get(serial.as_str()).and_then(|row| partner_refusal(row)))
+            {
+                Some(problem) => problem,
+                None => continue,
+            },
+        };
+        refusals.push(None, serial, problem);
+    }
     if !refusals.is_empty() {
         return Err(ApiError::Items {
             status: StatusCode::CONFLICT,
             code: "release_refused",
             message: format!(
-                "nothing was released: {} of these serials cannot be (each is listed in `errors` with why); leave \
-                 them out and release the rest",
-                refusals.len()
+                "nothing was released: {} cannot be, with why; leave them out and release the rest",
+                counted(refusals.total(), "these serials")
             ),
             errors: refusals,
         });

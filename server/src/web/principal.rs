@@ -53,6 +53,15 @@ impl Principal {
         }
     }
 
+    /// Refuses with 403 unless a person (a session) calls: what widens what a key may do is a person's act,
+    /// so no key raises its own or another key's limits.
+    pub fn require_person(&self, action: &'static str) -> Result<(), ApiError> {
+        match self.kind {
+            PrincipalKind::User => Ok(()),
+            PrincipalKind::ApiKey => Err(ApiError::PersonOnly(action)),
+        }
+    }
+
     /// The caller as the shared state machine sees it; the party (for FMD's same-party rule) is the tenant.
     pub fn caller(&self, device_id: Option<String>, approval: Option<Approval>) -> Caller {
         let actor = Actor { name: self.actor(), role: self.role, party: Some(self.tenant_id.clone()) };
@@ -70,10 +79,15 @@ impl Principal {
 
 /// The session token in a `Cookie` header, if any.
 pub fn session_token(parts: &Parts) -> Option<String> {
+    cookie(parts, SESSION_COOKIE)
+}
+
+/// A cookie's value from the `Cookie` headers, if it is there and not empty.
+pub fn cookie(parts: &Parts, wanted: &str) -> Option<String> {
     parts.headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|header| {
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
+            (name == wanted && !value.is_empty()).then(|| value.to_owned())
         })
     })
 }

@@ -1,11 +1,13 @@
 //! Signing in and out, and who am I.
 
+use super::client_address::client_address;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::ApiJson;
 use super::openapi::CommonErrors;
-use super::principal::{session_token, Principal, PrincipalKind, SESSION_COOKIE};
+use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_COOKIE};
 use super::AppState;
-use crate::auth::{hash_token, new_session_token, verify_password, Role};
+use crate::auth::sign_in_limit::{self, Subject};
+use crate::auth::{decoy_hash, hash_token, new_session_token, verify_password, Role};
 use crate::store::now_millis;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -18,6 +20,11 @@ use utoipa_axum::routes;
 
 /// How long a session lasts: a working day and a half, so a shift never ends with a surprise sign-out.
 const SESSION_HOURS: i64 = 12;
+/// The cookie that makes a browser a known device of the users who signed in on it; sent only to
+/// `/api/v1/sessions`.
+const KNOWN_DEVICE_COOKIE: &str = "serialtrack_device";
+/// A known device stays known for 400 days, the longest browsers keep a cookie.
+const KNOWN_DEVICE_SECONDS: i64 = 400 * 24 * 3600;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sessions_create)).routes(routes!(sessions_delete)).routes(routes!(me_show))
@@ -64,24 +71,54 @@ async fn me_for(state: &AppState, principal: &Principal) -> ApiResult<Me> {
     })
 }
 
-/// Signs in with a username and password; sets an HttpOnly, SameSite=Strict session cookie. After five failed
-/// attempts a username is refused for 15 minutes (429).
+/// Signs in with a username and password; sets an HttpOnly, SameSite=Strict session cookie, and a cookie that
+/// makes this browser a known device of the user. Failed attempts slow down further ones (429 with
+/// `Retry-After`): per account after 5, per client address after 20, waiting 1 s, 2 s, 4 s … up to 15 minutes;
+/// the right password from a known device of the user still passes (docs/API.md, "Signing in").
 #[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = SignIn,
     responses((status = 201, body = Me, description = "Signed in; the cookie is set"),
         (status = 401, body = ErrorBody, description = "Wrong username or password"),
-        (status = 429, body = ErrorBody, description = "Too many failed attempts"), CommonErrors))]
-pub async fn sessions_create(State(state): State<AppState>, ApiJson(sign_in): ApiJson<SignIn>) -> ApiResult<Response> {
-    if let Some(wait) = state.sign_in_limiter.blocked_for(&sign_in.username) {
+        (status = 429, body = ErrorBody, description = "Too many failed attempts: wait `Retry-After` seconds"),
+        CommonErrors))]
+pub async fn sessions_create(
+    State(state): State<AppState>,
+    parts: Parts,
+    ApiJson(sign_in): ApiJson<SignIn>,
+) -> ApiResult<Response> {
+    let store = state.store.as_ref();
+    let now = now_millis();
+    let user = state.store.user_by_username(&sign_in.username).await?;
+    let device_token = cookie(&parts, KNOWN_DEVICE_COOKIE);
+    let device_hash = device_token.as_deref().map(hash_token);
+    let known_device = match (&device_hash, &user) {
+        (Some(hash), Some(user)) => store.known_device(hash, &user.id).await?,
+        _ => false,
+    };
+    // A known device answers for itself alone; anyone else is counted by account and by address.
+    let subjects = match (&device_hash, known_device) {
+        (Some(hash), true) => vec![Subject::KnownDevice(hash.clone())],
+        _ => vec![
+            Subject::Account(sign_in.username.clone()),
+            Subject::Client(client_address(&parts, state.trust_forwarded_for)),
+        ],
+    };
+    if let Some(wait) = sign_in_limit::wait(store, &subjects, now).await? {
         return Err(ApiError::TooManyAttempts(wait));
     }
-    let user = state.store.user_by_username(&sign_in.username).await?;
-    let Some(user) = user.filter(|user| verify_password(&sign_in.password, &user.password_hash)) else {
-        state.sign_in_limiter.record_failure(&sign_in.username);
+    // The same work whether or not the username exists: an unknown one is checked against a decoy hash.
+    let hash = user.as_ref().map_or(decoy_hash(state.password_cost), |user| user.password_hash.as_str());
+    let verified = verify_password(&sign_in.password, hash);
+    let Some(user) = user.filter(|_| verified) else {
+        sign_in_limit::failed(store, &subjects, now).await?;
         return Err(ApiError::BadCredentials);
     };
-    state.sign_in_limiter.record_success(&sign_in.username);
+    sign_in_limit::succeeded(store, &subjects).await?;
+    // The browser becomes (or stays) a known device of this user; one cookie serves every user of a tablet.
+    let new_device_token = device_token.is_none().then(new_session_token);
+    let device_hash = new_device_token.as_deref().map(hash_token).or(device_hash).unwrap_or_default();
+    store.known_device_seen(&device_hash, &user.id, now).await?;
     let token = new_session_token();
-    let expires_at = now_millis() + SESSION_HOURS * 3_600_000;
+    let expires_at = now + SESSION_HOURS * 3_600_000;
     state.store.session_create(&hash_token(&token), &user, expires_at).await?;
     let role = user.role.parse::<Role>().map_err(ApiError::Internal)?;
     let principal = Principal {
@@ -93,9 +130,22 @@ pub async fn sessions_create(State(state): State<AppState>, ApiJson(sign_in): Ap
         kind: PrincipalKind::User,
     };
     let me = me_for(&state, &principal).await?;
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", SESSION_HOURS * 3600);
-    Ok((StatusCode::CREATED, [(SET_COOKIE, cookie)], Json(me)).into_response())
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let session = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    );
+    let mut response = (StatusCode::CREATED, [(SET_COOKIE, session)], Json(me)).into_response();
+    if let Some(device_token) = new_device_token {
+        let known = format!(
+            "{KNOWN_DEVICE_COOKIE}={device_token}; HttpOnly; SameSite=Strict; Path=/api/v1/sessions; \
+             Max-Age={KNOWN_DEVICE_SECONDS}{secure}"
+        );
+        if let Ok(value) = known.parse() {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Signs out: ends the session and clears the cookie. Answers 204 even when there was no session.
@@ -107,8 +157,9 @@ pub async fn sessions_delete(State(state): State<AppState>, parts: Parts) -> Api
         state.store.session_delete(&hash).await?;
         state.credentials.forget(&hash);
     }
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cleared = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared)]).into_response())
 }
 
 /// Who am I: the signed-in user or the API key, its role and its tenant.

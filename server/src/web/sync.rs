@@ -1,4 +1,4 @@
-//! Sync for offline devices (SYNC.md): push a batch of recorded commands, pull the log after a cursor, and a
+//! Sync for offline devices (docs/SYNC.md): push a batch of recorded commands, pull the log after a cursor, and a
 //! payload-free poke over Server-Sent Events so other devices pull at once.
 
 use super::error::{ApiError, ApiResult, ErrorBody};
@@ -69,7 +69,7 @@ pub async fn sync_push(
                 code: "device_of_another_organisation",
                 message: "this device id is registered to another organisation: make a new device id".into(),
             },
-            StoreError::Database(cause) => ApiError::Unavailable(format!("push rolled back: {cause}")),
+            error if error.is_transient() => ApiError::Unavailable(format!("push rolled back: {error}")),
             other => other.into(),
         },
     )?;
@@ -173,26 +173,34 @@ pub async fn sync_pull(
 /// A Server-Sent Events stream that sends an event named `poke`, with no data, whenever the caller's
 /// organisation's log grows: pull then. A comment every 15 s keeps proxies from closing it.
 #[utoipa::path(get, path = "/sync/poke", tag = "sync", security(("session" = []), ("api_key" = [])),
-    responses((status = 200, content_type = "text/event-stream", description = "`event: poke` lines"), CommonErrors))]
+    responses((status = 200, content_type = "text/event-stream", description = "`event: poke` lines"),
+        (status = 429, body = ErrorBody, description = "The caller already holds 16 streams on this server"),
+        CommonErrors))]
 pub async fn sync_poke(
     State(state): State<AppState>,
     principal: Principal,
 ) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>> {
     principal.require(Permission::Read, "follow changes")?;
     let tenant = principal.tenant_id.clone();
-    let receiver = state.pokes.subscribe();
-    let stream = futures_util::stream::unfold(receiver, move |mut receiver| {
+    let subscription = state.pokes.subscribe(&principal.id).ok_or_else(|| ApiError::TooMany {
+        code: "too_many_streams",
+        message: format!(
+            "you already follow changes on {} streams: close one (another tab or device) before opening more",
+            super::pokes::MAX_STREAMS_PER_CALLER
+        ),
+    })?;
+    let stream = futures_util::stream::unfold(subscription, move |mut subscription| {
         let tenant = tenant.clone();
         async move {
             loop {
-                match receiver.recv().await {
+                match subscription.receiver.recv().await {
                     Ok(poked) if poked == tenant => {
-                        return Some((Ok(Event::default().event("poke").data("")), receiver))
+                        return Some((Ok(Event::default().event("poke").data("")), subscription))
                     }
                     Ok(_) => continue,
                     // Missed pokes still mean "pull now".
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().event("poke").data("")), receiver))
+                        return Some((Ok(Event::default().event("poke").data("")), subscription))
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }

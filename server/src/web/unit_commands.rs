@@ -8,9 +8,10 @@ use super::principal::Principal;
 use super::stored_json::stored_json;
 use super::units::UnitView;
 use super::AppState;
-use crate::auth::{verify_password, Permission};
+use crate::auth::sign_in_limit::{self, Subject};
+use crate::auth::{decoy_hash, verify_password, Permission};
 use crate::domain::units::{decide, parse_command, workflow};
-use crate::store::{new_id, OpInput, OpOutcome, OpResultRecord, UnitRecord};
+use crate::store::{new_id, now_millis, OpInput, OpOutcome, OpResultRecord, ProductRecord, UnitRecord};
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ pub struct CommandRequest {
     /// Made up by the server when left out (then a retry applies twice).
     op_id: Option<String>,
     /// The command, e.g. `{"type": "ship", "carrier": "DHL"}` or `{"type": "add_note", "text": "…"}`; the
-    /// types and their fields are the shared lifecycle's commands (see `UnitCommand` in server/API.md).
+    /// types and their fields are the shared lifecycle's commands (see `UnitCommand` in docs/API.md).
     #[schema(value_type = Object)]
     command: serde_json::Value,
     /// A second person's approval, for transitions the product's workflow gates (e.g. releasing a unit from
@@ -59,6 +60,26 @@ pub struct CommandAccepted {
     unit: UnitView,
     /// True when this op_id had been applied before and nothing changed now.
     repeated: bool,
+}
+
+/// What is kept of the command if it is refused, in the fields of a device's op (`PendingOp`) so that an
+/// escalation reads both alike (`web/escalations.rs`); the approver's password is not part of it.
+fn refused_payload(
+    request: &CommandRequest,
+    principal: &Principal,
+    product: &ProductRecord,
+    unit: &UnitRecord,
+) -> String {
+    serde_json::json!({
+        "command": request.command,
+        "device_id": request.device_id,
+        "device_seq": request.device_seq,
+        "approval": request.approval,
+        "unit": { "product": { "schema": product.code_schema, "code": product.code }, "serial": unit.serial },
+        "actor": { "name": principal.actor(), "role": principal.role.as_str() },
+        "client_time": super::time_format::rfc3339(now_millis()),
+    })
+    .to_string()
 }
 
 fn refused(result: OpResultRecord, unit: UnitRecord) -> ApiError {
@@ -95,14 +116,13 @@ pub async fn units_commands(
         None => new_id(),
     };
     let device_seq = request.device_seq.map(|seq| i64::try_from(seq).unwrap_or(i64::MAX));
-    // The full command is kept if refused; the approver's password is not part of it.
-    let payload = serde_json::to_string(&request).unwrap_or_default();
     let command = parse_command(request.command.clone())
         .map_err(|error| ApiError::invalid("invalid_command", error.to_string()))?;
     let unit =
         state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit with this id".into()))?;
     let product = state.store.product(tenant, &unit.product_id).await?;
     let product = product.ok_or_else(|| ApiError::Internal("a unit without its product".into()))?;
+    let payload = refused_payload(&request, &principal, &product, &unit);
     let workflow = workflow(&product).map_err(|error| ApiError::Internal(error.to_string()))?;
     let approval = match &request.approval {
         Some(approval) => Some(check_approval(&state, &principal, approval).await?),
@@ -151,23 +171,33 @@ pub async fn units_commands(
     }
 }
 
-/// Checks the approver's credentials: another person of the same tenant, signing with their own password. A
-/// wrong password counts against the approver's sign-in limit.
+/// Checks the approver's credentials: another person of the same tenant, signing with their own password.
+/// Failures count against the approver's name for approvals (never against signing in, so a colleague cannot
+/// keep a supervisor from signing in) and against the caller; a username of another tenant answers like a
+/// wrong password and counts against the caller alone (`auth::sign_in_limit`).
 async fn check_approval(
     state: &AppState,
     principal: &Principal,
     approval: &ApprovalRequest,
 ) -> ApiResult<serialtrack_shared::unit::Approval> {
-    if let Some(wait) = state.sign_in_limiter.blocked_for(&approval.username) {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
+    let store = state.store.as_ref();
+    let now = now_millis();
     let user = state.store.user_by_username(&approval.username).await?;
     let user = user.filter(|user| user.tenant_id == principal.tenant_id);
-    let Some(user) = user.filter(|user| verify_password(&approval.password, &user.password_hash)) else {
-        state.sign_in_limiter.record_failure(&approval.username);
+    let mut subjects = vec![Subject::Caller(principal.id.clone())];
+    if user.is_some() {
+        subjects.push(Subject::Approver(approval.username.clone()));
+    }
+    if let Some(wait) = sign_in_limit::wait(store, &subjects, now).await? {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+    let hash = user.as_ref().map_or(decoy_hash(state.password_cost), |user| user.password_hash.as_str());
+    let verified = verify_password(&approval.password, hash);
+    let Some(user) = user.filter(|_| verified) else {
+        sign_in_limit::failed(store, &subjects, now).await?;
         return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"));
     };
-    state.sign_in_limiter.record_success(&approval.username);
+    sign_in_limit::succeeded(store, &subjects).await?;
     let role = user.role.parse().map_err(ApiError::Internal)?;
     Ok(serialtrack_shared::unit::Approval { by: format!("user:{}", user.username), role })
 }

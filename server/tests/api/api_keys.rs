@@ -6,7 +6,7 @@ use serialtrack_server::auth::Role;
 #[tokio::test]
 async fn an_admin_makes_a_key_that_works_until_it_is_revoked() {
     let app = spawn_app().await;
-    let created = app.post_as(Role::Admin, "/api_keys", json!({"name": "line-7", "role": "operator"})).await;
+    let created = app.admin_does(Method::POST, "/api_keys", Some(json!({"name": "line-7", "role": "operator"}))).await;
     let created = created.expect(201);
     let key = created["key"].as_str().unwrap().to_owned();
     let key_id = created["api_key"]["id"].as_str().unwrap().to_owned();
@@ -31,9 +31,9 @@ async fn only_admins_manage_keys() {
 #[tokio::test]
 async fn a_key_with_an_unknown_role_or_empty_name_is_refused() {
     let app = spawn_app().await;
-    let answer = app.post_as(Role::Admin, "/api_keys", json!({"name": "x", "role": "root"})).await;
+    let answer = app.admin_does(Method::POST, "/api_keys", Some(json!({"name": "x", "role": "root"}))).await;
     answer.expect(422);
-    app.post_as(Role::Admin, "/api_keys", json!({"name": "  ", "role": "operator"})).await.expect(422);
+    app.admin_does(Method::POST, "/api_keys", Some(json!({"name": "  ", "role": "operator"}))).await.expect(422);
     let missing = app.call(Method::DELETE, "/api_keys/nope", Some(app.key(Role::Admin)), None).await;
     Answer::expect(&missing, 404);
 }

@@ -9,7 +9,7 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost, Role};
 use serialtrack_server::store::{NewApiKey, NewUser, Store};
-use serialtrack_server::web::{router, AppState};
+use serialtrack_server::web::{service, AppState};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -76,7 +76,7 @@ pub async fn spawn_app() -> TestApp {
     state.password_cost = PasswordCost::Minimal;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
     let address = format!("http://{}", listener.local_addr().expect("a local address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    tokio::spawn(async move { axum::serve(listener, service(state)).await });
     let client = reqwest::Client::new();
     TestApp { address, store, client, keys, other_keys, tenant_id, _database: database }
 }
@@ -142,6 +142,23 @@ impl TestApp {
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Answer::read(request.send().await.expect("sending a request")).await
+    }
+
+    /// A call by tenant A's admin as a person, signed in with a session: what only a person may do (making or
+    /// widening API keys, a partner's limit) goes this way.
+    pub async fn admin_does(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.person_does("acme-admin", method, path, body).await
+    }
+
+    /// A call by the user `username` (password [`PASSWORD`]) in a session of their own.
+    pub async fn person_does(&self, username: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("a client with cookies");
+        self.sessions_create(&client, username, PASSWORD).await.expect(201);
+        let mut request = client.request(method, format!("{}/api/v1{path}", self.address));
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -5,6 +5,7 @@ mod helpers;
 mod pending_op;
 
 mod api_keys;
+mod attacks;
 mod bad_input;
 mod escalations;
 mod idempotency;

@@ -17,7 +17,7 @@ async fn a_key_asking_beyond_its_quota_is_refused_and_a_raised_key_passes() {
     assert_eq!(refused.body["message"], words);
 
     let body = json!({"name": "erp", "role": "supervisor", "max_serials_per_request": 150_000});
-    let created = app.post_as(Role::Admin, "/api_keys", body).await;
+    let created = app.admin_does(Method::POST, "/api_keys", Some(body)).await;
     let raised = created.expect(201)["key"].as_str().expect("a key").to_owned();
     let path = format!("/products/{product_id}/pool/generate");
     let passed = app.call(reqwest::Method::POST, &path, Some(&raised), Some(json!({"count": 120_000}))).await;
@@ -26,7 +26,7 @@ async fn a_key_asking_beyond_its_quota_is_refused_and_a_raised_key_passes() {
     assert_eq!((beyond.expect(422), beyond.code()).1, "quota_exceeded");
 
     let bad = json!({"name": "greedy", "role": "supervisor", "max_serials_per_request": 0});
-    assert_eq!(app.post_as(Role::Admin, "/api_keys", bad).await.expect(422)["code"], "invalid_quota");
+    assert_eq!(app.admin_does(Method::POST, "/api_keys", Some(bad)).await.expect(422)["code"], "invalid_quota");
 }
 
 #[tokio::test]
@@ -34,7 +34,7 @@ async fn an_admin_sees_each_keys_grants_and_changes_them_at_once() {
     let app = spawn_app().await;
     let product_id = app.a_product("9520123456788", "Pill").await;
     let body = json!({"name": "erp", "role": "supervisor", "max_serials_per_request": 2_000});
-    let created = app.post_as(Role::Admin, "/api_keys", body).await;
+    let created = app.admin_does(Method::POST, "/api_keys", Some(body)).await;
     let created = created.expect(201);
     let (key, key_id) =
         (created["key"].as_str().unwrap().to_owned(), created["api_key"]["id"].as_str().unwrap().to_owned());
@@ -48,12 +48,7 @@ async fn an_admin_sees_each_keys_grants_and_changes_them_at_once() {
 
     let path = format!("/api_keys/{key_id}");
     let lowered = app
-        .call(
-            Method::PATCH,
-            &path,
-            Some(app.key(Role::Admin)),
-            Some(json!({"max_serials_per_request": 1_000, "reads_extra": true})),
-        )
+        .admin_does(Method::PATCH, &path, Some(json!({"max_serials_per_request": 1_000, "reads_extra": true})))
         .await;
     assert_eq!(
         (lowered.expect(200)["max_serials_per_request"].as_i64(), lowered.body["reads_extra"].as_bool()),
@@ -68,14 +63,13 @@ async fn an_admin_sees_each_keys_grants_and_changes_them_at_once() {
     let extra = app.call(Method::GET, &format!("/products/{product_id}/pool/extra?serials=S1"), Some(&key), None).await;
     assert_eq!(extra.status.as_u16(), 200, "reads_extra holds at once: {}", extra.text);
 
-    let admin = Some(app.key(Role::Admin));
-    let zero = app.call(Method::PATCH, &path, admin, Some(json!({"max_serials_per_request": 0}))).await;
+    let zero = app.admin_does(Method::PATCH, &path, Some(json!({"max_serials_per_request": 0}))).await;
     assert_eq!(zero.expect(422)["code"], "invalid_quota");
-    app.call(Method::PATCH, "/api_keys/nope", admin, Some(json!({"reads_extra": false}))).await.expect(404);
+    app.admin_does(Method::PATCH, "/api_keys/nope", Some(json!({"reads_extra": false}))).await.expect(404);
     let supervisor = Some(app.key(Role::Supervisor));
     app.call(Method::PATCH, &path, supervisor, Some(json!({"reads_extra": false}))).await.expect(403);
-    let other = Some(app.other_keys[&Role::Admin].as_str());
-    app.call(Method::PATCH, &path, other, Some(json!({"reads_extra": false}))).await.expect(404);
+    let other = app.person_does("other-admin", Method::PATCH, &path, Some(json!({"reads_extra": false}))).await;
+    other.expect(404);
 }
 
 #[tokio::test]
@@ -86,7 +80,7 @@ async fn an_assignment_to_a_partner_is_bounded_by_the_partnership() {
     app.pool_generate(Role::Admin, &product_id, 100).await.expect(201);
     let limit = |max: u64| Some(json!({ "max_serials_per_request": max }));
     let partner_path = format!("/partners/{partner_id}");
-    let set = app.call(Method::PATCH, &partner_path, Some(app.key(Role::Admin)), limit(10)).await;
+    let set = app.admin_does(Method::PATCH, &partner_path, limit(10)).await;
     assert_eq!(
         (set.expect(200)["id"].as_str(), set.body["max_serials_per_request"].as_i64()),
         (Some(partner_id.as_str()), Some(10))
@@ -99,12 +93,12 @@ async fn an_assignment_to_a_partner_is_bounded_by_the_partnership() {
         json!(null),
         "the owner's limit is the owner's"
     );
-    let cmo = Some(partner_keys[&Role::Admin].as_str());
-    let own_limit = app.call(Method::PATCH, &format!("/partners/{}", app.tenant_id), cmo, limit(1_000_000)).await;
+    let own_limit =
+        app.person_does("cmo-admin", Method::PATCH, &format!("/partners/{}", app.tenant_id), limit(1_000_000)).await;
     assert_eq!(own_limit.expect(404)["code"], "not_found", "a partner cannot raise its own limit");
     app.call(Method::PATCH, &partner_path, Some(app.key(Role::Supervisor)), limit(20)).await.expect(403);
-    app.call(Method::PATCH, &partner_path, Some(app.key(Role::Admin)), limit(0)).await.expect(422);
-    app.call(Method::PATCH, "/partners/nope", Some(app.key(Role::Admin)), limit(20)).await.expect(404);
+    app.admin_does(Method::PATCH, &partner_path, limit(0)).await.expect(422);
+    app.admin_does(Method::PATCH, "/partners/nope", limit(20)).await.expect(404);
     let path = format!("/products/{product_id}/pool/assign");
     let too_many = json!({"count": 11, "assigned_to": "CMO", "partner_tenant_id": partner_id});
     assert_eq!(app.post_as(Role::Admin, &path, too_many).await.expect(422)["code"], "quota_exceeded");
@@ -120,7 +114,8 @@ async fn an_order_beyond_the_keys_quota_is_refused_before_anything_is_generated(
     let product_id = app.a_product("9520123456788", "Pill").await;
     let order = |quantity: u32| json!({"kind": "printing", "product_id": product_id, "lot": "L1", "expiry": "2029-01-31", "quantity": quantity});
     let body = json!({"name": "erp", "role": "supervisor", "max_serials_per_request": 1_000});
-    let key = app.post_as(Role::Admin, "/api_keys", body).await.expect(201)["key"].as_str().unwrap().to_owned();
+    let key =
+        app.admin_does(Method::POST, "/api_keys", Some(body)).await.expect(201)["key"].as_str().unwrap().to_owned();
     let refused = app.call(reqwest::Method::POST, "/orders", Some(&key), Some(order(1_001))).await;
     assert_eq!((refused.status.as_u16(), refused.code()), (422, "quota_exceeded"));
     assert!(refused.body["message"].as_str().unwrap().contains("at most 1,000 serials at once"));

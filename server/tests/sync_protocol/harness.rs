@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use serialtrack_server::auth::{hash_token, new_api_key, PasswordCost};
 use serialtrack_server::store::sqlite::SqliteStore;
 use serialtrack_server::store::{NewApiKey, Store};
-use serialtrack_server::web::{router, AppState};
+use serialtrack_server::web::{service, AppState};
 use serialtrack_shared::sync::{PullAnswer, PushRequest, PushResponse};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -63,7 +63,7 @@ impl Deployment {
     }
 
     /// The server is stopped and started again on a copy of `backup`, as an operator restores one. With
-    /// `new_epoch`, the restore gives every tenant a new log epoch (SYNC.md: the epoch changes on a restore).
+    /// `new_epoch`, the restore gives every tenant a new log epoch (docs/SYNC.md, "Restore").
     pub async fn restore(&mut self, backup: &Path, new_epoch: bool, client: &reqwest::Client) {
         self.task.abort();
         let file = self.sqlite_file.as_ref().expect("restores are of SQLite files").clone();
@@ -92,7 +92,7 @@ async fn serve(store: Arc<dyn Store>, client: &reqwest::Client) -> (Api, JoinHan
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
     let base = format!("http://{}/api/v1", listener.local_addr().expect("a local address"));
     let task = tokio::spawn(async move {
-        axum::serve(listener, router(state)).await.ok();
+        axum::serve(listener, service(state)).await.ok();
     });
     (Api { client: client.clone(), base }, task)
 }

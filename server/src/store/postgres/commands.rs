@@ -103,9 +103,9 @@ impl PostgresStore {
                 return Ok(outcome);
             }
         }
-        Err(StoreError::Database(sqlx::Error::Protocol(format!(
+        Err(StoreError::Unavailable(format!(
             "the unit changed under {MAX_ATTEMPTS} attempts in a row to apply a command: try again"
-        ))))
+        )))
     }
 
     /// Records an accepted command; `None` when the unit is no longer at the version decided on.

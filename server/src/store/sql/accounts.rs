@@ -173,6 +173,80 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            async fn sign_in_failures(
+                &self,
+                subjects: &[String],
+                since: i64,
+            ) -> Result<Vec<SignInFailureRecord>, StoreError> {
+                let mut found = Vec::new();
+                // A sign-in checks two or three subjects: one indexed read each.
+                for subject in subjects {
+                    let row: Option<SignInFailureRecord> = sqlx::query_as(
+                        "SELECT subject, failures, last_failure_at FROM sign_in_failures \
+                         WHERE subject = $1 AND last_failure_at >= $2",
+                    )
+                    .bind(subject)
+                    .bind(since)
+                    .fetch_optional(self.writer())
+                    .await?;
+                    found.extend(row);
+                }
+                Ok(found)
+            }
+
+            async fn sign_in_failed(&self, subjects: &[String], now: i64, since: i64) -> Result<(), StoreError> {
+                for subject in subjects {
+                    sqlx::query(
+                        "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES ($1, 1, $2) \
+                         ON CONFLICT (subject) DO UPDATE SET last_failure_at = $2, failures = CASE \
+                         WHEN sign_in_failures.last_failure_at < $3 THEN 1 ELSE sign_in_failures.failures + 1 END",
+                    )
+                    .bind(subject)
+                    .bind(now)
+                    .bind(since)
+                    .execute(self.writer())
+                    .await?;
+                }
+                sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < $1")
+                    .bind(since)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn sign_in_forget(&self, subjects: &[String]) -> Result<(), StoreError> {
+                for subject in subjects {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")
+                        .bind(subject)
+                        .execute(self.writer())
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn known_device_seen(&self, token_hash: &str, user_id: &str, now: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO known_devices (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3) \
+                     ON CONFLICT (token_hash, user_id) DO UPDATE SET last_seen_at = $3",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn known_device(&self, token_hash: &str, user_id: &str) -> Result<bool, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT user_id FROM known_devices WHERE token_hash = $1 AND user_id = $2")
+                        .bind(token_hash)
+                        .bind(user_id)
+                        .fetch_optional(self.reader())
+                        .await?;
+                Ok(row.is_some())
+            }
+
             async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
                 let record = ApiKeyRecord {
                     id: new_id(),

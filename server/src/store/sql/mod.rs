@@ -41,8 +41,8 @@ pub mod prelude {
         KeyGrants, LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome,
         OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction,
         PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
-        ProductChanges, ProductRecord, SerialExtraRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord,
-        UserRecord,
+        ProductChanges, ProductRecord, SerialExtraRecord, SignInFailureRecord, StoreError, StoredAnswer, TenantRecord,
+        UnitRecord, UserRecord,
     };
 }
 

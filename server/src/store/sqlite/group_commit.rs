@@ -73,7 +73,7 @@ impl GroupCommit {
 }
 
 fn stopped() -> StoreError {
-    StoreError::Database(sqlx::Error::PoolClosed)
+    StoreError::Unavailable("the SQLite writer has stopped".into())
 }
 
 async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>) {
@@ -100,7 +100,7 @@ async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>
             Err(error) => {
                 let message = error.to_string();
                 for pending in group {
-                    let _ = pending.outcome.send(Err(StoreError::Database(sqlx::Error::Protocol(message.clone()))));
+                    let _ = pending.outcome.send(Err(StoreError::Unavailable(message.clone())));
                 }
                 continue;
             }
@@ -111,7 +111,7 @@ async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>
                 let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
                 let message = error.to_string();
                 for pending in group {
-                    let _ = pending.outcome.send(Err(StoreError::Database(sqlx::Error::Protocol(message.clone()))));
+                    let _ = pending.outcome.send(Err(StoreError::Unavailable(message.clone())));
                 }
                 continue;
             }
@@ -141,9 +141,8 @@ async fn writer(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Pending>
                 let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
                 let message = error.to_string();
                 for (outcome, result) in answers {
-                    let _ = outcome.send(result.and(Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                        "the group's commit failed: {message}"
-                    ))))));
+                    let _ = outcome
+                        .send(result.and(Err(StoreError::Database(format!("the group's commit failed: {message}")))));
                 }
             }
         }
