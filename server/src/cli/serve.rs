@@ -30,15 +30,25 @@ pub struct ServeArgs {
     /// clients could pick their own address and escape the sign-in limits.
     #[arg(long, env = "SERIALTRACK_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// How the log is written: `text` for people, `json` (one object a line, with each request's span fields
+    /// such as `tenant.id` and `op.id`) for machines that collect logs.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "SERIALTRACK_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "serialtrack=info,tower_http=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "serialtrack=info".into());
+    let log = tracing_subscriber::fmt().with_env_filter(filter);
+    match args.log_format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().with_current_span(true).with_span_list(false).init(),
+    }
     let app_dir = args.app_dir.clone().unwrap_or_else(default_app_dir);
     if !app_dir.join("index.html").is_file() {
         tracing::warn!(app.dir = %app_dir.display(), "no built app found: run `trunk build --release` (scripts/run does)");

@@ -1,6 +1,6 @@
 //! The one HTTP error type. Each variant documents its status; every error body is `{"code", "message"}`
-//! (plus the unit's state when a command is refused). 4xx messages say what to fix; 5xx are logged with their
-//! cause and answer a generic sentence, so internals never leak.
+//! (plus the unit's state when a command is refused). 4xx messages say what to fix; 5xx answer a generic
+//! sentence and hand their cause to `request_log`, which logs it, so internals never leak.
 
 pub use super::item_errors::ItemError;
 use super::item_errors::ItemErrors;
@@ -165,11 +165,11 @@ impl From<crate::domain::serials::IssueError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        match &self {
-            Self::Internal(cause) => tracing::error!(error.cause = %cause, "answering 500"),
-            Self::Unavailable(cause) => tracing::warn!(error.cause = %cause, "answering 503"),
-            _ => {}
-        }
+        // The cause goes to the log with the request's span (`request_log`), never into the body.
+        let cause = match &self {
+            Self::Internal(cause) | Self::Unavailable(cause) => Some(super::request_log::ErrorCause(cause.clone())),
+            _ => None,
+        };
         let retry_after = match &self {
             Self::TooManyAttempts(wait) => Some((wait.as_secs_f64().ceil() as u64).max(1).to_string()),
             Self::Unavailable(_) => Some("1".to_owned()),
@@ -188,6 +188,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(ErrorBody { code, message, unit, errors, error_count })).into_response();
         if let Some(seconds) = retry_after.and_then(|text| text.parse().ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        if let Some(cause) = cause {
+            response.extensions_mut().insert(cause);
         }
         response
     }

@@ -32,6 +32,7 @@ mod principal;
 mod product_settings;
 mod products;
 pub mod quota;
+mod request_log;
 mod scan;
 mod sessions;
 mod snapshot;
@@ -57,7 +58,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Debug, Clone)]
@@ -133,6 +133,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(json_errors::rewrite_plain_errors))
         .layer(axum::middleware::from_fn(browser_guard::guard))
         .layer(CatchPanicLayer::custom(json_errors::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(request_log::log))
         .with_state(state)
 }

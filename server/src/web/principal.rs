@@ -96,6 +96,14 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Self::authenticate(parts, state).await?;
+        super::request_log::note("tenant.id", &principal.tenant_id);
+        Ok(principal)
+    }
+}
+
+impl Principal {
+    async fn authenticate(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(header) = parts.headers.get(AUTHORIZATION) {
             let key = header.to_str().ok().and_then(|text| text.strip_prefix("Bearer ")).map(str::trim);
             let key = key.filter(|key| !key.is_empty()).ok_or(ApiError::Unauthenticated)?;

@@ -5,6 +5,7 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiQuery};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::request_log;
 use super::AppState;
 use crate::auth::Permission;
 use crate::domain::push::{decide_batch, wire_result, BatchProduct};
@@ -43,6 +44,9 @@ pub async fn sync_push(
     ApiJson(request): ApiJson<PushRequest>,
 ) -> ApiResult<Json<PushResponse>> {
     principal.require(Permission::ApplyCommands, "change units")?;
+    let op_ids: Vec<String> = request.ops.iter().map(|op| op.op_id.to_string()).collect();
+    request_log::note("device.id", &request.device_id);
+    request_log::note("op.id", &op_ids.join(","));
     request.validate().map_err(|error| ApiError::invalid("invalid_push", error.to_string()))?;
     check_device_id(&request.device_id)?;
     let tenant = &principal.tenant_id;
@@ -54,7 +58,6 @@ pub async fn sync_push(
             products.get(&op.unit.product).map(|p| (p.record.id.clone(), op.unit.serial.as_str().to_owned()))
         })
         .collect();
-    let op_ids: Vec<String> = request.ops.iter().map(|op| op.op_id.to_string()).collect();
     let caller = principal.caller(None, None);
     let now = time::OffsetDateTime::now_utc();
     let mut decided: Option<PushDecision> = None;

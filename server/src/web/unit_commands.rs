@@ -115,6 +115,11 @@ pub async fn units_commands(
             .to_string(),
         None => new_id(),
     };
+    super::request_log::note("unit.id", &unit_id);
+    super::request_log::note("op.id", &op_id);
+    if let Some(device_id) = &request.device_id {
+        super::request_log::note("device.id", device_id);
+    }
     let device_seq = request.device_seq.map(|seq| i64::try_from(seq).unwrap_or(i64::MAX));
     let command = parse_command(request.command.clone())
         .map_err(|error| ApiError::invalid("invalid_command", error.to_string()))?;
