@@ -9,7 +9,8 @@
 //! same ones, and no flood of made-up usernames can make the server forget a count (each failure of a
 //! throttled client is refused before anything is counted, and old subjects are deleted by age alone).
 
-use crate::store::{Store, StoreError};
+use super::{decoy_hash, verify_password, PasswordCost};
+use crate::store::{Store, StoreError, UserRecord};
 use std::time::Duration;
 
 /// A subject is forgotten after this long without a failure.
@@ -100,6 +101,43 @@ pub async fn succeeded(store: &dyn Store, subjects: &[Subject]) -> Result<(), St
         .cloned()
         .collect();
     store.sign_in_forget(&keys(&personal)).await
+}
+
+/// How a password attempt ended.
+#[derive(Debug)]
+pub enum Attempt {
+    /// The subjects must wait this long before another attempt is checked.
+    Wait(Duration),
+    /// No such user, or the wrong password: counted against every subject.
+    Wrong,
+    Right(UserRecord),
+}
+
+/// Checks `password` for `user` under the subjects' limits. The same work whether or not the user exists: an
+/// unknown one is checked against a decoy hash of the same cost.
+pub async fn attempt(
+    store: &dyn Store,
+    subjects: &[Subject],
+    user: Option<UserRecord>,
+    password: &str,
+    cost: PasswordCost,
+    now: i64,
+) -> Result<Attempt, StoreError> {
+    if let Some(left) = wait(store, subjects, now).await? {
+        return Ok(Attempt::Wait(left));
+    }
+    let hash = user.as_ref().map_or(decoy_hash(cost), |user| user.password_hash.as_str());
+    let verified = verify_password(password, hash);
+    match user.filter(|_| verified) {
+        Some(user) => {
+            succeeded(store, subjects).await?;
+            Ok(Attempt::Right(user))
+        }
+        None => {
+            failed(store, subjects, now).await?;
+            Ok(Attempt::Wrong)
+        }
+    }
 }
 
 #[cfg(test)]

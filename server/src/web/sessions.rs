@@ -6,8 +6,8 @@ use super::extract::ApiJson;
 use super::openapi::CommonErrors;
 use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_COOKIE};
 use super::AppState;
-use crate::auth::sign_in_limit::{self, Subject};
-use crate::auth::{decoy_hash, hash_token, new_session_token, verify_password, Role};
+use crate::auth::sign_in_limit::{self, Attempt, Subject};
+use crate::auth::{hash_token, new_session_token, Role};
 use crate::store::now_millis;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -102,17 +102,12 @@ pub async fn sessions_create(
             Subject::Client(client_address(&parts, state.trust_forwarded_for)),
         ],
     };
-    if let Some(wait) = sign_in_limit::wait(store, &subjects, now).await? {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
-    // The same work whether or not the username exists: an unknown one is checked against a decoy hash.
-    let hash = user.as_ref().map_or(decoy_hash(state.password_cost), |user| user.password_hash.as_str());
-    let verified = verify_password(&sign_in.password, hash);
-    let Some(user) = user.filter(|_| verified) else {
-        sign_in_limit::failed(store, &subjects, now).await?;
-        return Err(ApiError::BadCredentials);
+    let user = match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now).await?
+    {
+        Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
+        Attempt::Wrong => return Err(ApiError::BadCredentials),
+        Attempt::Right(user) => user,
     };
-    sign_in_limit::succeeded(store, &subjects).await?;
     // The browser becomes (or stays) a known device of this user; one cookie serves every user of a tablet.
     let new_device_token = device_token.is_none().then(new_session_token);
     let device_hash = new_device_token.as_deref().map(hash_token).or(device_hash).unwrap_or_default();

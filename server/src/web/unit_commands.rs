@@ -8,8 +8,8 @@ use super::principal::Principal;
 use super::stored_json::stored_json;
 use super::units::UnitView;
 use super::AppState;
-use crate::auth::sign_in_limit::{self, Subject};
-use crate::auth::{decoy_hash, verify_password, Permission};
+use crate::auth::sign_in_limit::{self, Attempt, Subject};
+use crate::auth::Permission;
 use crate::domain::units::{decide, parse_command, workflow};
 use crate::store::{new_id, now_millis, OpInput, OpOutcome, OpResultRecord, ProductRecord, UnitRecord};
 use axum::extract::State;
@@ -193,16 +193,14 @@ async fn check_approval(
     if user.is_some() {
         subjects.push(Subject::Approver(approval.username.clone()));
     }
-    if let Some(wait) = sign_in_limit::wait(store, &subjects, now).await? {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
-    let hash = user.as_ref().map_or(decoy_hash(state.password_cost), |user| user.password_hash.as_str());
-    let verified = verify_password(&approval.password, hash);
-    let Some(user) = user.filter(|_| verified) else {
-        sign_in_limit::failed(store, &subjects, now).await?;
-        return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"));
-    };
-    sign_in_limit::succeeded(store, &subjects).await?;
+    let user =
+        match sign_in_limit::attempt(store, &subjects, user, &approval.password, state.password_cost, now).await? {
+            Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
+            Attempt::Wrong => {
+                return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"))
+            }
+            Attempt::Right(user) => user,
+        };
     let role = user.role.parse().map_err(ApiError::Internal)?;
     Ok(serialtrack_shared::unit::Approval { by: format!("user:{}", user.username), role })
 }

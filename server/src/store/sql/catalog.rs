@@ -58,10 +58,7 @@ macro_rules! impl_catalog_store {
                 }
                 let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM products WHERE tenant_id = ");
                 query.push_bind(tenant_id).push(" AND code IN (");
-                let mut separated = query.separated(", ");
-                for code in codes {
-                    separated.push_bind(code);
-                }
+                push_list(&mut query, codes);
                 query.push(") ORDER BY code, code_schema");
                 Ok(query.build_query_as().fetch_all(self.reader()).await?)
             }
@@ -234,10 +231,7 @@ macro_rules! impl_catalog_store {
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id);
                     query.push(" AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
                         AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial) AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
+                    push_list(&mut query, chunk);
                     query.push(")");
                     released += query.build().execute(&mut *transaction).await?.rows_affected();
                 }
@@ -276,10 +270,7 @@ macro_rules! impl_catalog_store {
                     query.push(", ").push(APPEND_ACTION).push_bind(&action_id);
                     query.push(" WHERE status = 'available' AND tenant_id = ").push_bind(tenant_id);
                     query.push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in chunk {
-                        separated.push_bind(serial);
-                    }
+                    push_list(&mut query, chunk);
                     query.push(")");
                     assigned += query.build().execute(&mut *transaction).await?.rows_affected();
                 }

@@ -210,10 +210,7 @@ macro_rules! impl_log_store {
                 let mut query = sqlx::QueryBuilder::<$db>::new(select);
                 query.push("p.tenant_id = ").push_bind(tenant_id);
                 query.push(" AND p.product_id = ").push_bind(product_id).push(" AND p.serial IN (");
-                let mut separated = query.separated(", ");
-                for serial in chunk {
-                    separated.push_bind(serial);
-                }
+                push_list(&mut query, chunk);
                 query.push(")");
                 rows.extend(query.build_query_as::<T>().fetch_all(pool).await?);
             }

@@ -197,10 +197,7 @@ macro_rules! impl_manufacturer_store {
             );
             query.push_bind(owner_tenant_id).push(" AND o.product_id = ").push_bind(product_id);
             query.push(" AND o.serial IN (");
-            let mut separated = query.separated(", ");
-            for serial in serials {
-                separated.push_bind(serial);
-            }
+            push_list(&mut query, serials);
             query.push(") ORDER BY s.serial");
             Ok(query.build_query_as::<PoolStateRecord>().fetch_all(&mut *connection).await?)
         }
@@ -268,10 +265,7 @@ macro_rules! impl_manufacturer_store {
                 query.push(", ").push_bind(&action);
                 query.push(" FROM pool_serials WHERE tenant_id = ").push_bind(owner_tenant_id);
                 query.push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                let mut separated = query.separated(", ");
-                for serial in chunk {
-                    separated.push_bind(serial);
-                }
+                push_list(&mut query, chunk);
                 query.push(")");
                 query
                     .build()
@@ -302,10 +296,7 @@ macro_rules! impl_manufacturer_store {
             );
             query.push_bind(owner_tenant_id).push(" AND o.product_id = ").push_bind(product_id);
             query.push(" AND o.serial IN (");
-            let mut separated = query.separated(", ");
-            for serial in serials {
-                separated.push_bind(serial);
-            }
+            push_list(&mut query, serials);
             query.push("))");
             query.build().execute(&mut **transaction).await?;
             Ok(partner_rows(&mut **transaction, owner_tenant_id, product_id, serials).await?.is_empty())

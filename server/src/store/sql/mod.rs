@@ -31,10 +31,23 @@ pub const ROWS_PER_INSERT: usize = MAX_BIND_PARAMS / 6;
 /// the same UPDATE that changes the serial.
 pub const APPEND_ACTION: &str = "actions = COALESCE(actions || ' ', '') || ";
 
+/// Appends the values as binds separated by commas: the one way a list goes into `IN (…)`, whose parentheses
+/// stay in the SQL text beside it.
+pub fn push_list<'args, DB, T>(query: &mut sqlx::QueryBuilder<'args, DB>, values: impl IntoIterator<Item = T>)
+where
+    DB: sqlx::Database,
+    T: 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    let mut separated = query.separated(", ");
+    for value in values {
+        separated.push_bind(value);
+    }
+}
+
 /// What the SQL macros expect to find in scope.
 pub mod prelude {
     pub(crate) use super::ESCALATION_SELECT;
-    pub use super::{event_records, APPEND_ACTION, MAX_BIND_PARAMS, ROWS_PER_INSERT};
+    pub use super::{event_records, push_list, APPEND_ACTION, MAX_BIND_PARAMS, ROWS_PER_INSERT};
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope,

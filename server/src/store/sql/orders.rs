@@ -211,10 +211,7 @@ macro_rules! impl_order_store {
                      AND u.serial = p.serial WHERE p.tenant_id = ",
                 );
                 query.push_bind(tenant_id).push(" AND p.order_id IN (");
-                let mut separated = query.separated(", ");
-                for order_id in order_ids {
-                    separated.push_bind(order_id);
-                }
+                push_list(&mut query, order_ids);
                 query.push(") GROUP BY p.order_id");
                 Ok(query.build_query_as().fetch_all(self.reader()).await?)
             }
@@ -322,10 +319,7 @@ macro_rules! impl_order_store {
                         AND u.product_id = pool_serials.product_id AND u.serial = pool_serials.serial)");
                     if let Some(chunk) = chunk {
                         query.push(" AND serial IN (");
-                        let mut separated = query.separated(", ");
-                        for serial in chunk {
-                            separated.push_bind(serial.clone());
-                        }
+                        push_list(&mut query, chunk.iter().cloned());
                         query.push(")");
                     }
                     query
@@ -416,10 +410,7 @@ macro_rules! impl_order_store {
                         "SELECT id, action, at, actor, detail FROM pool_actions WHERE tenant_id = ",
                     );
                     query.push_bind(tenant_id).push(" AND id IN (");
-                    let mut separated = query.separated(", ");
-                    for id in &ids {
-                        separated.push_bind(*id);
-                    }
+                    push_list(&mut query, ids.iter().copied());
                     query.push(")");
                     actions = query.build_query_as().fetch_all(self.reader()).await?;
                     // By time, and within a millisecond in the order the serial's list has them (appended as

@@ -71,10 +71,7 @@ macro_rules! impl_sync_store {
                 for (product_id, serials) in by_product {
                     let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM units WHERE tenant_id = ");
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in &serials {
-                        separated.push_bind(*serial);
-                    }
+                    push_list(&mut query, serials.iter().copied());
                     query.push(")");
                     stored_units.extend(query.build_query_as::<UnitRecord>().fetch_all(&mut *transaction).await?);
                     let mut query = sqlx::QueryBuilder::<$db>::new(
@@ -82,10 +79,7 @@ macro_rules! impl_sync_store {
                          FROM pool_serials WHERE tenant_id = ",
                     );
                     query.push_bind(tenant_id).push(" AND product_id = ").push_bind(product_id).push(" AND serial IN (");
-                    let mut separated = query.separated(", ");
-                    for serial in serials {
-                        separated.push_bind(serial);
-                    }
+                    push_list(&mut query, serials);
                     query.push(")");
                     pool.extend(query.build_query_as::<PoolHoldRecord>().fetch_all(&mut *transaction).await?);
                 }
@@ -93,20 +87,14 @@ macro_rules! impl_sync_store {
                 if !stored_units.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM events WHERE tenant_id = ");
                     query.push_bind(tenant_id).push(" AND seq IN (");
-                    let mut separated = query.separated(", ");
-                    for unit in &stored_units {
-                        separated.push_bind(unit.last_seq);
-                    }
+                    push_list(&mut query, stored_units.iter().map(|unit| unit.last_seq));
                     query.push(")");
                     last_events = query.build_query_as().fetch_all(&mut *transaction).await?;
                 }
                 let mut stored_results: Vec<OpResultRecord> = Vec::new();
                 if !op_ids.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new("SELECT * FROM op_results WHERE op_id IN (");
-                    let mut separated = query.separated(", ");
-                    for op_id in op_ids {
-                        separated.push_bind(op_id);
-                    }
+                    push_list(&mut query, op_ids);
                     query.push(")");
                     stored_results = query.build_query_as().fetch_all(&mut *transaction).await?;
                 }
@@ -270,10 +258,7 @@ macro_rules! impl_sync_store {
                          FROM events WHERE tenant_id = ",
                     );
                     query.push_bind(tenant_id).push(" AND unit_id IN (");
-                    let mut separated = query.separated(", ");
-                    for id in chunk {
-                        separated.push_bind(id);
-                    }
+                    push_list(&mut query, chunk);
                     query.push(")) AS recent WHERE n <= ").push_bind(per_unit).push(" ORDER BY unit_id, seq DESC");
                     events.extend(query.build_query_as::<EventRecord>().fetch_all(self.reader()).await?);
                 }
