@@ -15,6 +15,45 @@ pub struct OpInput {
 }
 
 impl OpInput {
+    /// This op's result as both backends record an accepted command: its last event at `seq`.
+    pub fn accepted(&self, tenant_id: &str, seq: i64, now: i64) -> OpResultRecord {
+        OpResultRecord { outcome: "accepted".into(), seq: Some(seq), ..self.result(tenant_id, now) }
+    }
+
+    /// This op's result as both backends record a refused command: the reason and the unit's state then.
+    pub fn refused(
+        &self,
+        tenant_id: &str,
+        unit_state: &str,
+        code: String,
+        message: String,
+        now: i64,
+    ) -> OpResultRecord {
+        OpResultRecord {
+            outcome: "refused".into(),
+            reason_code: Some(code),
+            reason_message: Some(message),
+            unit_state: Some(unit_state.to_owned()),
+            ..self.result(tenant_id, now)
+        }
+    }
+
+    fn result(&self, tenant_id: &str, now: i64) -> OpResultRecord {
+        OpResultRecord {
+            op_id: self.op_id.clone(),
+            tenant_id: tenant_id.to_owned(),
+            device_id: self.device_id.clone(),
+            device_seq: self.device_seq,
+            outcome: String::new(),
+            seq: None,
+            reason_code: None,
+            reason_message: None,
+            unit_state: None,
+            recorded_at: now,
+            last_change: None,
+        }
+    }
+
     /// The log's events of this command, from what the state machine decided (kind, payload JSON), in order.
     pub fn new_events(&self, decided: impl IntoIterator<Item = (String, String)>) -> Vec<NewEvent> {
         decided

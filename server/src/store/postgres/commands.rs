@@ -153,19 +153,7 @@ impl PostgresStore {
         message: String,
         now: i64,
     ) -> Result<Option<OpOutcome>, StoreError> {
-        let result = OpResultRecord {
-            op_id: op.op_id.clone(),
-            tenant_id: tenant_id.to_owned(),
-            device_id: op.device_id.clone(),
-            device_seq: op.device_seq,
-            outcome: "refused".into(),
-            seq: None,
-            reason_code: Some(code),
-            reason_message: Some(message),
-            unit_state: Some(unit.state.clone()),
-            recorded_at: now,
-            last_change: None,
-        };
+        let result = op.refused(tenant_id, &unit.state, code, message, now);
         let written = sqlx::query(REFUSE)
             .bind(&result.op_id)
             .bind(tenant_id)

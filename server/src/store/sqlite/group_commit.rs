@@ -307,37 +307,13 @@ async fn decide_and_record(
                 // What the statements just wrote, for the commands after this one in the group.
                 view.tenant_seqs.insert(tenant_id.to_owned(), last);
                 view.units.insert(unit.id.clone(), unit.clone());
-                let result = OpResultRecord {
-                    op_id: op.op_id.clone(),
-                    tenant_id: tenant_id.to_owned(),
-                    device_id: op.device_id.clone(),
-                    device_seq: op.device_seq,
-                    outcome: "accepted".into(),
-                    seq: Some(last),
-                    reason_code: None,
-                    reason_message: None,
-                    unit_state: None,
-                    recorded_at: now,
-                    last_change: None,
-                };
+                let result = op.accepted(tenant_id, last, now);
                 view.ops.insert(op.op_id.clone(), result);
                 OpOutcome::Accepted { events, unit }
             })
         }
         Decision::Refuse { code, message } => {
-            let result = OpResultRecord {
-                op_id: op.op_id.clone(),
-                tenant_id: tenant_id.to_owned(),
-                device_id: op.device_id.clone(),
-                device_seq: op.device_seq,
-                outcome: "refused".into(),
-                seq: None,
-                reason_code: Some(code),
-                reason_message: Some(message),
-                unit_state: Some(unit.state.clone()),
-                recorded_at: now,
-                last_change: None,
-            };
+            let result = op.refused(tenant_id, &unit.state, code, message, now);
             sqlx::query(REFUSE)
                 .bind(&result.op_id)
                 .bind(tenant_id)
