@@ -40,12 +40,24 @@ pub struct EscalationSettle {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationQuery {
     /// `open` (default) or `all`.
+    #[param(schema_with = escalation_states)]
     state: Option<String>,
-    /// At most this many (1–500, default 100).
+    /// At most this many (1–500, default 100; more is taken as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
+}
+
+/// The values `state` takes.
+fn escalation_states() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["open", "all"]))
+        .default(Some("open".into()))
+        .build()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -40,6 +40,7 @@ pub struct ReserveBlock {
     /// The device (tablet) that will commission the block: 1–64 letters, digits, `-` or `_`.
     device_id: String,
     /// How many serials, 1 to 10,000.
+    #[schema(minimum = 1, maximum = 10_000)]
     count: u32,
 }
 

@@ -60,6 +60,7 @@ const MAX_EXTRA_CHARS: usize = 4_096;
 #[serde(deny_unknown_fields)]
 pub struct PoolGenerate {
     /// How many serials to generate (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     count: u32,
 }
 

@@ -93,13 +93,16 @@ pub struct ProductList {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProductQuery {
     /// Part of the code or of the name, any case.
     q: Option<String>,
-    /// At most this many (1–500, default 50).
+    /// At most this many (1–500, default 50; 0 is taken as 1, more as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
     /// Skip this many.
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     offset: Option<u32>,
 }
 

@@ -36,6 +36,7 @@ pub struct CommandRequest {
     approval: Option<ApprovalRequest>,
     /// The device that recorded the command offline, and its running number there.
     device_id: Option<String>,
+    #[schema(maximum = 18_446_744_073_709_551_615_u64)]
     device_seq: Option<u64>,
 }
 

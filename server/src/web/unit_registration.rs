@@ -33,10 +33,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct SerialRange {
     #[serde(default)]
     prefix: String,
+    #[schema(maximum = 18_446_744_073_709_551_615_u64)]
     start: u64,
+    #[schema(minimum = 1, maximum = 1_000_000)]
     count: u32,
     /// Digits of the number, zero-padded (default: no padding).
     #[serde(default)]
+    #[schema(maximum = 255)]
     width: u8,
 }
 

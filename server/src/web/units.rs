@@ -58,6 +58,7 @@ impl From<UnitRecord> for UnitView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnitLookup {
     /// A GTIN (8, 12, 13 or 14 digits); give it with `serial`.
@@ -126,11 +127,14 @@ pub async fn units_show(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only events older than this seq (for the next page).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     before: Option<u64>,
-    /// At most this many (1–500, default 100).
+    /// At most this many (1–500, default 100; 0 is taken as 1, more as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
 }
 

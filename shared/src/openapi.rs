@@ -1,0 +1,49 @@
+//! The OpenAPI schemas of the identifiers the sync wire types carry (the `utoipa` feature, which the server
+//! turns on for its document, `server/src/web/openapi.rs`). Each says what its `parse` accepts, as far as a
+//! pattern can (a pattern cannot check a check digit).
+
+use crate::ids::{CodeSchema, ProductCode, Serial};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+
+/// The characters of GS1 CSET 82 (`ids::cset82`), as a regular expression class.
+const CSET82: &str = r#"[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]"#;
+
+impl PartialSchema for Serial {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(20))
+            .pattern(Some(format!("^{CSET82}{{1,20}}$")))
+            .description(Some("A serial number (AI 21): 1 to 20 characters of GS1 CSET 82."))
+            .into()
+    }
+}
+
+impl ToSchema for Serial {}
+
+impl PartialSchema for ProductCode {
+    fn schema() -> RefOr<Schema> {
+        let code = |schemas: &[CodeSchema], pattern: &str| {
+            let names = schemas.iter().map(|schema| serde_json::to_value(schema).expect("a schema's name"));
+            ObjectBuilder::new()
+                .property("schema", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(names)))
+                .property("code", ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)))
+                .required("schema")
+                .required("code")
+        };
+        OneOfBuilder::new()
+            .item(code(&[CodeSchema::Gtin, CodeSchema::Ntin], r"^(\d{8}|\d{12,14})$"))
+            .item(code(&[CodeSchema::Ppn], "^[0-9A-Z]{4,12}$"))
+            .item(code(&[CodeSchema::Internal], r"^[A-Za-z0-9._/-]{1,40}$"))
+            .description(Some(
+                "A product code and its schema: a GTIN or NTIN (8, 12, 13 or 14 digits, returned as 14), a PPN, \
+                 or an internal code such as `CM-500`.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ProductCode {}
