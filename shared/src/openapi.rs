@@ -2,7 +2,7 @@
 //! turns on for its document, `server/src/web/openapi.rs`). Each says what its `parse` accepts, as far as a
 //! pattern can (a pattern cannot check a check digit).
 
-use crate::ids::{CodeSchema, ProductCode, Serial};
+use crate::ids::{CodeSchema, Lot, ProductCode, Serial, Sscc};
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
@@ -10,19 +10,32 @@ use utoipa::{PartialSchema, ToSchema};
 /// The characters of GS1 CSET 82 (`ids::cset82`), as a regular expression class.
 const CSET82: &str = r#"[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]"#;
 
+/// 1 to 20 characters of CSET 82, what `ids::serial`'s text fields take.
+fn text_field(description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(20))
+        .pattern(Some(format!("^{CSET82}{{1,20}}$")))
+        .description(Some(description))
+        .into()
+}
+
 impl PartialSchema for Serial {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(20))
-            .pattern(Some(format!("^{CSET82}{{1,20}}$")))
-            .description(Some("A serial number (AI 21): 1 to 20 characters of GS1 CSET 82."))
-            .into()
+        text_field("A serial number (AI 21): 1 to 20 characters of GS1 CSET 82.")
     }
 }
 
 impl ToSchema for Serial {}
+
+impl PartialSchema for Lot {
+    fn schema() -> RefOr<Schema> {
+        text_field("A batch or lot number (AI 10): 1 to 20 characters of GS1 CSET 82.")
+    }
+}
+
+impl ToSchema for Lot {}
 
 impl PartialSchema for ProductCode {
     fn schema() -> RefOr<Schema> {
@@ -47,3 +60,15 @@ impl PartialSchema for ProductCode {
 }
 
 impl ToSchema for ProductCode {}
+
+impl PartialSchema for Sscc {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^\d{18}$"))
+            .description(Some("A Serial Shipping Container Code: 18 digits with its check digit."))
+            .into()
+    }
+}
+
+impl ToSchema for Sscc {}

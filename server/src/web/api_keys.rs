@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyCreate {
     /// What the key is for, e.g. `line-1` or `erp`: 1 to 100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     name: String,
     /// The role the key acts with.
     #[schema(schema_with = crate::auth::role_schema)]

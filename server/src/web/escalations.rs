@@ -27,8 +27,10 @@ const MAX_NOTE: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct EscalationCreate {
     /// The refused op's id, as the push answered it.
+    #[schema(format = Uuid)]
     op_id: String,
     /// What the supervisor should know (up to 1,000 characters).
+    #[schema(max_length = 1_000)]
     note: Option<String>,
 }
 
@@ -36,6 +38,7 @@ pub struct EscalationCreate {
 #[serde(deny_unknown_fields)]
 pub struct EscalationSettle {
     /// What was decided (1 to 1,000 characters).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     note: String,
 }
 

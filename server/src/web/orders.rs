@@ -54,15 +54,19 @@ pub struct OrderCreate {
     kind: OrderKind,
     product_id: String,
     /// The lot (batch), 1–20 CSET 82 characters.
+    #[schema(value_type = serialtrack_shared::ids::Lot)]
     lot: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     expiry: String,
     /// The packaging line, 1–100 characters; required for a packaging order.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     line: Option<String>,
     /// How many serials, 1 to 500,000.
     #[schema(minimum = 1, maximum = 500_000)]
     quantity: u32,
     /// Your own reference (an ERP order number), 1–200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     reference: Option<String>,
 }
 

@@ -30,6 +30,7 @@ pub struct PoolAssign {
     #[schema(minimum = 1, maximum = 100_000)]
     count: u32,
     /// What they are for: a packaging order, a printing order, a request (1 to 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     assigned_to: String,
     /// A partner tenant (a CMO of yours) that then sees these serials.
     partner_tenant_id: Option<String>,
@@ -101,6 +102,7 @@ pub async fn pool_assign(
 #[serde(deny_unknown_fields)]
 pub struct PoolRelease {
     /// The assigned serials to set back to Available (1 to 100,000).
+    #[schema(value_type = Vec<serialtrack_shared::ids::Serial>, min_items = 1, max_items = 100_000)]
     serials: Vec<String>,
 }
 

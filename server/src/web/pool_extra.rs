@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ExtraQuery {
     /// The serials, comma-separated (1 to 1,000).
+    #[param(required = true, pattern = r"[^,\s]")]
     serials: Option<String>,
 }
 

@@ -46,8 +46,10 @@ impl From<CodeSchemaName> for CodeSchema {
 pub struct ProductCreate {
     code_schema: CodeSchemaName,
     /// The product code under its schema, e.g. a GTIN `09520123456788` or an internal code `CM-500`.
+    #[schema(min_length = 1, max_length = 40, pattern = r"^\s*[A-Za-z0-9._/-]{1,40}\s*$")]
     code: String,
     /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     #[serde(default)]
     serial_source: Option<SerialSource>,
@@ -62,6 +64,7 @@ pub struct ProductCreate {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductUpdate {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: Option<String>,
     serial_source: Option<SerialSource>,
     #[schema(value_type = Option<Object>)]

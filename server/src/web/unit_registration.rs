@@ -48,12 +48,15 @@ pub struct SerialRange {
 pub struct UnitRegistration {
     product_id: String,
     /// The lot (batch), 1–20 CSET 82 characters.
+    #[schema(value_type = Option<serialtrack_shared::ids::Lot>)]
     lot: Option<String>,
     /// The expiry date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     expiry: Option<String>,
     /// Where the units are (a GLN or a name).
     location: Option<String>,
     /// Either a list of serials …
+    #[schema(value_type = Option<Vec<serialtrack_shared::ids::Serial>>, min_items = 1, max_items = 1_000_000)]
     serials: Option<Vec<String>>,
     /// … or a range.
     range: Option<SerialRange>,

@@ -18,7 +18,7 @@ pub struct PendingOp {
     /// Made once per browser install; the push request's `device_id`.
     #[cfg_attr(feature = "utoipa", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub device_id: String,
-    #[cfg_attr(feature = "utoipa", schema(maximum = 18_446_744_073_709_551_615_u64))]
+    #[cfg_attr(feature = "utoipa", schema(minimum = 1, maximum = 18_446_744_073_709_551_615_u64))]
     pub device_seq: u64,
     pub unit: UnitKey,
     /// The command vocabulary `command` is written in.
@@ -37,7 +37,7 @@ pub struct PendingOp {
     pub approval: Option<Approval>,
     /// Kept as JSON, not as a `UnitCommand`: an op written in a vocabulary this build does not know must still
     /// arrive, so the server can answer "upgrade required" instead of refusing the whole request.
-    #[cfg_attr(feature = "utoipa", schema(value_type = Object))]
+    #[cfg_attr(feature = "utoipa", schema(value_type = crate::unit::UnitCommand))]
     pub command: serde_json::Value,
     /// Set on an op sent again after the server was restored from a backup that predates its refusal: the
     /// server records this refusal again instead of running the op, because the user already saw it refused
