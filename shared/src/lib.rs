@@ -13,7 +13,7 @@
 pub mod gs1;
 pub mod ids;
 #[cfg(feature = "utoipa")]
-mod openapi;
+pub mod openapi;
 pub mod pool;
 pub mod serials;
 pub mod sync;

@@ -3,9 +3,45 @@
 //! pattern can (a pattern cannot check a check digit).
 
 use crate::ids::{CodeSchema, Lot, ProductCode, Serial, Sscc};
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
+
+/// A calendar date, `YYYY-MM-DD` (29 February is left out: a pattern does not know leap years).
+const DATE: &str = r"^\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))$";
+
+/// A UUID in its hyphenated form.
+const UUID: &str = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// A string of a format, with the pattern that says it (a format alone is only an annotation in OpenAPI 3.1).
+fn formatted(format: KnownFormat, pattern: &str, nullable: bool) -> Object {
+    let string = if nullable { SchemaType::from_iter([Type::String, Type::Null]) } else { Type::String.into() };
+    ObjectBuilder::new()
+        .schema_type(string)
+        .format(Some(SchemaFormat::KnownFormat(format)))
+        .pattern(Some(pattern))
+        .build()
+}
+
+/// For `#[schema(schema_with = …)]`: a date, `YYYY-MM-DD`.
+pub fn date() -> Object {
+    formatted(KnownFormat::Date, DATE, false)
+}
+
+pub fn optional_date() -> Object {
+    formatted(KnownFormat::Date, DATE, true)
+}
+
+/// For `#[schema(schema_with = …)]`: a UUID.
+pub fn uuid() -> Object {
+    formatted(KnownFormat::Uuid, UUID, false)
+}
+
+pub fn optional_uuid() -> Object {
+    formatted(KnownFormat::Uuid, UUID, true)
+}
 
 /// The characters of GS1 CSET 82 (`ids::cset82`), as a regular expression class.
 const CSET82: &str = r#"[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]"#;

@@ -27,7 +27,7 @@ const MAX_NOTE: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct EscalationCreate {
     /// The refused op's id, as the push answered it.
-    #[schema(format = Uuid)]
+    #[schema(schema_with = serialtrack_shared::openapi::uuid)]
     op_id: String,
     /// What the supervisor should know (up to 1,000 characters).
     #[schema(max_length = 1_000)]

@@ -57,7 +57,7 @@ pub struct OrderCreate {
     #[schema(value_type = serialtrack_shared::ids::Lot)]
     lot: String,
     /// `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    #[schema(schema_with = serialtrack_shared::openapi::date)]
     expiry: String,
     /// The packaging line, 1–100 characters; required for a packaging order.
     #[schema(min_length = 1, max_length = 100, pattern = r"\S")]

@@ -53,11 +53,11 @@ pub struct ProductCreate {
     name: String,
     #[serde(default)]
     serial_source: Option<SerialSource>,
-    /// How serials are made; see the `SerialScheme` of the shared crate. Defaults to randomised.
-    #[schema(value_type = Option<Object>)]
+    /// How serials are made. Defaults to randomised.
+    #[schema(value_type = Option<serialtrack_shared::serials::SerialScheme>)]
     serial_scheme: Option<serde_json::Value>,
-    /// Role restrictions, approvals and automatic transitions; see `WorkflowSettings`.
-    #[schema(value_type = Option<Object>)]
+    /// Role restrictions, approvals and automatic transitions.
+    #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
 }
 
@@ -67,9 +67,9 @@ pub struct ProductUpdate {
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: Option<String>,
     serial_source: Option<SerialSource>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serialtrack_shared::serials::SerialScheme>)]
     serial_scheme: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
 }
 
@@ -82,9 +82,9 @@ pub struct ProductView {
     pub gtin: Option<String>,
     pub name: String,
     pub serial_source: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = serialtrack_shared::serials::SerialScheme)]
     pub serial_scheme: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = serialtrack_shared::unit::WorkflowSettings)]
     pub workflow: serde_json::Value,
     pub created_at: String,
     pub updated_at: String,

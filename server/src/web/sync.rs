@@ -118,6 +118,7 @@ pub struct PullQuery {
     #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     cursor: u64,
     /// The log epoch the device's data came from; a different one answers "reset".
+    #[param(schema_with = serialtrack_shared::openapi::uuid)]
     log_epoch: Option<uuid::Uuid>,
     /// The device, to return its op results.
     device_id: Option<String>,

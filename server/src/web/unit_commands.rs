@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct CommandRequest {
     /// A UUID that makes retries safe: the same op_id again answers the first answer and changes nothing.
     /// Made up by the server when left out (then a retry applies twice).
-    #[schema(format = Uuid)]
+    #[schema(schema_with = serialtrack_shared::openapi::optional_uuid)]
     op_id: Option<String>,
     /// The command, e.g. `{"type": "ship", "carrier": "DHL"}` or `{"type": "add_note", "text": "…"}`; the
     /// types and their fields are the shared lifecycle's commands (see `UnitCommand` in server/API.md).

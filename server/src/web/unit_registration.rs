@@ -51,7 +51,7 @@ pub struct UnitRegistration {
     #[schema(value_type = Option<serialtrack_shared::ids::Lot>)]
     lot: Option<String>,
     /// The expiry date, `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    #[schema(schema_with = serialtrack_shared::openapi::optional_date)]
     expiry: Option<String>,
     /// Where the units are (a GLN or a name).
     location: Option<String>,

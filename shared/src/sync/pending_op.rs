@@ -14,6 +14,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PendingOp {
+    #[cfg_attr(feature = "utoipa", schema(schema_with = crate::openapi::uuid))]
     pub op_id: Uuid,
     /// Made once per browser install; the push request's `device_id`.
     #[cfg_attr(feature = "utoipa", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]

@@ -106,6 +106,7 @@ pub enum UnitCommand {
         #[serde(default)]
         lot: Option<Lot>,
         #[serde(default)]
+        #[cfg_attr(feature = "utoipa", schema(schema_with = crate::openapi::optional_date))]
         expiry: Option<Date>,
         #[serde(default)]
         location: Option<String>,
