@@ -53,8 +53,8 @@ pub struct ProductCreate {
     name: String,
     #[serde(default)]
     serial_source: Option<SerialSource>,
-    /// How serials are made. Defaults to randomised.
-    #[schema(value_type = Option<serialtrack_shared::serials::SerialScheme>)]
+    /// How serials are made; left out, null or `{}`: randomised.
+    #[schema(schema_with = scheme_or_default)]
     serial_scheme: Option<serde_json::Value>,
     /// Role restrictions, approvals and automatic transitions.
     #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
@@ -67,7 +67,7 @@ pub struct ProductUpdate {
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: Option<String>,
     serial_source: Option<SerialSource>,
-    #[schema(value_type = Option<serialtrack_shared::serials::SerialScheme>)]
+    #[schema(schema_with = scheme_or_default)]
     serial_scheme: Option<serde_json::Value>,
     #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
@@ -93,6 +93,17 @@ pub struct ProductView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductList {
     products: Vec<ProductView>,
+}
+
+/// A product's `serial_scheme` as a request gives it: a `SerialScheme`, or null or `{}` for the default.
+fn scheme_or_default() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(utoipa::openapi::Ref::from_schema_name("SerialScheme"))
+        .item(ObjectBuilder::new().schema_type(Type::Object).max_properties(Some(0)))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
