@@ -62,10 +62,12 @@ impl From<UnitRecord> for UnitView {
 #[serde(deny_unknown_fields)]
 pub struct UnitLookup {
     /// A GTIN (8, 12, 13 or 14 digits); give it with `serial`.
+    #[param(pattern = r"^(\d{8}|\d{12,14})$")]
     gtin: Option<String>,
     /// Or a product code of any schema (an internal code such as `CM-500`, a PPN); give it with `serial`.
     code: Option<String>,
     /// The serial (AI 21).
+    #[param(value_type = Option<serialtrack_shared::ids::Serial>)]
     serial: Option<String>,
     /// Or a whole scanner string: `]d2…` with GS separators, `(01)…(21)…`, or a GS1 Digital Link.
     scan: Option<String>,

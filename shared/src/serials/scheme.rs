@@ -13,6 +13,8 @@ pub enum SerialScheme {
         length: u8,
     },
     Patterned {
+        /// Fixed text and placeholders with one counter, e.g. `CM500-{YYYY}-{NNNN}`.
+        #[cfg_attr(feature = "utoipa", schema(pattern = r"\{N+\}"))]
         template: String,
     },
 }
