@@ -90,6 +90,7 @@ fn refused(result: OpResultRecord, unit: UnitRecord) -> ApiError {
     request_body = CommandRequest, security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = CommandAccepted),
         (status = 409, body = ErrorBody, description = "Refused: the reason code and the unit's current state"),
+        (status = 429, body = ErrorBody, description = "Too many failed approvals for the approver's username"),
         CommonErrors))]
 pub async fn units_commands(
     State(state): State<AppState>,
