@@ -12,6 +12,8 @@
 
 pub mod gs1;
 pub mod ids;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 pub mod pool;
 pub mod serials;
 pub mod sync;

@@ -25,11 +25,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyCreate {
     /// What the key is for, e.g. `line-1` or `erp`: 1 to 100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     name: String,
     /// The role the key acts with.
     #[schema(schema_with = crate::auth::role_schema)]
     role: Role,
     /// The most serials one request of the key may ask for (1 to 10,000,000; default 100,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
     max_serials_per_request: Option<u64>,
     /// Whether the key may read the pool's extra per-serial parameters (default false).
     reads_extra: Option<bool>,
@@ -146,6 +148,7 @@ fn quota(max_serials_per_request: u64) -> ApiResult<i64> {
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyUpdate {
     /// The most serials one request of the key may ask for (1 to 10,000,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
     max_serials_per_request: Option<u64>,
     /// Whether the key may read the pool's extra per-serial parameters.
     reads_extra: Option<bool>,

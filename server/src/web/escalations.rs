@@ -26,8 +26,10 @@ const MAX_NOTE: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct EscalationCreate {
     /// The refused op's id, as the push answered it.
+    #[schema(schema_with = serialtrack_shared::openapi::uuid)]
     op_id: String,
     /// What the supervisor should know (up to 1,000 characters).
+    #[schema(max_length = 1_000)]
     note: Option<String>,
 }
 
@@ -35,16 +37,29 @@ pub struct EscalationCreate {
 #[serde(deny_unknown_fields)]
 pub struct EscalationSettle {
     /// What was decided (1 to 1,000 characters).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     note: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationQuery {
     /// `open` (default) or `all`.
+    #[param(schema_with = escalation_states)]
     state: Option<String>,
-    /// At most this many (1–500, default 100).
+    /// At most this many (1–500, default 100; more is taken as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
+}
+
+/// The values `state` takes.
+fn escalation_states() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["open", "all"]))
+        .default(Some("open".into()))
+        .build()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

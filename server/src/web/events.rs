@@ -58,11 +58,14 @@ impl From<EventRecord> for EventView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Events with a seq greater than this (default 0: from the start).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     after: Option<u64>,
-    /// At most this many (1–500, default 500).
+    /// At most this many (1–500, default 500; 0 is taken as 1, more as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
 }
 

@@ -24,8 +24,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct LocationCreate {
     /// 1 to 200 characters, unique in the tenant.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     /// A 13-digit Global Location Number with its check digit.
+    #[schema(pattern = r"^\d{13}$")]
     gln: Option<String>,
 }
 

@@ -53,9 +53,30 @@ pub fn base_document() -> utoipa::openapi::OpenApi {
 /// The whole document, built once from the same router the server serves.
 pub fn api_document() -> &'static str {
     static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-        super::api().into_openapi().to_pretty_json().unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+        let document = serde_json::to_value(super::api().into_openapi()).map(|mut document| {
+            serial_lists_are_sets(&mut document);
+            document
+        });
+        document
+            .and_then(|document| serde_json::to_string_pretty(&document))
+            .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
     });
     &DOCUMENT
+}
+
+/// Every list of serials is a set: each route refuses a list that names a serial twice. (utoipa's attributes
+/// have no `uniqueItems`.)
+fn serial_lists_are_sets(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if object.get("items").and_then(|items| items.get("$ref")) == Some(&"#/components/schemas/Serial".into()) {
+                object.insert("uniqueItems".into(), true.into());
+            }
+            object.values_mut().for_each(serial_lists_are_sets);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(serial_lists_are_sets),
+        _ => {}
+    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -38,8 +38,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ReserveBlock {
     /// The device (tablet) that will commission the block: 1–64 letters, digits, `-` or `_`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     device_id: String,
     /// How many serials, 1 to 10,000.
+    #[schema(minimum = 1, maximum = 10_000)]
     count: u32,
 }
 
@@ -90,8 +92,10 @@ pub async fn orders_reserve(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnBlock {
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     device_id: String,
     /// Only these serials (leave out for all of the device's uncommissioned serials of the order).
+    #[schema(value_type = Option<Vec<serialtrack_shared::ids::Serial>>, min_items = 1, max_items = 1_000_000)]
     serials: Option<Vec<String>>,
 }
 
@@ -126,6 +130,7 @@ pub async fn orders_return(
 #[serde(deny_unknown_fields)]
 pub struct CommissionSerials {
     /// Serials of the order, 1 to 100,000.
+    #[schema(value_type = Vec<serialtrack_shared::ids::Serial>, min_items = 1, max_items = 100_000)]
     serials: Vec<String>,
     /// Where the units are (a GLN or a name).
     location: Option<String>,

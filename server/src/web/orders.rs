@@ -54,14 +54,19 @@ pub struct OrderCreate {
     kind: OrderKind,
     product_id: String,
     /// The lot (batch), 1–20 CSET 82 characters.
+    #[schema(value_type = serialtrack_shared::ids::Lot)]
     lot: String,
     /// `YYYY-MM-DD`.
+    #[schema(schema_with = serialtrack_shared::openapi::date)]
     expiry: String,
     /// The packaging line, 1–100 characters; required for a packaging order.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     line: Option<String>,
     /// How many serials, 1 to 500,000.
+    #[schema(minimum = 1, maximum = 500_000)]
     quantity: u32,
     /// Your own reference (an ERP order number), 1–200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     reference: Option<String>,
 }
 
@@ -231,11 +236,14 @@ pub enum OrderStatus {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrdersQuery {
     product_id: Option<String>,
+    #[param(inline)]
     status: Option<OrderStatus>,
     /// At most this many (1–500, default 100).
+    #[param(minimum = 1, maximum = 500, default = 100)]
     limit: Option<u32>,
     /// Continue after this order id (the last of the previous page).
     after: Option<String>,
@@ -290,11 +298,13 @@ pub async fn orders_show(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrderSerialsQuery {
     /// Continue after this serial (the last of the previous page).
     after: Option<String>,
     /// At most this many (1–10,000, default 1,000).
+    #[param(minimum = 1, maximum = 10_000, default = 1_000)]
     limit: Option<u32>,
 }
 

@@ -54,6 +54,7 @@ pub async fn partners_list(State(state): State<AppState>, principal: Principal) 
 #[serde(deny_unknown_fields)]
 pub struct PartnerUpdate {
     /// The most serials one assignment may give this partner (1 to 10,000,000).
+    #[schema(minimum = 1, maximum = 10_000_000)]
     max_serials_per_request: u64,
 }
 

@@ -36,10 +36,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct PoolImport {
     /// The serials, each 1–20 GS1 CSET 82 characters; the list is taken whole or not at all.
     #[serde(default)]
+    #[schema(value_type = Vec<serialtrack_shared::ids::Serial>, max_items = 1_000_000)]
     serials: Vec<String>,
     /// Or serials with extra parameters (e.g. crypto codes): kept beside each serial, returned only to API keys
     /// made with `reads_extra`, never shown in the app.
     #[serde(default)]
+    #[schema(max_items = 1_000_000)]
     entries: Vec<ImportEntry>,
     /// Defaults to `imported`.
     source: Option<SerialSource>,
@@ -48,6 +50,7 @@ pub struct PoolImport {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportEntry {
+    #[schema(value_type = serialtrack_shared::ids::Serial)]
     serial: String,
     /// A JSON object of at most 4,096 characters.
     #[schema(value_type = Object)]
@@ -61,6 +64,7 @@ const MAX_EXTRA_CHARS: usize = 4_096;
 #[serde(deny_unknown_fields)]
 pub struct PoolGenerate {
     /// How many serials to generate (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     count: u32,
 }
 

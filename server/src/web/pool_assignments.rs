@@ -28,8 +28,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct PoolAssign {
     /// How many available serials to assign (1 to 100,000).
+    #[schema(minimum = 1, maximum = 100_000)]
     count: u32,
     /// What they are for: a packaging order, a printing order, a request (1 to 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     assigned_to: String,
     /// A partner tenant (a CMO of yours) that then sees these serials.
     partner_tenant_id: Option<String>,
@@ -101,6 +103,7 @@ pub async fn pool_assign(
 #[serde(deny_unknown_fields)]
 pub struct PoolRelease {
     /// The assigned serials to set back to Available (1 to 100,000).
+    #[schema(value_type = Vec<serialtrack_shared::ids::Serial>, min_items = 1, max_items = 100_000)]
     serials: Vec<String>,
 }
 
@@ -199,13 +202,15 @@ fn partner_refusal(row: &PoolStateRecord) -> Option<String> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerSerialsQuery {
     /// Continue after this product id …
     after_product: Option<String>,
     /// … and this serial (both from the last row of the previous page).
     after_serial: Option<String>,
-    /// At most this many (1–1000, default 500).
+    /// At most this many (1–1000, default 500; 0 is taken as 1, more as 1000).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
 }
 

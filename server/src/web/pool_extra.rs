@@ -19,9 +19,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExtraQuery {
     /// The serials, comma-separated (1 to 1,000).
+    #[param(required = true, pattern = r"[^,\s]")]
     serials: Option<String>,
 }
 

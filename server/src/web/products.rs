@@ -46,27 +46,30 @@ impl From<CodeSchemaName> for CodeSchema {
 pub struct ProductCreate {
     code_schema: CodeSchemaName,
     /// The product code under its schema, e.g. a GTIN `09520123456788` or an internal code `CM-500`.
+    #[schema(min_length = 1, max_length = 40, pattern = r"^\s*[A-Za-z0-9._/-]{1,40}\s*$")]
     code: String,
     /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     #[serde(default)]
     serial_source: Option<SerialSource>,
-    /// How serials are made; see the `SerialScheme` of the shared crate. Defaults to randomised.
-    #[schema(value_type = Option<Object>)]
+    /// How serials are made; left out, null or `{}`: randomised.
+    #[schema(schema_with = scheme_or_default)]
     serial_scheme: Option<serde_json::Value>,
-    /// Role restrictions, approvals and automatic transitions; see `WorkflowSettings`.
-    #[schema(value_type = Option<Object>)]
+    /// Role restrictions, approvals and automatic transitions.
+    #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductUpdate {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: Option<String>,
     serial_source: Option<SerialSource>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = scheme_or_default)]
     serial_scheme: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
 }
 
@@ -79,9 +82,9 @@ pub struct ProductView {
     pub gtin: Option<String>,
     pub name: String,
     pub serial_source: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = serialtrack_shared::serials::SerialScheme)]
     pub serial_scheme: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = serialtrack_shared::unit::WorkflowSettings)]
     pub workflow: serde_json::Value,
     pub created_at: String,
     pub updated_at: String,
@@ -92,14 +95,28 @@ pub struct ProductList {
     products: Vec<ProductView>,
 }
 
+/// A product's `serial_scheme` as a request gives it: a `SerialScheme`, or null or `{}` for the default.
+fn scheme_or_default() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(utoipa::openapi::Ref::from_schema_name("SerialScheme"))
+        .item(ObjectBuilder::new().schema_type(Type::Object).max_properties(Some(0)))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProductQuery {
     /// Part of the code or of the name, any case.
     q: Option<String>,
-    /// At most this many (1–500, default 50).
+    /// At most this many (1–500, default 50; 0 is taken as 1, more as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
     /// Skip this many.
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     offset: Option<u32>,
 }
 

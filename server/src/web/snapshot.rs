@@ -21,13 +21,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotQuery {
     /// The `next_after` of the previous page; leave out for the first page.
     after: Option<String>,
     /// Units per page, 1–5,000 (default 1,000).
+    #[param(minimum = 1, maximum = 5_000, default = 1_000)]
     limit: Option<u32>,
     /// How many of each unit's newest events come with it, 0–50 (default 10).
+    #[param(minimum = 0, maximum = 50, default = 10)]
     history: Option<u32>,
 }
 

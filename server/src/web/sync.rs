@@ -34,9 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// answered: accepted with its event's seq, refused with the reason and what the server had, or — for a
 /// device_seq seen before — the stored answer again. A gap or a newer command vocabulary stops the batch there.
 /// 503 means nothing was recorded: push the same batch again later.
-#[utoipa::path(post, path = "/sync/push", tag = "sync", request_body(content = Object, description = "PushRequest"),
+#[utoipa::path(post, path = "/sync/push", tag = "sync", request_body = PushRequest,
     security(("session" = []), ("api_key" = [])),
-    responses((status = 200, body = Object, description = "PushResponse"),
+    responses((status = 200, body = PushResponse),
         (status = 409, body = ErrorBody, description = "The device id belongs to another organisation"), CommonErrors))]
 pub async fn sync_push(
     State(state): State<AppState>,
@@ -114,24 +114,29 @@ async fn batch_products(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
     /// The seq of the last event the device has applied (0 for none).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     cursor: u64,
     /// The log epoch the device's data came from; a different one answers "reset".
+    #[param(schema_with = serialtrack_shared::openapi::uuid)]
     log_epoch: Option<uuid::Uuid>,
     /// The device, to return its op results.
     device_id: Option<String>,
     /// Return the device's op results with device_seq above this (leave out for none).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     results_after: Option<u64>,
     /// Events per page, 1–500 (default 500).
+    #[param(minimum = 1, maximum = 500, default = 500)]
     limit: Option<u32>,
 }
 
 /// The tenant's events after the cursor, ascending, ≤ 500 a page, with this device's op results — or
 /// `{"answer": "reset"}` when the device's data is from another log epoch or beyond the server's head.
 #[utoipa::path(get, path = "/sync/pull", tag = "sync", params(PullQuery), security(("session" = []), ("api_key" = [])),
-    responses((status = 200, body = Object, description = "PullAnswer: a page or a reset"), CommonErrors))]
+    responses((status = 200, body = PullAnswer, description = "A page of events, or a reset"), CommonErrors))]
 pub async fn sync_pull(
     State(state): State<AppState>,
     principal: Principal,

@@ -27,16 +27,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct CommandRequest {
     /// A UUID that makes retries safe: the same op_id again answers the first answer and changes nothing.
     /// Made up by the server when left out (then a retry applies twice).
+    #[schema(schema_with = serialtrack_shared::openapi::optional_uuid)]
     op_id: Option<String>,
     /// The command, e.g. `{"type": "ship", "carrier": "DHL"}` or `{"type": "add_note", "text": "…"}`; the
     /// types and their fields are the shared lifecycle's commands (see `UnitCommand` in docs/API.md).
-    #[schema(value_type = Object)]
+    #[schema(value_type = serialtrack_shared::unit::UnitCommand)]
     command: serde_json::Value,
     /// A second person's approval, for transitions the product's workflow gates (e.g. releasing a unit from
     /// quarantine): that person's username and password, checked here.
     approval: Option<ApprovalRequest>,
     /// The device that recorded the command offline, and its running number there.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     device_id: Option<String>,
+    #[schema(maximum = 18_446_744_073_709_551_615_u64)]
     device_seq: Option<u64>,
 }
 
@@ -44,8 +47,16 @@ pub struct CommandRequest {
 #[serde(deny_unknown_fields)]
 pub struct ApprovalRequest {
     username: String,
-    #[serde(skip_serializing)]
+    /// Checked, never stored.
+    // Never serialized, so the kept payload holds no password; `skip_serializing` would also drop it from the
+    // OpenAPI document.
+    #[serde(skip_serializing_if = "always")]
+    #[schema(required = true)]
     password: String,
+}
+
+fn always(_: &String) -> bool {
+    true
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -100,6 +111,7 @@ fn refused(result: OpResultRecord, unit: UnitRecord) -> ApiError {
     request_body = CommandRequest, security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = CommandAccepted),
         (status = 409, body = ErrorBody, description = "Refused: the reason code and the unit's current state"),
+        (status = 429, body = ErrorBody, description = "Too many failed approvals for the approver's username"),
         CommonErrors))]
 pub async fn units_commands(
     State(state): State<AppState>,

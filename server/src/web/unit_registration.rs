@@ -33,10 +33,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct SerialRange {
     #[serde(default)]
     prefix: String,
+    #[schema(maximum = 18_446_744_073_709_551_615_u64)]
     start: u64,
+    #[schema(minimum = 1, maximum = 1_000_000)]
     count: u32,
     /// Digits of the number, zero-padded (default: no padding).
     #[serde(default)]
+    #[schema(maximum = 255)]
     width: u8,
 }
 
@@ -45,12 +48,15 @@ pub struct SerialRange {
 pub struct UnitRegistration {
     product_id: String,
     /// The lot (batch), 1–20 CSET 82 characters.
+    #[schema(value_type = Option<serialtrack_shared::ids::Lot>)]
     lot: Option<String>,
     /// The expiry date, `YYYY-MM-DD`.
+    #[schema(schema_with = serialtrack_shared::openapi::optional_date)]
     expiry: Option<String>,
     /// Where the units are (a GLN or a name).
     location: Option<String>,
     /// Either a list of serials …
+    #[schema(value_type = Option<Vec<serialtrack_shared::ids::Serial>>, min_items = 1, max_items = 1_000_000)]
     serials: Option<Vec<String>>,
     /// … or a range.
     range: Option<SerialRange>,

@@ -58,13 +58,16 @@ impl From<UnitRecord> for UnitView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnitLookup {
     /// A GTIN (8, 12, 13 or 14 digits); give it with `serial`.
+    #[param(pattern = r"^(\d{8}|\d{12,14})$")]
     gtin: Option<String>,
     /// Or a product code of any schema (an internal code such as `CM-500`, a PPN); give it with `serial`.
     code: Option<String>,
     /// The serial (AI 21).
+    #[param(value_type = Option<serialtrack_shared::ids::Serial>)]
     serial: Option<String>,
     /// Or a whole scanner string: `]d2…` with GS separators, `(01)…(21)…`, or a GS1 Digital Link.
     scan: Option<String>,
@@ -126,11 +129,14 @@ pub async fn units_show(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only events older than this seq (for the next page).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     before: Option<u64>,
-    /// At most this many (1–500, default 100).
+    /// At most this many (1–500, default 100; 0 is taken as 1, more as 500).
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     limit: Option<u32>,
 }
 

@@ -4,10 +4,19 @@ use super::{Alphabet, RandomisedScheme, SerialError, SerialPattern};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SerialScheme {
-    Randomised { alphabet: String, length: u8 },
-    Patterned { template: String },
+    Randomised {
+        alphabet: String,
+        #[cfg_attr(feature = "utoipa", schema(maximum = 255))]
+        length: u8,
+    },
+    Patterned {
+        /// Fixed text and placeholders with one counter, e.g. `CM500-{YYYY}-{NNNN}`.
+        #[cfg_attr(feature = "utoipa", schema(pattern = r"\{N+\}"))]
+        template: String,
+    },
 }
 
 /// A scheme checked and ready to use.

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct OpResult {
     pub op_id: Uuid,
     pub device_seq: u64,
@@ -14,6 +15,7 @@ pub struct OpResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpOutcome {
     /// The op's event is in the log at `seq` (the last one, should a command ever make several).
@@ -25,12 +27,14 @@ pub enum OpOutcome {
 
 /// Why the server refused an op, and what it had at that moment: what the conflict inbox shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct RefusedOp {
     pub code: RefusalCode,
     /// The reason in words.
     pub message: String,
     /// The unit as the server had it when it refused (JSON of `Unit`, so an older device can still show it).
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<Object>))]
     pub unit_state: Option<serde_json::Value>,
     /// Who changed the unit last before the refusal, when known.
     #[serde(default)]
@@ -39,6 +43,7 @@ pub struct RefusedOp {
 
 /// The change that made the unit what it was when an op was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct LastChange {
     pub seq: u64,
     /// The actor's name.

@@ -12,15 +12,21 @@ use uuid::Uuid;
 /// folded in). Its `op_id` is the idempotency key and becomes the event id; `device_seq` orders the device's
 /// ops, 1, 2, 3 … without gaps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PendingOp {
+    #[cfg_attr(feature = "utoipa", schema(schema_with = crate::openapi::uuid))]
     pub op_id: Uuid,
-    /// Made once per browser install.
+    /// Made once per browser install; the push request's `device_id`.
+    #[cfg_attr(feature = "utoipa", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub device_id: String,
+    #[cfg_attr(feature = "utoipa", schema(minimum = 1, maximum = 18_446_744_073_709_551_615_u64))]
     pub device_seq: u64,
     pub unit: UnitKey,
     /// The command vocabulary `command` is written in.
+    #[cfg_attr(feature = "utoipa", schema(format = Int32, maximum = 65_535))]
     pub schema_version: u16,
     /// The device's pull cursor when the user acted: what the user could see, for the conflict inbox.
+    #[cfg_attr(feature = "utoipa", schema(maximum = 18_446_744_073_709_551_615_u64))]
     pub cursor_when_acted: u64,
     /// Shown to people, never used for ordering: device clocks drift.
     #[serde(with = "time::serde::rfc3339")]
@@ -32,6 +38,7 @@ pub struct PendingOp {
     pub approval: Option<Approval>,
     /// Kept as JSON, not as a `UnitCommand`: an op written in a vocabulary this build does not know must still
     /// arrive, so the server can answer "upgrade required" instead of refusing the whole request.
+    #[cfg_attr(feature = "utoipa", schema(value_type = crate::unit::UnitCommand))]
     pub command: serde_json::Value,
     /// Set on an op sent again after the server was restored from a backup that predates its refusal: the
     /// server records this refusal again instead of running the op, because the user already saw it refused

@@ -20,11 +20,13 @@ pub struct PullRequest {
 
 /// One event of the tenant's log, with its place in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct WireEvent {
     pub seq: u64,
     pub op_id: Uuid,
     pub unit: UnitKey,
     /// The `RecordedEvent` as JSON, so a device can tell an event of a newer vocabulary from a broken one.
+    #[cfg_attr(feature = "utoipa", schema(value_type = Object))]
     pub event: serde_json::Value,
 }
 
@@ -45,6 +47,7 @@ impl WireEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Which incarnation of the log the seqs belong to; it changes when the server is restored from a backup.
     pub log_epoch: Uuid,
@@ -59,6 +62,7 @@ pub struct PullResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum PullAnswer {
     Page(PullResponse),
@@ -70,6 +74,7 @@ pub enum PullAnswer {
 
 /// Why a device's confirmed state must be thrown away and rebuilt from a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum ResetReason {
     /// The events after the cursor are no longer kept.

@@ -9,8 +9,13 @@ use uuid::Uuid;
 pub const MAX_PUSH_OPS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PushRequest {
+    /// 1 to 64 letters, digits, '-' or '_' (a UUID).
+    #[cfg_attr(feature = "utoipa", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub device_id: String,
+    /// At most 100, device_seq ascending.
+    #[cfg_attr(feature = "utoipa", schema(max_items = 100))]
     pub ops: Vec<PendingOp>,
 }
 
@@ -62,6 +67,7 @@ impl PushRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One result per op the server got to, in the request's order; ops after a stop have none.
     pub results: Vec<OpResult>,
@@ -75,13 +81,21 @@ pub struct PushResponse {
 
 /// Why the server stopped before the end of a batch. The ops from there on were not processed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Stop {
     /// The batch skips device_seqs the server has not seen: it resends from `expected`.
     Gap { expected: u64 },
     /// The op's command vocabulary is outside what the server reads (`oldest..=newest`). Nothing was recorded
     /// for it; the device keeps its outbox until one side is upgraded.
-    UpgradeRequired { found: u16, oldest: u16, newest: u16 },
+    UpgradeRequired {
+        #[cfg_attr(feature = "utoipa", schema(maximum = 65_535))]
+        found: u16,
+        #[cfg_attr(feature = "utoipa", schema(maximum = 65_535))]
+        oldest: u16,
+        #[cfg_attr(feature = "utoipa", schema(maximum = 65_535))]
+        newest: u16,
+    },
 }
 
 impl Stop {

@@ -6,6 +6,7 @@ use time::Date;
 
 /// The roles of people and API keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Operator,
@@ -59,6 +60,7 @@ impl std::str::FromStr for Role {
 
 /// Why a unit was decommissioned (EU FMD reasons and the seed's list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecommissionReason {
     Destroyed,
@@ -88,6 +90,7 @@ impl DecommissionReason {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionResult {
     Passed,
@@ -96,12 +99,14 @@ pub enum InspectionResult {
 
 /// A command on one unit. Transitions of the lifecycle table, then facts accepted in almost any state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum UnitCommand {
     Commission {
         #[serde(default)]
         lot: Option<Lot>,
         #[serde(default)]
+        #[cfg_attr(feature = "utoipa", schema(schema_with = crate::openapi::optional_date))]
         expiry: Option<Date>,
         #[serde(default)]
         location: Option<String>,

@@ -18,6 +18,7 @@ pub const OLDEST_EVENT_SCHEMA_VERSION: u16 = 1;
 /// A unit's identity for its whole life: its product's code + serial. For GS1 products the code is the GTIN
 /// (so the key is the GS1 SGTIN); products with an internal code such as `CM-500` have units too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct UnitKey {
     pub product: ProductCode,
     pub serial: Serial,
@@ -38,6 +39,7 @@ impl std::fmt::Display for UnitKey {
 
 /// Who acted, in which role, for which party (the organisation, for FMD's "same party" rule).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub name: String,
     pub role: Role,
@@ -47,6 +49,7 @@ pub struct Actor {
 
 /// A second person's approval of a gated transition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Approval {
     pub by: String,
     pub role: Role,

@@ -6,6 +6,7 @@ use super::status::UnitStatus;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct RoleRestriction {
     pub from: UnitStatus,
     pub to: UnitStatus,
@@ -13,12 +14,14 @@ pub struct RoleRestriction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub from: UnitStatus,
     pub to: UnitStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct WorkflowSettings {
     #[serde(default)]
     pub restricted: Vec<RoleRestriction>,
