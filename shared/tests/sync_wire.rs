@@ -42,6 +42,12 @@ fn an_op_of_a_newer_vocabulary_still_arrives_and_asks_for_an_upgrade() {
 fn push_requests_are_checked_as_a_whole_and_the_problem_is_said_in_words() {
     let valid = vec![op("tablet-1", 1, 1), op("tablet-1", 2, 2)];
     let too_many: Vec<PendingOp> = (1..=101).map(|n| op("tablet-1", n, n as u128)).collect();
+    let refused_with = |unit_state: serde_json::Value| {
+        let mut refused = op("tablet-1", 1, 1);
+        let code = RefusalCode::InvalidTransition;
+        refused.refused_before = Some(RefusedOp { code, message: String::new(), unit_state: Some(unit_state), last_change: None });
+        vec![refused]
+    };
     let cases: Vec<(&str, Vec<PendingOp>, Option<&str>)> = vec![
         ("two ops of one device in order", valid.clone(), None),
         ("an empty push", vec![], None),
@@ -51,6 +57,8 @@ fn push_requests_are_checked_as_a_whole_and_the_problem_is_said_in_words() {
         ("descending seqs", vec![valid[1].clone(), valid[0].clone()], Some("but 1 follows 2")),
         ("the same seq twice", vec![op("tablet-1", 1, 1), op("tablet-1", 1, 2)], Some("but 1 follows 1")),
         ("the same op_id twice", vec![op("tablet-1", 1, 5), op("tablet-1", 2, 5)], Some("appears twice")),
+        ("a refusal sent back with its unit", refused_with(json!({"status": "shipped"})), None),
+        ("a refusal sent back with a list for a unit", refused_with(json!([null, null])), Some("not a unit")),
     ];
     for (scenario, ops, expected) in cases {
         let request = PushRequest { device_id: "tablet-1".into(), ops };

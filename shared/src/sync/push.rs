@@ -32,6 +32,8 @@ pub enum PushRequestError {
     NotAscending { previous: u64, next: u64 },
     #[error("op_id {op_id} appears twice in the push: each op needs its own op_id")]
     RepeatedOpId { op_id: Uuid },
+    #[error("the op with device_seq {device_seq} carries a refused_before whose unit_state is not a unit (an object) nor null: send the refusal as the server answered it")]
+    RefusedBeforeNotAUnit { device_seq: u64 },
 }
 
 impl PushRequest {
@@ -59,6 +61,10 @@ impl PushRequest {
             }
             if !seen.insert(op.op_id) {
                 return Err(PushRequestError::RepeatedOpId { op_id: op.op_id });
+            }
+            let state = op.refused_before.as_ref().and_then(|refused| refused.unit_state.as_ref());
+            if state.is_some_and(|state| !state.is_object() && !state.is_null()) {
+                return Err(PushRequestError::RefusedBeforeNotAUnit { device_seq: op.device_seq });
             }
             previous = Some(op.device_seq);
         }
