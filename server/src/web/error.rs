@@ -20,7 +20,7 @@ pub struct ErrorBody {
     pub message: String,
     /// For a refused command: the unit as it is now.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<super::units::UnitView>,
+    pub unit: Option<super::views::UnitView>,
     /// For a list taken whole or not at all (an import, a release): the items that stopped it, the first
     /// 1,000 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -65,7 +65,7 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     /// 409: the state machine refused the command; carries the unit as it is.
     #[error("{message}")]
-    Refused { code: String, message: String, unit: Box<super::units::UnitView> },
+    Refused { code: String, message: String, unit: Box<super::views::UnitView> },
     /// 413: the body is larger than the route accepts.
     #[error("the request body is too large: {0}")]
     TooLarge(String),

@@ -4,57 +4,17 @@ use super::error::ApiResult;
 use super::extract::ApiQuery;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::stored_json::stored_json;
-use super::time_format::rfc3339;
-use super::AppState;
+use super::state::AppState;
+use super::views::EventView;
 use crate::auth::Permission;
-use crate::store::EventRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events_list))
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct EventView {
-    /// The tenant's running number: gap-free, ascending.
-    pub seq: i64,
-    /// The command's id (its idempotency key).
-    pub op_id: String,
-    /// Which of the command's events this is, from 0.
-    pub op_index: i64,
-    pub unit_id: String,
-    pub kind: String,
-    /// The versioned event as the shared crate writes it.
-    #[schema(value_type = Object)]
-    pub payload: Box<RawValue>,
-    /// `user:<username>` or `key:<name>`.
-    pub actor: String,
-    pub device_id: Option<String>,
-    pub device_seq: Option<i64>,
-    pub recorded_at: String,
-}
-
-impl From<EventRecord> for EventView {
-    fn from(record: EventRecord) -> Self {
-        Self {
-            seq: record.seq,
-            op_id: record.op_id,
-            op_index: record.op_index,
-            unit_id: record.unit_id,
-            kind: record.kind,
-            payload: stored_json(record.payload),
-            actor: record.actor,
-            device_id: record.device_id,
-            device_seq: record.device_seq,
-            recorded_at: rfc3339(record.recorded_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,6 +1,6 @@
 //! `GET /api/v1/health`: is the server up, which version, which database.
 
-use super::AppState;
+use super::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;

@@ -9,7 +9,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::principal::Principal;
-use super::AppState;
+use super::state::AppState;
 use crate::store::{now_millis, IdempotencyClaim, IdempotencyScope, Store, StoredAnswer};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -29,7 +29,7 @@ const KEPT_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// How often all expired keys are swept, in milliseconds.
 const SWEEP_EVERY_MILLIS: i64 = 60 * 60 * 1000;
 /// The largest body a route takes (pool imports, unit registration); a larger one is a 413 here already.
-const MAX_BODY_BYTES: usize = super::unit_registration::MAX_BODY_BYTES;
+const MAX_BODY_BYTES: usize = super::input::MAX_BODY_BYTES;
 /// Marks an answer that holds a secret shown only once (a new API key): it is never kept, and a replay of the
 /// request answers this 409 instead, saying what was made and what to do.
 #[derive(Debug, Clone)]

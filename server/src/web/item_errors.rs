@@ -59,9 +59,9 @@ fn shortened(value: &str) -> String {
 
 /// "12 of the serials", or, past the listed ones, "12,345 of the serials (the first 1,000 are listed)".
 pub fn counted(total: usize, what: &str) -> String {
-    let count = super::quota::thousands(total as u64);
+    let count = super::words::thousands(total as u64);
     if total > MAX_LISTED {
-        format!("{count} of {what} (the first {} are listed in `errors`)", super::quota::thousands(MAX_LISTED as u64))
+        format!("{count} of {what} (the first {} are listed in `errors`)", super::words::thousands(MAX_LISTED as u64))
     } else {
         format!("{count} of {what} (each is listed in `errors`)")
     }

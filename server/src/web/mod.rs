@@ -6,8 +6,10 @@
 //! it adds it to the router, so the document served at `/api/v1/openapi.json` lists exactly the routes served.
 
 mod api_keys;
+mod authenticate;
 mod browser_guard;
 mod client_address;
+mod commissioning;
 mod credential_cache;
 mod error;
 mod escalations;
@@ -15,9 +17,11 @@ mod events;
 mod extract;
 mod health;
 mod idempotency;
+mod input;
 mod item_errors;
 mod json_errors;
 mod locations;
+mod lookups;
 mod openapi;
 mod order_blocks;
 mod order_labels;
@@ -36,6 +40,7 @@ mod request_log;
 mod scan;
 mod sessions;
 mod snapshot;
+mod state;
 mod static_app;
 mod stored_json;
 mod sync;
@@ -43,52 +48,19 @@ mod time_format;
 mod unit_commands;
 mod unit_registration;
 mod units;
+mod views;
+mod words;
 
 pub use error::{ApiError, ErrorBody};
 pub use idempotency::request_hash as idempotency_request_hash;
 pub use openapi::api_document;
 pub use principal::SESSION_COOKIE;
+pub use state::AppState;
 
-use crate::auth::PasswordCost;
-use crate::store::Store;
 use axum::Router;
-use credential_cache::CredentialCache;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa_axum::router::OpenApiRouter;
-
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    /// The folder of the built browser app.
-    pub app_dir: PathBuf,
-    /// How expensive new password hashes are.
-    pub password_cost: PasswordCost,
-    /// Whether cookies are marked `Secure` (the server is reached over HTTPS).
-    pub secure_cookies: bool,
-    /// Whether the last `X-Forwarded-For` address is the client's (a trusted proxy sits in front).
-    pub trust_forwarded_for: bool,
-    credentials: Arc<CredentialCache>,
-    /// Tells open `/sync/poke` streams that a tenant's log grew.
-    pub pokes: pokes::Pokes,
-}
-
-impl AppState {
-    pub fn new(store: Arc<dyn Store>, app_dir: PathBuf) -> Self {
-        Self {
-            store,
-            app_dir,
-            password_cost: PasswordCost::Standard,
-            secure_cookies: false,
-            trust_forwarded_for: false,
-            credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
-            pokes: pokes::Pokes::default(),
-        }
-    }
-}
 
 /// The API routes with their OpenAPI description, before the state is attached.
 pub fn api() -> OpenApiRouter<AppState> {

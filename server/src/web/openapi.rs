@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations and served at `/api/v1/openapi.json`.
 
 use super::error::ErrorBody;
-use super::AppState;
+use super::state::AppState;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;

@@ -1,15 +1,15 @@
 //! Working an order on a line: a device reserves a block of the order's serials (and returns what it did not
 //! use), or a machine commissions serials of the order online.
 
+use super::commissioning::commission;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath};
+use super::input::{check_device_id, parse_expiry, validate_serials, MAX_BODY_BYTES};
+use super::lookups::{find_order, order_closed};
 use super::openapi::CommonErrors;
-use super::orders::{find_order, order_closed};
-use super::pool::validate_serials;
 use super::principal::Principal;
-use super::sync::check_device_id;
-use super::unit_registration::{commission, parse_expiry, shown};
-use super::AppState;
+use super::state::AppState;
+use super::words::shown;
 use crate::auth::Permission;
 use crate::domain::units::Commissioning;
 use crate::store::{PoolHoldRecord, Reserved};
@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders_reserve))
         .routes(routes!(orders_return))
         .routes(routes!(orders_commission))
-        .layer(axum::extract::DefaultBodyLimit::max(super::unit_registration::MAX_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

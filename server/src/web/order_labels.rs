@@ -4,10 +4,10 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::ApiPath;
+use super::lookups::find_order;
 use super::openapi::CommonErrors;
-use super::orders::find_order;
 use super::principal::Principal;
-use super::AppState;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::store::OrderRecord;
 use axum::extract::State;

@@ -4,11 +4,12 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::input::parse_expiry;
+use super::lookups::{find_order, find_product};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::state::AppState;
 use super::time_format::rfc3339;
-use super::unit_registration::parse_expiry;
-use super::AppState;
 use crate::auth::Permission;
 use crate::store::{NewOrder, OrderCountsRecord, OrderCreated, OrderFilter, OrderRecord, StoreError};
 use axum::extract::State;
@@ -140,16 +141,6 @@ async fn views(state: &AppState, tenant: &str, records: Vec<OrderRecord>) -> Api
         .collect())
 }
 
-/// The caller's order, or 404.
-pub async fn find_order(state: &AppState, tenant: &str, order_id: &str) -> ApiResult<OrderRecord> {
-    state.store.order(tenant, order_id).await?.ok_or_else(|| ApiError::NotFound("an order with this id".into()))
-}
-
-/// The 409 for work on a closed order.
-pub fn order_closed() -> ApiError {
-    ApiError::Conflict { code: "order_closed", message: "this order is closed: work on a released order".into() }
-}
-
 /// Trims an optional text and checks its length; `what` names it in the error.
 fn optional_text(text: Option<String>, max: usize, code: &'static str, what: &str) -> ApiResult<Option<String>> {
     let Some(text) = text else { return Ok(None) };
@@ -183,8 +174,7 @@ pub async fn orders_create(
         return Err(ApiError::invalid("invalid_line", "a packaging order needs its line (1 to 100 characters)"));
     }
     let reference = optional_text(create.reference, 200, "invalid_reference", "reference")?;
-    let product = state.store.product(tenant, &create.product_id).await?;
-    let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let product = find_product(&state, tenant, &create.product_id).await?;
     super::quota::check(&principal, state.store.as_ref(), u64::from(create.quantity)).await?;
     let quantity = i64::from(create.quantity);
     let available = state.store.pool_available(tenant, &product.id).await?;

@@ -6,7 +6,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, ApiPath};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::AppState;
+use super::state::AppState;
 use crate::auth::Permission;
 use axum::extract::State;
 use axum::Json;

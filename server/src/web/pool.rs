@@ -2,11 +2,14 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath};
+use super::input::{check_count, items_refused, serial_problems, MAX_BODY_BYTES, MAX_SERIALS_PER_CALL};
 use super::item_errors::{counted, ItemErrors};
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::product_settings::SerialSource;
-use super::AppState;
+use super::state::AppState;
+use super::words::serials_in_words;
 use crate::auth::Permission;
 use crate::store::{PoolAction, StoreError};
 use axum::extract::{FromRequest, Request, State};
@@ -19,14 +22,11 @@ use std::collections::{BTreeMap, HashSet};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The most serials one import or generation call takes.
-pub const MAX_SERIALS_PER_CALL: usize = 1_000_000;
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(pool_import))
         // A file of 1,000,000 serials is about 15 MB.
-        .layer(axum::extract::DefaultBodyLimit::max(super::unit_registration::MAX_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .routes(routes!(pool_generate))
         .routes(routes!(pool_counts))
 }
@@ -177,19 +177,6 @@ fn serials_from_file(text: &str) -> (Vec<String>, Vec<usize>, ItemErrors) {
     (serials, lines, problems)
 }
 
-/// 422 naming the bad items; the sentence says how many and that nothing was taken.
-fn items_refused(errors: ItemErrors) -> ApiError {
-    ApiError::Items {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        code: "invalid_serials",
-        message: format!(
-            "{} cannot be taken: fix them and send the whole list again; nothing was imported",
-            counted(errors.total(), "the serials")
-        ),
-        errors,
-    }
-}
-
 /// Imports a list of serials into a product's pool, as JSON or as a CSV / text file (one serial per line),
 /// validated as a whole: every bad, repeated or already-pooled serial is listed in `errors` (422 or 409) and
 /// nothing is imported. Supervisors and admins.
@@ -205,11 +192,7 @@ pub async fn pool_import(
 ) -> ApiResult<(StatusCode, Json<PoolAdded>)> {
     principal.require(Permission::ManagePool, "import serials")?;
     let tenant = &principal.tenant_id;
-    state
-        .store
-        .product(tenant, &product_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    find_product(&state, tenant, &product_id).await?;
     super::quota::check(&principal, state.store.as_ref(), import.serials.len() as u64).await?;
     check_count(&import.serials)?;
     let problems = serial_problems(&import.serials, &import.lines);
@@ -248,47 +231,6 @@ pub async fn pool_import(
     Ok((StatusCode::CREATED, Json(PoolAdded { added })))
 }
 
-/// "1 serial", "2,000 serials": how a pool history's detail counts.
-pub fn serials_in_words(count: usize) -> String {
-    match count {
-        1 => "1 serial".to_owned(),
-        _ => format!("{} serials", super::quota::thousands(count as u64)),
-    }
-}
-
-fn check_count(serials: &[String]) -> ApiResult<()> {
-    if serials.is_empty() || serials.len() > MAX_SERIALS_PER_CALL {
-        return Err(ApiError::invalid("invalid_count", "send 1 to 1,000,000 serials in one call"));
-    }
-    Ok(())
-}
-
-/// Every serial that is not valid or repeats an earlier one, with its line.
-fn serial_problems(serials: &[String], lines: &[usize]) -> ItemErrors {
-    let mut seen = HashSet::with_capacity(serials.len());
-    let mut problems = ItemErrors::default();
-    for (serial, line) in serials.iter().zip(lines) {
-        let problem = match Serial::parse(serial) {
-            Err(error) => error.to_string(),
-            Ok(_) if !seen.insert(serial.as_str()) => "appears twice in the list".to_owned(),
-            Ok(_) => continue,
-        };
-        problems.push(Some(*line), serial, problem);
-    }
-    problems
-}
-
-/// Checks every serial and that none repeats; refused, every bad one is listed in `errors`.
-pub fn validate_serials(serials: Vec<String>) -> ApiResult<Vec<String>> {
-    check_count(&serials)?;
-    let lines: Vec<usize> = (1..=serials.len()).collect();
-    let problems = serial_problems(&serials, &lines);
-    if !problems.is_empty() {
-        return Err(items_refused(problems));
-    }
-    Ok(serials)
-}
-
 /// Generates serials for a product with its serial scheme and adds them to its pool. Supervisors and admins.
 #[utoipa::path(post, path = "/products/{product_id}/pool/generate", tag = "pool",
     params(("product_id" = String, Path)), request_body = PoolGenerate, security(("session" = []), ("api_key" = [])),
@@ -306,8 +248,7 @@ pub async fn pool_generate(
         return Err(ApiError::invalid("invalid_count", "count must be 1 to 1,000,000"));
     }
     let tenant = &principal.tenant_id;
-    let product = state.store.product(tenant, &product_id).await?;
-    let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let product = find_product(&state, tenant, &product_id).await?;
     super::product_settings::check_space(&product.serial_scheme, product.next_counter as u64, count as u64)?;
     let serials = crate::domain::serials::issue(state.store.as_ref(), &product, count).await?;
     let action = PoolAction::new("generated", principal.actor(), serials_in_words(count));

@@ -3,9 +3,10 @@
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::item_errors::{counted, ItemErrors};
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::AppState;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::store::{PartnerSerialRecord, PoolAction, PoolStateRecord};
 use axum::extract::State;
@@ -63,11 +64,7 @@ pub async fn pool_assign(
     if assigned_to.is_empty() || assigned_to.chars().count() > 200 {
         return Err(ApiError::invalid("invalid_assigned_to", "say what the serials are for in 1 to 200 characters"));
     }
-    state
-        .store
-        .product(tenant, &product_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    find_product(&state, tenant, &product_id).await?;
     if let Some(partner) = assign.partner_tenant_id.as_deref() {
         let partners = state.store.partners(tenant).await?;
         if !partners.iter().any(|candidate| candidate.id == partner) {
@@ -130,11 +127,7 @@ pub async fn pool_release(
     if release.serials.is_empty() || release.serials.len() > 100_000 {
         return Err(ApiError::invalid("invalid_count", "give 1 to 100,000 serials to release"));
     }
-    state
-        .store
-        .product(tenant, &product_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    find_product(&state, tenant, &product_id).await?;
     let states = state.store.pool_states(tenant, &product_id, &release.serials).await?;
     let by_serial: HashMap<&str, &PoolStateRecord> = states.iter().map(|row| (row.serial.as_str(), row)).collect();
     let at_partner = state.store.partner_pool_states(tenant, &product_id, &release.serials).await?;
@@ -163,7 +156,7 @@ pub async fn pool_release(
             errors: refusals,
         });
     }
-    let released = super::pool::serials_in_words(release.serials.len());
+    let released = super::words::serials_in_words(release.serials.len());
     let action = PoolAction::new("released", principal.actor(), format!("{released} released"));
     if !state.store.pool_release(tenant, &product_id, &release.serials, &action).await? {
         return Err(ApiError::Conflict {

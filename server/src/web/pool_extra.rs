@@ -4,9 +4,10 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery};
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::{Principal, PrincipalKind};
-use super::AppState;
+use super::state::AppState;
 use crate::auth::Permission;
 use axum::extract::State;
 use axum::Json;
@@ -75,11 +76,7 @@ pub async fn pool_extra(
     if serials.is_empty() || serials.len() > 1_000 {
         return Err(ApiError::invalid("invalid_serials", "give 1 to 1,000 serials, comma-separated"));
     }
-    state
-        .store
-        .product(tenant, &product_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    find_product(&state, tenant, &product_id).await?;
     let rows = state.store.pool_extra(tenant, &product_id, &serials).await?;
     let serials = rows
         .into_iter()

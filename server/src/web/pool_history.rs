@@ -3,10 +3,11 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::ApiPath;
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::state::AppState;
 use super::time_format::rfc3339;
-use super::AppState;
 use crate::auth::Permission;
 use axum::extract::State;
 use axum::Json;
@@ -55,11 +56,7 @@ pub async fn pool_serial_show(
 ) -> ApiResult<Json<PoolSerial>> {
     principal.require(Permission::Read, "read the pool")?;
     let tenant = &principal.tenant_id;
-    state
-        .store
-        .product(tenant, &product_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    find_product(&state, tenant, &product_id).await?;
     let found = state.store.pool_serial(tenant, &product_id, &serial).await?;
     let (row, actions) = found.ok_or_else(|| ApiError::NotFound(format!("serial {serial} in this product's pool")))?;
     let history = actions

@@ -1,13 +1,12 @@
-//! Who is calling: from the session cookie or an `Authorization: Bearer` API key, never from the request
-//! body. The tenant every handler works in comes from here.
+//! Who is calling, and what that caller may do. Where the caller comes from (the session cookie or an
+//! `Authorization: Bearer` API key, never the request body) is `authenticate.rs`. The tenant every handler
+//! works in comes from here.
 
 use super::error::ApiError;
-use super::AppState;
-use crate::auth::{hash_token, Permission, Role, RolePermissions};
+use crate::auth::{Permission, Role, RolePermissions};
 use crate::domain::units::Caller;
-use crate::store::{now_millis, PrincipalRecord};
-use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use crate::store::PrincipalRecord;
+use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use serialtrack_shared::unit::{Actor, Approval};
 
@@ -32,7 +31,7 @@ pub struct Principal {
 }
 
 impl Principal {
-    fn from_record(record: PrincipalRecord, kind: PrincipalKind) -> Result<Self, ApiError> {
+    pub(super) fn from_record(record: PrincipalRecord, kind: PrincipalKind) -> Result<Self, ApiError> {
         let role = record.role.parse::<Role>().map_err(ApiError::Internal)?;
         Ok(Self {
             id: record.id,
@@ -90,40 +89,4 @@ pub fn cookie(parts: &Parts, wanted: &str) -> Option<String> {
             (name == wanted && !value.is_empty()).then(|| value.to_owned())
         })
     })
-}
-
-impl FromRequestParts<AppState> for Principal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let principal = Self::authenticate(parts, state).await?;
-        super::request_log::note("tenant.id", &principal.tenant_id);
-        Ok(principal)
-    }
-}
-
-impl Principal {
-    async fn authenticate(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(header) = parts.headers.get(AUTHORIZATION) {
-            let key = header.to_str().ok().and_then(|text| text.strip_prefix("Bearer ")).map(str::trim);
-            let key = key.filter(|key| !key.is_empty()).ok_or(ApiError::Unauthenticated)?;
-            let hash = hash_token(key);
-            if let Some(principal) = state.credentials.get(&hash) {
-                return Ok(principal);
-            }
-            let record = state.store.api_key_principal(&hash).await?.ok_or(ApiError::Unauthenticated)?;
-            let principal = Self::from_record(record, PrincipalKind::ApiKey)?;
-            state.credentials.put(hash, principal.clone());
-            return Ok(principal);
-        }
-        let token = session_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let hash = hash_token(&token);
-        if let Some(principal) = state.credentials.get(&hash) {
-            return Ok(principal);
-        }
-        let record = state.store.session_principal(&hash, now_millis()).await?.ok_or(ApiError::Unauthenticated)?;
-        let principal = Self::from_record(record, PrincipalKind::User)?;
-        state.credentials.put(hash, principal.clone());
-        Ok(principal)
-    }
 }

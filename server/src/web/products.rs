@@ -2,11 +2,12 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::product_settings::{validate_scheme, validate_workflow, SerialSource};
+use super::state::AppState;
 use super::time_format::rfc3339;
-use super::AppState;
 use crate::auth::Permission;
 use crate::store::{NewProduct, ProductChanges, ProductRecord};
 use axum::extract::State;
@@ -204,8 +205,7 @@ pub async fn products_show(
     ApiPath(product_id): ApiPath<String>,
 ) -> ApiResult<Json<ProductView>> {
     principal.require(Permission::Read, "read products")?;
-    let product = state.store.product(&principal.tenant_id, &product_id).await?;
-    Ok(Json(product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?.into()))
+    Ok(Json(find_product(&state, &principal.tenant_id, &product_id).await?.into()))
 }
 
 /// Changes a product's name, serial settings or workflow; the code is fixed. Supervisors and admins.
@@ -227,8 +227,7 @@ pub async fn products_update(
     };
     if let Some(scheme) = &changes.serial_scheme {
         // A new scheme must still leave 10,000 × the serials already issued (EU FMD: guessing stays hopeless).
-        let held = state.store.product(&principal.tenant_id, &product_id).await?;
-        let held = held.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+        let held = find_product(&state, &principal.tenant_id, &product_id).await?;
         super::product_settings::check_space(scheme, held.next_counter.max(0) as u64, 0)?;
     }
     let product = state.store.product_update(&principal.tenant_id, &product_id, changes).await?;

@@ -4,6 +4,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::principal::{Principal, PrincipalKind};
+use super::words::thousands;
 use crate::store::Store;
 
 /// Refuses (422 `quota_exceeded`) a request of an API key asking for more serials than the key may.
@@ -45,19 +46,6 @@ pub async fn check_partner(store: &dyn Store, owner: &str, partner: &str, reques
         ));
     }
     Ok(())
-}
-
-/// 1000000 → "1,000,000", as the messages say numbers.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::ApiJson;
 use super::openapi::CommonErrors;
 use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_COOKIE};
-use super::AppState;
+use super::state::AppState;
 use crate::auth::sign_in_limit::{self, Attempt, Subject};
 use crate::auth::{hash_token, new_session_token, Role};
 use crate::store::now_millis;

@@ -2,12 +2,12 @@
 //! itself for offline work without replaying the whole log (docs/SYNC.md, "Bootstrap").
 
 use super::error::{ApiError, ApiResult};
-use super::events::EventView;
 use super::extract::ApiQuery;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::units::UnitView;
-use super::AppState;
+use super::state::AppState;
+use super::views::EventView;
+use super::views::UnitView;
 use crate::auth::Permission;
 use axum::extract::State;
 use axum::Json;

@@ -3,10 +3,11 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiQuery};
+use super::input::check_device_id;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::request_log;
-use super::AppState;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::domain::push::{decide_batch, wire_result, BatchProduct};
 use crate::domain::units::{product_code, workflow};
@@ -81,17 +82,6 @@ pub async fn sync_push(
         state.pokes.poke(tenant);
     }
     Ok(Json(decision.into_response(head_seq.max(0) as u64)))
-}
-
-pub fn check_device_id(device_id: &str) -> ApiResult<()> {
-    let valid = !device_id.is_empty()
-        && device_id.len() <= 64
-        && device_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("invalid_device_id", "device_id must be 1 to 64 letters, digits, '-' or '_' (a UUID)"))
-    }
 }
 
 /// The tenant's products the batch names, by product code.

@@ -1,13 +1,13 @@
 //! `POST /api/v1/units/{unit_id}/commands`: one command through the state machine, idempotent by `op_id`.
 
 use super::error::{ApiError, ApiResult, ErrorBody};
-use super::events::EventView;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
+use super::state::AppState;
 use super::stored_json::stored_json;
-use super::units::UnitView;
-use super::AppState;
+use super::views::EventView;
+use super::views::UnitView;
 use crate::auth::sign_in_limit::{self, Attempt, Subject};
 use crate::auth::Permission;
 use crate::domain::units::{decide, parse_command, workflow};

@@ -1,15 +1,17 @@
 //! `POST /api/v1/units`: register a range or a list of serials as units in one call, in one transaction.
 
+use super::commissioning::commission;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::ApiJson;
+use super::input::{parse_expiry, validate_serials, MAX_BODY_BYTES, MAX_SERIALS_PER_CALL};
+use super::lookups::find_product;
 use super::openapi::CommonErrors;
-use super::pool::{validate_serials, MAX_SERIALS_PER_CALL};
 use super::principal::Principal;
-use super::AppState;
+use super::state::AppState;
+use super::words::shown;
 use crate::auth::Permission;
 use crate::domain::pool::commission_refusal;
-use crate::domain::units::{product_code, register, Commissioning};
-use crate::store::{new_id, NewEvent, NewUnit, ProductRecord, StoreError};
+use crate::domain::units::Commissioning;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -17,11 +19,6 @@ use serde::{Deserialize, Serialize};
 use serialtrack_shared::ids::Lot;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-const DATE: &[time::format_description::FormatItem<'_>] = time::macros::format_description!("[year]-[month]-[day]");
-
-/// The largest body this route takes: a million short serials.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(units_register)).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -109,8 +106,7 @@ pub async fn units_register(
         None => None,
     };
     let expiry = registration.expiry.as_deref().map(parse_expiry).transpose()?;
-    let product = state.store.product(tenant, &registration.product_id).await?;
-    let product = product.ok_or_else(|| ApiError::NotFound("a product with this id".into()))?;
+    let product = find_product(&state, tenant, &registration.product_id).await?;
     let holds = state.store.pool_holds(tenant, &product.id, &serials).await?;
     let refusals: Vec<String> =
         holds.iter().filter_map(|hold| commission_refusal(hold, None)).map(|refusal| refusal.message).collect();
@@ -126,79 +122,4 @@ pub async fn units_register(
         StatusCode::CREATED,
         Json(UnitsRegistered { registered, first_seq: last_seq - registered as i64 + 1, last_seq }),
     ))
-}
-
-/// An expiry date as the API takes it, `YYYY-MM-DD`.
-pub fn parse_expiry(text: &str) -> ApiResult<time::Date> {
-    time::Date::parse(text, DATE).map_err(|_| {
-        ApiError::invalid("invalid_expiry", format!("expiry '{text}' is not a date: write it as YYYY-MM-DD"))
-    })
-}
-
-/// At most 20 of these lines, joined, with "…" when there are more: how refusals are named in a message.
-pub fn shown(lines: &[String]) -> String {
-    let more = if lines.len() > 20 { "; …" } else { "" };
-    format!("{}{more}", lines.iter().take(20).cloned().collect::<Vec<_>>().join("; "))
-}
-
-/// Commissions these serials of a product as units in one transaction, all or none (one already a unit is a
-/// 409 naming it); returns how many and the last seq.
-pub async fn commission(
-    state: &AppState,
-    principal: &Principal,
-    product: &ProductRecord,
-    serials: &[String],
-    commissioning: &Commissioning,
-) -> ApiResult<(usize, i64)> {
-    let tenant = &principal.tenant_id;
-    let code = product_code(product).map_err(|error| ApiError::Internal(error.to_string()))?;
-    let caller = principal.caller(None, None);
-    let actor = principal.actor();
-    let now = time::OffsetDateTime::now_utc();
-    let lot = commissioning.lot.as_ref().map(Lot::as_str);
-    let (units, events): (Vec<NewUnit>, Vec<NewEvent>) = serials
-        .iter()
-        .map(|serial| {
-            let op_id = uuid::Uuid::new_v4();
-            let (change, kind, payload) = register(&code, serial, commissioning, &caller, op_id, now)
-                .map_err(|error| ApiError::invalid("invalid_registration", error.to_string()))?;
-            let unit_id = new_id();
-            let event = NewEvent {
-                op_id: op_id.to_string(),
-                op_index: 0,
-                unit_id: unit_id.clone(),
-                kind,
-                payload,
-                actor: actor.clone(),
-                device_id: None,
-                device_seq: None,
-            };
-            let unit = NewUnit {
-                id: unit_id,
-                product_id: product.id.clone(),
-                serial: serial.clone(),
-                lot: lot.map(str::to_owned),
-                change,
-            };
-            Ok((unit, event))
-        })
-        .collect::<ApiResult<Vec<_>>>()?
-        .into_iter()
-        .unzip();
-    let last_seq = match state.store.units_register(tenant, &units, &events).await {
-        Err(StoreError::Conflict(_)) => {
-            let existing = state.store.units_existing(tenant, &product.id, serials).await?;
-            return Err(ApiError::Conflict {
-                code: "units_exist",
-                message: format!(
-                    "{} of these serials are registered already, e.g. {}: nothing was registered",
-                    existing.len(),
-                    existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                ),
-            });
-        }
-        other => other?,
-    };
-    state.pokes.poke(tenant);
-    Ok((units.len(), last_seq))
 }

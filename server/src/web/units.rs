@@ -2,59 +2,22 @@
 //! commands through the shared state machine.
 
 use super::error::{ApiError, ApiResult};
-use super::events::EventView;
 use super::extract::{ApiPath, ApiQuery};
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::stored_json::stored_json;
-use super::time_format::rfc3339;
-use super::AppState;
+use super::state::AppState;
+use super::views::EventView;
+use super::views::UnitView;
 use crate::auth::Permission;
-use crate::store::UnitRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serialtrack_shared::ids::{Gtin, Serial};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(units_lookup)).routes(routes!(units_show)).routes(routes!(units_history))
-}
-
-/// A unit as it is now.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct UnitView {
-    pub id: String,
-    pub product_id: String,
-    pub serial: String,
-    pub lot: Option<String>,
-    pub status: String,
-    /// The unit's full state, folded from its events.
-    #[schema(value_type = Object)]
-    pub state: Box<RawValue>,
-    /// How many events the unit has.
-    pub version: i64,
-    /// The seq of its last event.
-    pub last_seq: i64,
-    pub updated_at: String,
-}
-
-impl From<UnitRecord> for UnitView {
-    fn from(record: UnitRecord) -> Self {
-        Self {
-            id: record.id,
-            product_id: record.product_id,
-            serial: record.serial,
-            lot: record.lot,
-            status: record.status,
-            state: stored_json(record.state),
-            version: record.version,
-            last_seq: record.last_seq,
-            updated_at: rfc3339(record.updated_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
