@@ -87,14 +87,9 @@ pub fn ScanBox(
                         <p class="bracketed">"Human-readable: " <code>{bracketed}</code></p>
                     }
                     .into_any(),
-                    ScanView::Invalid { message, position, marked } => view! {
+                    ScanView::Invalid { message, marked } => view! {
                         <div class="scan-error" role="alert">
-                            <p class="error-message">
-                                {match position {
-                                    Some(position) => format!("Not a valid code (at character {}): {message}", position + 1),
-                                    None => format!("Not a valid code: {message}"),
-                                }}
-                            </p>
+                            <p class="error-message">{message}</p>
                             {marked.map(|(before, at, after)| view! {
                                 <p class="marked"><code>{before}<mark>{at}</mark>{after}</code></p>
                             })}
