@@ -6,6 +6,7 @@ pub mod orders;
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::pool_import::ItemProblem;
+use crate::product_wire::{product_records, PoolCounts, ProductList};
 use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -127,86 +128,11 @@ pub async fn sign_out() -> Result<(), ApiError> {
     }
 }
 
-#[derive(Deserialize)]
-struct ProductBody {
-    id: String,
-    code_schema: String,
-    code: String,
-    name: String,
-    serial_source: String,
-    serial_scheme: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct ProductList {
-    products: Vec<ProductBody>,
-}
-
-#[derive(Deserialize)]
-struct PoolCountBody {
-    product_id: String,
-    available: u64,
-    assigned: u64,
-}
-
-#[derive(Deserialize)]
-struct PoolCounts {
-    products: Vec<PoolCountBody>,
-}
-
 /// Every product with its pool counts (the pool screen's whole content).
 pub async fn pool() -> Result<Vec<ProductRecord>, ApiError> {
     let list: ProductList = get("/api/v1/products?limit=1000").await?;
     let counts: PoolCounts = get("/api/v1/pool/counts").await?;
-    Ok(list
-        .products
-        .into_iter()
-        .map(|product| {
-            let count = counts.products.iter().find(|count| count.product_id == product.id);
-            ProductRecord {
-                schema: schema_label(&product.code_schema),
-                source: source_words(&product.serial_source),
-                serial_source: product.serial_source.clone(),
-                serial_scheme: scheme_words(&product.serial_scheme),
-                available: count.map_or(0, |c| c.available),
-                assigned: count.map_or(0, |c| c.assigned),
-                id: product.id,
-                code: product.code,
-                name: product.name,
-            }
-        })
-        .collect())
-}
-
-fn schema_label(schema: &str) -> String {
-    match schema {
-        "gtin" => "GTIN".into(),
-        "ntin" => "NTIN".into(),
-        "ppn" => "PPN".into(),
-        "internal" => "Internal".into(),
-        other => other.to_owned(),
-    }
-}
-
-fn source_words(source: &str) -> String {
-    match source {
-        "generated" => "Generated here".into(),
-        "imported" => "Imported list".into(),
-        "external" => "External system".into(),
-        "partner" => "Partner".into(),
-        other => other.replace('_', " "),
-    }
-}
-
-fn scheme_words(scheme: &serde_json::Value) -> String {
-    let text = |key: &str| scheme.get(key).and_then(|value| value.as_str()).map(str::to_owned);
-    match (text("kind").as_deref(), text("template"), text("alphabet"), scheme.get("length")) {
-        (Some("patterned"), Some(template), _, _) => format!("Pattern {template}"),
-        (Some("randomised"), _, Some(alphabet), Some(length)) => {
-            format!("Randomised, {length} characters of {} symbols", alphabet.chars().count())
-        }
-        _ => "—".into(),
-    }
+    Ok(product_records(list, counts))
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,8 @@
 //! - [`pool_import`]: a file of serials checked line by line on the device, every bad line listed.
 //! - [`pool_actions`]: the pool actions a user has, generation in calls with progress, the counts after answers.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
-//! - [`model`]: the records kept on the device and shown by the screens.
+//! - [`model`]: the records kept on the device and shown by the screens; the workflow a unit is decided with.
+//! - [`product_wire`]: the server's products and pool counts as the device's product records.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
 //! - [`unit_actions`]: the actions the unit screen offers for a status, and the command each form makes.
 //! - [`replica_parts`]: the shared `DeviceReplica` taken apart into IndexedDB records and put back together.
@@ -26,6 +27,7 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_wire;
 pub mod replica_parts;
 pub mod scan_view;
 pub mod sync_view;

@@ -2,6 +2,8 @@
 //! read back by every screen, so a screen never waits for the network.
 
 use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::ProductCode;
+use serialtrack_shared::unit::WorkflowSettings;
 
 /// A product of the serial number pool, with its pool counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,17 @@ pub struct ProductRecord {
     pub serial_scheme: String,
     pub available: u64,
     pub assigned: u64,
+    /// Which roles may make a transition, which need approval: the product's own rules, as the server keeps
+    /// them. Records stored before it was kept read as the default workflow until the next refresh.
+    #[serde(default)]
+    pub workflow: WorkflowSettings,
+}
+
+/// The workflow a product's units are decided with on this device: the product's own, as the server decides
+/// them; the default one for a product the device has not read yet (the server has the last word at push).
+pub fn workflow_of(products: &[ProductRecord], product: &ProductCode) -> WorkflowSettings {
+    let product = products.iter().find(|record| record.code == product.as_str());
+    product.map(|product| product.workflow.clone()).unwrap_or_default()
 }
 
 /// One serialized unit as last known on this device.

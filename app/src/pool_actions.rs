@@ -132,6 +132,7 @@ mod tests {
             serial_scheme: String::new(),
             available,
             assigned,
+            workflow: Default::default(),
         }
     }
 

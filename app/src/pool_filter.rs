@@ -27,6 +27,7 @@ mod tests {
             serial_scheme: String::new(),
             available: 0,
             assigned: 0,
+            workflow: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ fn product(id: &str, code: &str) -> ProductRecord {
         serial_scheme: "Randomised".into(),
         available: 10,
         assigned: 5,
+        workflow: Default::default(),
     }
 }
 

@@ -5,8 +5,10 @@ use super::lookup_page::LookupState;
 use crate::api::{self, ApiError};
 use crate::db::LocalDb;
 use crate::lookup_key::unit_key;
-use crate::model::{ProductRecord, SignedInUser};
+use crate::model::{workflow_of, ProductRecord, SignedInUser};
 use leptos::prelude::*;
+use serialtrack_shared::ids::ProductCode;
+use serialtrack_shared::unit::WorkflowSettings;
 
 const DATABASE_NAME: &str = "serialtrack";
 const META_USER: &str = "user";
@@ -50,6 +52,11 @@ impl Device {
 
     pub fn db(&self) -> Option<LocalDb> {
         self.db.get_value()
+    }
+
+    /// The workflow this device decides a product's commands with (see `model::workflow_of`).
+    pub fn workflow_of(&self, product: &ProductCode) -> WorkflowSettings {
+        self.products.with_untracked(|products| workflow_of(products, product))
     }
 }
 

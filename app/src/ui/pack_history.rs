@@ -10,7 +10,6 @@ use crate::model::UnitRecord;
 use crate::pool_history::{name_this_device, PoolSerialRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serialtrack_shared::unit::WorkflowSettings;
 
 /// What the device knows of the serial in the pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +75,7 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
 async fn load(device: Device, unit: UnitRecord, pool: RwSignal<PoolKnown>, parent: RwSignal<Option<String>>) {
     let Some(db) = device.db() else { return };
     if let (Ok(replica), Some(key)) = (db.replica(std::slice::from_ref(&unit.key)).await, unit_key(&unit.key)) {
-        let view = replica.optimistic(&key, &WorkflowSettings::default());
+        let view = replica.optimistic(&key, &device.workflow_of(&key.product));
         parent.set(view.unit.and_then(|unit| unit.parent).map(|sscc| sscc.as_str().to_owned()));
     }
     let held = db.pool_serial(&unit.key).await.ok().flatten();

@@ -12,7 +12,7 @@ use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
 use serialtrack_shared::ids::{Gtin, Serial};
 use serialtrack_shared::sync::{Delivery, Resolution};
-use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey, WorkflowSettings};
+use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey};
 
 const META_KEEP: &str = "keep";
 
@@ -115,7 +115,7 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     let history = db.history(storage_key).await.unwrap_or_default();
     let changes = match (db.replica(&[storage_key.to_owned()]).await, unit_key(storage_key)) {
         (Ok(replica), Some(key)) => {
-            let view = replica.optimistic(&key, &WorkflowSettings::default());
+            let view = replica.optimistic(&key, &device.workflow_of(&key.product));
             let outbox: Vec<_> = replica.outbox().entries().cloned().collect();
             pending_changes(&view, &outbox)
         }
@@ -178,7 +178,7 @@ pub async fn act(device: Device, command: UnitCommand) {
     };
     let Some(unit) = unit_key(&key) else { return };
     let actor = actor(&user);
-    let workflow = WorkflowSettings::default();
+    let workflow = device.workflow_of(&unit.product);
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let recorded = db
         .unit_step(std::slice::from_ref(&key), |replica| match replica.record(unit, command, &context, new_op_id()) {
@@ -219,7 +219,7 @@ pub async fn resolve(device: Device, op_id: String, choice: Choice) {
         Choice::Escalate => Resolution::Escalate,
     };
     let actor = actor(&user);
-    let workflow = WorkflowSettings::default();
+    let workflow = device.workflow_of(&conflict.op.unit.product);
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let outcome = db
         .unit_step(&[key], |replica| match replica.resolve_conflict(op_id, resolution, &context) {

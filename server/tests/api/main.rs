@@ -20,3 +20,4 @@ mod snapshot;
 mod sync;
 mod tenant_isolation;
 mod units;
+mod workflow;
