@@ -20,6 +20,28 @@ pub enum LookupState {
     Missing(String),
 }
 
+/// Which panel is shown: a unit counts by its key alone, so a sync pass that changes the unit on screen (a
+/// pending change confirmed, a status pulled) updates it in place and never rebuilds it — the form the user
+/// is typing in, a selection and the scroll position stay.
+#[derive(Debug, Clone, PartialEq)]
+enum Panel {
+    Idle,
+    Searching,
+    Missing(String),
+    Unit(String),
+}
+
+impl Panel {
+    fn of(state: &LookupState) -> Panel {
+        match state {
+            LookupState::Idle => Panel::Idle,
+            LookupState::Searching => Panel::Searching,
+            LookupState::Missing(message) => Panel::Missing(message.clone()),
+            LookupState::Found { unit, .. } => Panel::Unit(unit.key.clone()),
+        }
+    }
+}
+
 #[component]
 pub fn LookupPage(
     state: ReadSignal<LookupState>,
@@ -27,28 +49,61 @@ pub fn LookupPage(
     on_act: Callback<UnitCommand>,
     action_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let panel = Memo::new(move |_| state.with(Panel::of));
     view! {
         <ScanBox heading="Unit lookup" on_enter=on_lookup/>
         <section class="panel lookup-result" aria-live="polite" aria-label="Lookup result">
-            {move || match state.get() {
-                LookupState::Idle => view! {
+            {move || match panel.get() {
+                Panel::Idle => view! {
                     <p class="hint">"Scan a unit, or type its code and press Enter, to see its status and history."</p>
                 }
                 .into_any(),
-                LookupState::Searching => view! { <p class="hint">"Looking up…"</p> }.into_any(),
-                LookupState::Missing(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
-                LookupState::Found { unit, history, fresh, changes } => view! {
-                    {(!fresh).then(|| view! {
-                        <p class="notice">"Shown from this device's data, as saved when it was last looked up online."</p>
-                    })}
-                    <UnitCard unit=unit.clone() history=history>
-                        <ActionPanel status=unit.status.clone() on_act=on_act error=action_error/>
-                        <PendingChanges changes=changes/>
-                        <PackHistory unit=unit.clone()/>
-                    </UnitCard>
-                }
-                .into_any(),
+                Panel::Searching => view! { <p class="hint">"Looking up…"</p> }.into_any(),
+                Panel::Missing(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                Panel::Unit(_) => view! { <FoundUnit state=state on_act=on_act action_error=action_error/> }.into_any(),
             }}
         </section>
     }
+}
+
+/// The unit on screen; each part follows the lookup state, keeping its last value while the panel turns away.
+#[component]
+fn FoundUnit(
+    state: ReadSignal<LookupState>,
+    on_act: Callback<UnitCommand>,
+    action_error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let LookupState::Found { unit, history, fresh, changes } = state.get_untracked() else {
+        return ().into_any();
+    };
+    let unit = follow(state, unit, |unit, _, _, _| unit.clone());
+    let history = follow(state, history, |_, history, _, _| history.clone());
+    let fresh = follow(state, fresh, |_, _, fresh, _| *fresh);
+    let changes = follow(state, changes, |_, _, _, changes| changes.clone());
+    let status = Signal::derive(move || unit.with(|unit| unit.status.clone()));
+    view! {
+        {move || (!fresh.get()).then(|| view! {
+            <p class="notice">"Shown from this device's data, as saved when it was last looked up online."</p>
+        })}
+        <UnitCard unit=unit.into() history=history.into()>
+            <ActionPanel status=status on_act=on_act error=action_error/>
+            <PendingChanges changes=changes.into()/>
+            <PackHistory unit=unit.into()/>
+        </UnitCard>
+    }
+    .into_any()
+}
+
+/// One part of the found unit as a memo: it changes only when that part does.
+fn follow<T: Clone + PartialEq + Send + Sync + 'static>(
+    state: ReadSignal<LookupState>,
+    initial: T,
+    part: fn(&UnitRecord, &Vec<HistoryRecord>, &bool, &Vec<PendingChange>) -> T,
+) -> Memo<T> {
+    Memo::new(move |previous: Option<&T>| {
+        state.with(|state| match state {
+            LookupState::Found { unit, history, fresh, changes } => part(unit, history, fresh, changes),
+            _ => previous.cloned().unwrap_or_else(|| initial.clone()),
+        })
+    })
 }

@@ -21,12 +21,12 @@ enum PoolKnown {
 }
 
 #[component]
-pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
+pub fn PackHistory(unit: Signal<UnitRecord>) -> impl IntoView {
     let device = expect_context::<Device>();
     let pool = RwSignal::new(PoolKnown::Loading);
     let parent: RwSignal<Option<String>> = RwSignal::new(None);
     let this_device: RwSignal<Option<String>> = RwSignal::new(None);
-    spawn_local(load(device, unit.clone(), pool, parent));
+    spawn_local(load(device, unit.get_untracked(), pool, parent));
     spawn_local(async move {
         if let Some(db) = device.db() {
             this_device.set(db.device_id().await.ok());
@@ -43,7 +43,7 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
                     PoolKnown::Unknown(why) => why.to_owned(),
                     PoolKnown::Known(record) => words(record.status_words()),
                 }}</dd>
-                <dt>"Pack status"</dt><dd>{status_words(&unit.status)}</dd>
+                <dt>"Pack status"</dt><dd>{move || unit.with(|unit| status_words(&unit.status))}</dd>
                 <dt>"Packed into"</dt>
                 <dd>{move || parent.get().map_or_else(|| "Not packed into a case or pallet".to_owned(), |sscc| format!("SSCC {sscc}"))}</dd>
             </dl>
