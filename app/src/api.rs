@@ -7,12 +7,13 @@ use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::pool_import::ItemProblem;
 use crate::product_wire::{product_records, PoolCounts, ProductList};
+use crate::replica_parts::storage_key;
 use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
-use serialtrack_shared::unit::{upcast, Unit};
+use serialtrack_shared::unit::{upcast, Unit, UnitKey};
 
 mod pool_calls;
 pub use pool_calls::*;
@@ -171,20 +172,25 @@ pub struct LookedUp {
 }
 
 /// The unit and its history, or `None` when the server has no such unit.
-pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<LookedUp>, ApiError> {
-    let path = format!("/api/v1/units?gtin={}&serial={}", encode(gtin), encode(serial));
+pub async fn unit_with_history(key: &UnitKey) -> Result<Option<LookedUp>, ApiError> {
+    let (code, serial) = (key.product.as_str(), key.serial.as_str());
+    // A GTIN names its product across schemas (GTIN, NTIN); any other code is looked up as it is written.
+    let path = match key.product.gtin() {
+        Some(gtin) => format!("/api/v1/units?gtin={}&serial={}", encode(gtin.as_str()), encode(serial)),
+        None => format!("/api/v1/units?code={}&serial={}", encode(code), encode(serial)),
+    };
     let unit: UnitBody = match get(&path).await {
         Ok(unit) => unit,
         Err(ApiError::Refused { status: 404, .. }) => return Ok(None),
         Err(error) => return Err(error),
     };
     let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
-    let key = UnitRecord::key_for(gtin, serial);
+    let key = storage_key(key);
     let state: Option<Unit> = serde_json::from_value(unit.state.clone()).ok();
     let confirmed = state.clone().map(|unit_state| ConfirmedUnit { unit: unit_state, last_seq: unit.last_seq });
     let record = UnitRecord {
         key: key.clone(),
-        gtin: gtin.to_owned(),
+        gtin: code.to_owned(),
         serial: unit.serial.clone(),
         status: unit.status.clone(),
         product_name: None,

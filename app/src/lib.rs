@@ -9,6 +9,7 @@
 //! - [`pool_actions`]: the pool actions a user has, generation in calls with progress, the counts after answers.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
 //! - [`model`]: the records kept on the device and shown by the screens; the workflow a unit is decided with.
+//! - [`product_view`]: a product's facts in words for the pool screen.
 //! - [`product_wire`]: the server's products and pool counts as the device's product records.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
 //! - [`unit_actions`]: the actions the unit screen offers for a status, and the command each form makes.
@@ -27,6 +28,7 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_view;
 pub mod product_wire;
 pub mod replica_parts;
 pub mod scan_view;

@@ -41,10 +41,9 @@ pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductReco
         .map(|product| {
             let count = counts.products.iter().find(|count| count.product_id == product.id);
             ProductRecord {
-                schema: schema_label(&product.code_schema),
-                source: source_words(&product.serial_source),
-                serial_source: product.serial_source.clone(),
-                serial_scheme: scheme_words(&product.serial_scheme),
+                code_schema: product.code_schema,
+                serial_source: product.serial_source,
+                serial_scheme: product.serial_scheme,
                 available: count.map_or(0, |c| c.available),
                 assigned: count.map_or(0, |c| c.assigned),
                 id: product.id,
@@ -54,37 +53,6 @@ pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductReco
             }
         })
         .collect()
-}
-
-fn schema_label(schema: &str) -> String {
-    match schema {
-        "gtin" => "GTIN".into(),
-        "ntin" => "NTIN".into(),
-        "ppn" => "PPN".into(),
-        "internal" => "Internal".into(),
-        other => other.to_owned(),
-    }
-}
-
-fn source_words(source: &str) -> String {
-    match source {
-        "generated" => "Generated here".into(),
-        "imported" => "Imported list".into(),
-        "external" => "External system".into(),
-        "partner" => "Partner".into(),
-        other => other.replace('_', " "),
-    }
-}
-
-fn scheme_words(scheme: &serde_json::Value) -> String {
-    let text = |key: &str| scheme.get(key).and_then(|value| value.as_str()).map(str::to_owned);
-    match (text("kind").as_deref(), text("template"), text("alphabet"), scheme.get("length")) {
-        (Some("patterned"), Some(template), _, _) => format!("Pattern {template}"),
-        (Some("randomised"), _, Some(alphabet), Some(length)) => {
-            format!("Randomised, {length} characters of {} symbols", alphabet.chars().count())
-        }
-        _ => "—".into(),
-    }
 }
 
 #[cfg(test)]

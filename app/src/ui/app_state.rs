@@ -4,11 +4,12 @@
 use super::lookup_page::LookupState;
 use crate::api::{self, ApiError};
 use crate::db::LocalDb;
-use crate::lookup_key::unit_key;
-use crate::model::{workflow_of, ProductRecord, SignedInUser};
+use crate::lookup_key::{lookup_target, patterned_products, PatternedProduct, Target};
+use crate::model::{unit_key_of, workflow_of, ProductRecord, SignedInUser};
+use crate::replica_parts::storage_key;
 use leptos::prelude::*;
-use serialtrack_shared::ids::ProductCode;
-use serialtrack_shared::unit::WorkflowSettings;
+use serialtrack_shared::ids::{ProductCode, Serial};
+use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
 
 const DATABASE_NAME: &str = "serialtrack";
 const META_USER: &str = "user";
@@ -52,6 +53,11 @@ impl Device {
 
     pub fn db(&self) -> Option<LocalDb> {
         self.db.get_value()
+    }
+
+    /// The unit a storage key names (see `model::unit_key_of`).
+    pub fn unit_key(&self, storage_key: &str) -> Option<UnitKey> {
+        self.products.with_untracked(|products| unit_key_of(products, storage_key))
     }
 
     /// The workflow this device decides a product's commands with (see `model::workflow_of`).
@@ -174,14 +180,50 @@ pub async fn refresh(device: Device) {
     }
 }
 
-/// Shows the unit from the device at once, then refreshes it from the server when online.
+/// Reads what was scanned or typed with the device's products and opens the unit it names; a serial alone that
+/// fits several products' pattern opens the one product that has it, or asks which.
 pub async fn look_up(device: Device, input: String, separator: Option<char>) {
-    let key = match unit_key(&input, separator) {
-        Ok(key) => key,
-        Err(message) => return device.lookup.set(LookupState::Missing(message)),
-    };
+    let patterned = device.products.with_untracked(|products| patterned_products(products));
+    match lookup_target(&input, separator, &patterned) {
+        Ok(Target::Unit(key)) => open_unit(device, key).await,
+        Ok(Target::Choose { serial, products }) => choose_product(device, serial, products).await,
+        Err(message) => device.lookup.set(LookupState::Missing(message)),
+    }
+}
+
+/// Of the products a serial fits, those with a unit of it (on the device, or on the server when online).
+async fn choose_product(device: Device, serial: Serial, products: Vec<PatternedProduct>) {
     let Some(db) = device.db() else { return };
-    let storage_key = key.storage_key();
+    device.lookup.set(LookupState::Searching);
+    let codes: Vec<String> = products.iter().map(|product| product.code.to_string()).collect();
+    let mut having = Vec::new();
+    for product in products {
+        let key = UnitKey { product: product.code.clone(), serial: serial.clone() };
+        let held = db.unit(&storage_key(&key)).await.ok().flatten().is_some();
+        if held || (device.online.get_untracked() && matches!(api::unit_with_history(&key).await, Ok(Some(_)))) {
+            having.push(product);
+        }
+    }
+    match having.len() {
+        0 => {
+            let message = match device.online.get_untracked() {
+                true => format!("No unit of {} has serial {serial}.", codes.join(" or ")),
+                false => format!(
+                    "No unit of {} with serial {serial} is on this device, and the device is offline.",
+                    codes.join(" or ")
+                ),
+            };
+            device.lookup.set(LookupState::Missing(message));
+        }
+        1 => open_unit(device, UnitKey { product: having.remove(0).code, serial }).await,
+        _ => device.lookup.set(LookupState::Choose { serial, products: having }),
+    }
+}
+
+/// Shows the unit from the device at once, then refreshes it from the server when online.
+pub async fn open_unit(device: Device, key: UnitKey) {
+    let Some(db) = device.db() else { return };
+    let storage_key = storage_key(&key);
     let local = db.unit(&storage_key).await.ok().flatten();
     device.sync.current_unit.set(Some(storage_key.clone()));
     if local.is_some() {
@@ -196,14 +238,14 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
         }
         return;
     }
-    match api::unit_with_history(key.gtin.as_str(), key.serial.as_str()).await {
+    match api::unit_with_history(&key).await {
         Ok(Some(mut found)) => {
             if found.record.product_name.is_none() {
-                // The device's pool knows the product behind the GTIN; name it.
+                // The device's pool knows the product behind the code; name it.
                 found.record.product_name = device.products.with_untracked(|products| {
                     products
                         .iter()
-                        .find(|product| product.code == found.record.gtin)
+                        .find(|product| product.code == key.product.as_str())
                         .map(|product| product.name.clone())
                 });
             }
@@ -212,9 +254,7 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
             }
             super::unit_state::show_unit(device, &storage_key, true).await;
         }
-        Ok(None) if local.is_none() => {
-            device.lookup.set(LookupState::Missing(format!("No unit {} · {} is registered.", key.gtin, key.serial)))
-        }
+        Ok(None) if local.is_none() => device.lookup.set(LookupState::Missing(format!("No unit {key} is registered."))),
         Ok(None) => {}
         Err(error) if local.is_none() => device.lookup.set(LookupState::Missing(error.sentence())),
         Err(_) => {}

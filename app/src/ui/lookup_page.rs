@@ -6,18 +6,30 @@ use super::pending_changes::PendingChanges;
 use super::scan_box::ScanBox;
 use super::unit_actions_panel::ActionPanel;
 use super::unit_card::UnitCard;
+use crate::lookup_key::PatternedProduct;
 use crate::model::{HistoryRecord, UnitRecord};
 use crate::sync_view::PendingChange;
 use leptos::prelude::*;
-use serialtrack_shared::unit::UnitCommand;
+use serialtrack_shared::ids::Serial;
+use serialtrack_shared::unit::{UnitCommand, UnitKey};
 
 /// What the lookup panel shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LookupState {
     Idle,
     Searching,
-    Found { unit: UnitRecord, history: Vec<HistoryRecord>, fresh: bool, changes: Vec<PendingChange> },
+    Found {
+        unit: UnitRecord,
+        history: Vec<HistoryRecord>,
+        fresh: bool,
+        changes: Vec<PendingChange>,
+    },
     Missing(String),
+    /// A serial alone that units of several products have: the person picks the product.
+    Choose {
+        serial: Serial,
+        products: Vec<PatternedProduct>,
+    },
 }
 
 /// Which panel is shown: a unit counts by its key alone, so a sync pass that changes the unit on screen (a
@@ -28,6 +40,7 @@ enum Panel {
     Idle,
     Searching,
     Missing(String),
+    Choose(Serial, Vec<PatternedProduct>),
     Unit(String),
 }
 
@@ -37,6 +50,7 @@ impl Panel {
             LookupState::Idle => Panel::Idle,
             LookupState::Searching => Panel::Searching,
             LookupState::Missing(message) => Panel::Missing(message.clone()),
+            LookupState::Choose { serial, products } => Panel::Choose(serial.clone(), products.clone()),
             LookupState::Found { unit, .. } => Panel::Unit(unit.key.clone()),
         }
     }
@@ -46,12 +60,15 @@ impl Panel {
 pub fn LookupPage(
     state: ReadSignal<LookupState>,
     on_lookup: Callback<(String, Option<char>)>,
+    /// Opens the unit the person chose among several products.
+    on_open: Callback<UnitKey>,
     on_act: Callback<UnitCommand>,
     action_error: RwSignal<Option<String>>,
+    patterned: Signal<Vec<PatternedProduct>>,
 ) -> impl IntoView {
     let panel = Memo::new(move |_| state.with(Panel::of));
     view! {
-        <ScanBox heading="Unit lookup" on_enter=on_lookup/>
+        <ScanBox heading="Unit lookup" on_enter=on_lookup patterned=patterned/>
         <section class="panel lookup-result" aria-live="polite" aria-label="Lookup result">
             {move || match panel.get() {
                 Panel::Idle => view! {
@@ -60,6 +77,26 @@ pub fn LookupPage(
                 .into_any(),
                 Panel::Searching => view! { <p class="hint">"Looking up…"</p> }.into_any(),
                 Panel::Missing(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                Panel::Choose(serial, products) => view! {
+                    <p id="choose-heading">{format!("Units of {} products have serial {serial}: which one?", products.len())}</p>
+                    <ul class="choices" aria-labelledby="choose-heading">
+                        {products
+                            .into_iter()
+                            .map(|product| {
+                                let label = format!("{} · {}", product.code, product.name);
+                                let key = UnitKey { product: product.code, serial: serial.clone() };
+                                view! {
+                                    <li>
+                                        <button type="button" class="secondary" on:click=move |_| on_open.run(key.clone())>
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any(),
                 Panel::Unit(_) => view! { <FoundUnit state=state on_act=on_act action_error=action_error/> }.into_any(),
             }}
         </section>

@@ -4,7 +4,6 @@
 
 use super::app_state::Device;
 use super::unit_card::status_words;
-use super::unit_state::unit_key;
 use crate::api;
 use crate::model::UnitRecord;
 use crate::pool_history::{name_this_device, PoolSerialRecord};
@@ -74,7 +73,7 @@ pub fn PackHistory(unit: Signal<UnitRecord>) -> impl IntoView {
 /// Shows what the device holds, then refreshes the pool's view of the serial when online.
 async fn load(device: Device, unit: UnitRecord, pool: RwSignal<PoolKnown>, parent: RwSignal<Option<String>>) {
     let Some(db) = device.db() else { return };
-    if let (Ok(replica), Some(key)) = (db.replica(std::slice::from_ref(&unit.key)).await, unit_key(&unit.key)) {
+    if let (Ok(replica), Some(key)) = (db.replica(std::slice::from_ref(&unit.key)).await, device.unit_key(&unit.key)) {
         let view = replica.optimistic(&key, &device.workflow_of(&key.product));
         parent.set(view.unit.and_then(|unit| unit.parent).map(|sscc| sscc.as_str().to_owned()));
     }

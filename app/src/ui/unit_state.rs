@@ -10,9 +10,8 @@ use crate::sync::{fill_pending, SyncHooks, SyncLoop, SyncStatus, META_DATA_FROM,
 use crate::sync_view::{attention_item, pending_changes, AttentionItem};
 use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
-use serialtrack_shared::ids::{Gtin, Serial};
 use serialtrack_shared::sync::{Delivery, Resolution};
-use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey};
+use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand};
 
 const META_KEEP: &str = "keep";
 
@@ -66,12 +65,6 @@ pub(super) fn actor(user: &SignedInUser) -> Actor {
     }
 }
 
-/// The shared key of a unit stored as `{gtin}/{serial}`.
-pub(super) fn unit_key(storage_key: &str) -> Option<UnitKey> {
-    let (gtin, serial) = storage_key.split_once('/')?;
-    Some(UnitKey::sgtin(&Gtin::parse(gtin).ok()?, Serial::parse(serial).ok()?))
-}
-
 pub async fn load_sync_settings(device: Device) {
     let Some(db) = device.db() else { return };
     device.sync.keep.set(db.meta::<KeepMode>(META_KEEP).await.ok().flatten().unwrap_or_default());
@@ -113,7 +106,7 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     let Some(db) = device.db() else { return };
     let Some(unit) = db.unit(storage_key).await.ok().flatten() else { return };
     let history = db.history(storage_key).await.unwrap_or_default();
-    let changes = match (db.replica(&[storage_key.to_owned()]).await, unit_key(storage_key)) {
+    let changes = match (db.replica(&[storage_key.to_owned()]).await, device.unit_key(storage_key)) {
         (Ok(replica), Some(key)) => {
             let view = replica.optimistic(&key, &device.workflow_of(&key.product));
             let outbox: Vec<_> = replica.outbox().entries().cloned().collect();
@@ -176,7 +169,7 @@ pub async fn act(device: Device, command: UnitCommand) {
     else {
         return;
     };
-    let Some(unit) = unit_key(&key) else { return };
+    let Some(unit) = device.unit_key(&key) else { return };
     let actor = actor(&user);
     let workflow = device.workflow_of(&unit.product);
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
