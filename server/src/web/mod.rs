@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod credential_cache;
+mod devices;
 mod error;
 mod escalations;
 mod events;
@@ -91,6 +92,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(products::router())
         .merge(locations::router())
+        .merge(devices::router())
         .merge(partners::router())
         .merge(pool::router())
         .merge(pool_assignments::router())

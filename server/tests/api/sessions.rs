@@ -76,3 +76,49 @@ async fn a_malformed_authorization_header_is_401() {
         Answer::read(response).await.expect(401);
     }
 }
+
+#[tokio::test]
+async fn a_device_is_named_once_and_renamed_and_a_bad_name_is_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let device = "ea21ea29-ba26-4b1e-9a53-0c2f3d4e5f60";
+    let named = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/devices/{device}"),
+            Some(app.key(Role::Operator)),
+            Some(serde_json::json!({"name": "  Line 1 tablet "})),
+        )
+        .await;
+    assert_eq!(named.expect(200)["name"], "Line 1 tablet");
+    let renamed = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/devices/{device}"),
+            Some(app.key(Role::Supervisor)),
+            Some(serde_json::json!({"name": "Line 2 tablet"})),
+        )
+        .await;
+    renamed.expect(200);
+    let list = app.get_as(Role::Auditor, "/devices").await;
+    assert_eq!(list.expect(200)["devices"], serde_json::json!([{"id": device, "name": "Line 2 tablet"}]));
+    for bad in ["", "   ", "tab\u{0}let", &"x".repeat(61)] {
+        let refused = app
+            .call(
+                reqwest::Method::PUT,
+                &format!("/devices/{device}"),
+                Some(app.key(Role::Operator)),
+                Some(serde_json::json!({ "name": bad })),
+            )
+            .await;
+        assert_eq!((refused.status.as_u16(), refused.code()), (422, "invalid_name"), "{bad:?}");
+    }
+    let bad_id = app
+        .call(
+            reqwest::Method::PUT,
+            "/devices/a%20b",
+            Some(app.key(Role::Operator)),
+            Some(serde_json::json!({"name": "Tablet"})),
+        )
+        .await;
+    assert_eq!(bad_id.code(), "invalid_device_id");
+}
