@@ -31,7 +31,7 @@ test("a tablet offline refuses what the product's own workflow gives to supervis
   await expect(app.status).toContainText('Offline');
   await unitPage.act('Allocate', { Order: 'SO-7' });
   const refusal = page.getByRole('alert').filter({ hasText: 'Not recorded' });
-  await expect(refusal).toContainText("available → allocated is for supervisor only under this product's workflow");
+  await expect(refusal).toContainText("Available → Allocated is for supervisor only under this product's workflow");
   await unitPage.expectStatus('Available');
   await expect(unitPage.pendingChanges).toHaveCount(0);
 
