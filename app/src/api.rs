@@ -3,6 +3,7 @@
 
 pub mod orders;
 
+use crate::device_names::DeviceNames;
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::pool_import::ItemProblem;
@@ -93,6 +94,33 @@ pub async fn post<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B
 }
 
 // ---- The calls the screens need, mapped into the device's records. ----
+
+#[derive(Deserialize)]
+struct DeviceBody {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct DeviceList {
+    devices: Vec<DeviceBody>,
+}
+
+/// The names people gave the tenant's devices.
+pub async fn device_names() -> Result<DeviceNames, ApiError> {
+    let list: DeviceList = get("/api/v1/devices").await?;
+    Ok(DeviceNames::new(list.devices.into_iter().map(|device| (device.id, device.name))))
+}
+
+/// Names a device; the server keeps the name for every tablet of the tenant to show.
+pub async fn name_device(device_id: &str, name: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({ "name": name });
+    let request = Request::put(&format!("/api/v1/devices/{}", encode(device_id)))
+        .json(&body)
+        .map_err(|_| ApiError::Unreachable)?;
+    let _: DeviceBody = read(request.send().await).await?;
+    Ok(())
+}
 
 #[derive(Deserialize)]
 struct MeBody {

@@ -5,6 +5,7 @@ use super::attention_page::AttentionPage;
 use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
+use super::name_device::NameDevice;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
@@ -79,6 +80,9 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="app-main" id="main">
             {move || notice.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            <Show when=move || user.get().is_some()>
+                <NameDevice/>
+            </Show>
             {move || {
                 let ended = device.session_ended.get() || sync.status.with(|status| status.signed_out);
                 let user = user.get().filter(|_| ended)?;

@@ -6,7 +6,7 @@ use super::app_state::Device;
 use super::unit_card::status_words;
 use crate::api;
 use crate::model::UnitRecord;
-use crate::pool_history::{name_this_device, PoolSerialRecord};
+use crate::pool_history::PoolSerialRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,14 +24,12 @@ pub fn PackHistory(unit: Signal<UnitRecord>) -> impl IntoView {
     let device = expect_context::<Device>();
     let pool = RwSignal::new(PoolKnown::Loading);
     let parent: RwSignal<Option<String>> = RwSignal::new(None);
-    let this_device: RwSignal<Option<String>> = RwSignal::new(None);
     spawn_local(load(device, unit.get_untracked(), pool, parent));
-    spawn_local(async move {
-        if let Some(db) = device.db() {
-            this_device.set(db.device_id().await.ok());
-        }
-    });
-    let words = move |text: String| name_this_device(&text, this_device.get().as_deref());
+    // The server writes devices by id; a person reads them by the names people gave them.
+    let words = move |text: String| {
+        let this_device = device.this_device.get();
+        device.device_names.with(|names| names.in_words(&text, this_device.as_deref()))
+    };
     view! {
         <section class="pack-history" aria-labelledby="pack-history-heading">
             <h3 id="pack-history-heading">"Pack history"</h3>

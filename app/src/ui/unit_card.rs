@@ -49,7 +49,8 @@ fn HistoryItem(entry: HistoryRecord) -> impl IntoView {
         Some(role) => format!("{} ({role})", entry.who),
         None => entry.who.clone(),
     };
-    let place = [entry.location.clone(), entry.device.clone().map(|device| format!("device {device}"))]
+    let device = expect_context::<super::app_state::Device>();
+    let place = [entry.location.clone(), entry.device.as_deref().map(|id| device.device_words(id))]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()

@@ -83,7 +83,13 @@ pub async fn reload(device: Device) {
         device.sync.waiting.set(waiting);
     }
     if let Ok(conflicts) = db.conflicts().await {
-        device.sync.attention.set(conflicts.iter().map(attention_item).collect());
+        let others = conflicts.iter().filter_map(|conflict| conflict.what_the_server_had()?.device_id.clone());
+        super::app_state::learn_device_names(device, others.collect::<Vec<_>>().iter().map(String::as_str)).await;
+        let this_device = device.this_device.get_untracked();
+        let items = device.device_names.with_untracked(|names| {
+            conflicts.iter().map(|conflict| attention_item(conflict, names, this_device.as_deref())).collect()
+        });
+        device.sync.attention.set(items);
     }
     read_fill_state(device, &db).await;
     if let Some(key) = device.sync.current_unit.get_untracked() {
@@ -106,6 +112,7 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     let Some(db) = device.db() else { return };
     let Some(unit) = db.unit(storage_key).await.ok().flatten() else { return };
     let history = db.history(storage_key).await.unwrap_or_default();
+    super::app_state::learn_device_names(device, history.iter().filter_map(|line| line.device.as_deref())).await;
     let changes = match (db.replica(&[storage_key.to_owned()]).await, device.unit_key(storage_key)) {
         (Ok(replica), Some(key)) => {
             let view = replica.optimistic(&key, &device.workflow_of(&key.product));
