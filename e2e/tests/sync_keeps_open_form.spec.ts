@@ -27,8 +27,12 @@ test('a slow push answered while a note is being typed leaves the form open with
   await unitPage.action('Add note').click();
   const form = page.getByRole('form', { name: 'Add note form' });
   await form.getByLabel('Note').fill('Second note, half typ');
-  await page.mouse.wheel(0, 400);
-  const scrolled = await page.evaluate(() => window.scrollY);
+  // Scrolled a little, so the form sits where the person reads it (the changes below it will move).
+  const scrolled = await page.evaluate(() => {
+    window.scrollBy(0, 200);
+    return window.scrollY;
+  });
+  expect(scrolled).toBeGreaterThan(0);
 
   await expect.poll(() => answered, { timeout: 15_000 }).toBeGreaterThan(0);
   await unitPage.expectWaiting('All changes synced');
