@@ -114,11 +114,8 @@ pub async fn device_names() -> Result<DeviceNames, ApiError> {
 
 /// Names a device; the server keeps the name for every tablet of the tenant to show.
 pub async fn name_device(device_id: &str, name: &str) -> Result<(), ApiError> {
-    let body = serde_json::json!({ "name": name });
-    let request = Request::put(&format!("/api/v1/devices/{}", encode(device_id)))
-        .json(&body)
-        .map_err(|_| ApiError::Unreachable)?;
-    let _: DeviceBody = read(request.send().await).await?;
+    let body = serde_json::json!({ "device_id": device_id, "name": name });
+    let _: DeviceBody = post("/api/v1/devices", &body).await?;
     Ok(())
 }
 

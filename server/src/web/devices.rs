@@ -2,7 +2,7 @@
 //! wherever they would show its id (the inbox, histories, the pool history).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, ApiPath};
+use super::extract::ApiJson;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::AppState;
@@ -14,12 +14,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(devices_list)).routes(routes!(device_name))
+    OpenApiRouter::new().routes(routes!(devices_list, device_name))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceNaming {
+    /// The id the device made for itself: 1 to 100 letters, digits, '-' or '_'.
+    device_id: String,
     /// 1 to 60 characters, e.g. "Line 1 tablet".
     name: String,
 }
@@ -45,17 +47,17 @@ pub async fn devices_list(State(state): State<AppState>, principal: Principal) -
     Ok(Json(DeviceList { devices: names.into_iter().map(|(id, name)| DeviceView { id, name }).collect() }))
 }
 
-/// Names a device (again: the new name replaces the old one).
-#[utoipa::path(put, path = "/devices/{device_id}", tag = "devices", request_body = DeviceNaming,
-    params(("device_id" = String, Path)), security(("session" = []), ("api_key" = [])),
-    responses((status = 200, body = DeviceView), CommonErrors))]
+/// Names a device in the caller's tenant (again: the new name replaces the old one). A device names itself,
+/// so its id comes with the name rather than in the path: there is no other tenant's device to reach.
+#[utoipa::path(post, path = "/devices", tag = "devices", request_body = DeviceNaming,
+    security(("session" = []), ("api_key" = [])), responses((status = 200, body = DeviceView), CommonErrors))]
 pub async fn device_name(
     State(state): State<AppState>,
     principal: Principal,
-    ApiPath(device_id): ApiPath<String>,
     ApiJson(naming): ApiJson<DeviceNaming>,
 ) -> ApiResult<Json<DeviceView>> {
     principal.require(Permission::Read, "name devices")?;
+    let device_id = naming.device_id;
     let id_ok = (1..=100).contains(&device_id.len())
         && device_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
     if !id_ok {

@@ -81,44 +81,17 @@ async fn a_malformed_authorization_header_is_401() {
 async fn a_device_is_named_once_and_renamed_and_a_bad_name_is_refused() {
     let app = crate::helpers::spawn_app().await;
     let device = "ea21ea29-ba26-4b1e-9a53-0c2f3d4e5f60";
-    let named = app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/devices/{device}"),
-            Some(app.key(Role::Operator)),
-            Some(serde_json::json!({"name": "  Line 1 tablet "})),
-        )
-        .await;
-    assert_eq!(named.expect(200)["name"], "Line 1 tablet");
-    let renamed = app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/devices/{device}"),
-            Some(app.key(Role::Supervisor)),
-            Some(serde_json::json!({"name": "Line 2 tablet"})),
-        )
-        .await;
-    renamed.expect(200);
+    let name = |role, id: &str, name: &str| {
+        let body = serde_json::json!({"device_id": id, "name": name});
+        app.call(Method::POST, "/devices", Some(app.key(role)), Some(body))
+    };
+    assert_eq!(name(Role::Operator, device, "  Line 1 tablet ").await.expect(200)["name"], "Line 1 tablet");
+    name(Role::Supervisor, device, "Line 2 tablet").await.expect(200);
     let list = app.get_as(Role::Auditor, "/devices").await;
     assert_eq!(list.expect(200)["devices"], serde_json::json!([{"id": device, "name": "Line 2 tablet"}]));
     for bad in ["", "   ", "tab\u{0}let", &"x".repeat(61)] {
-        let refused = app
-            .call(
-                reqwest::Method::PUT,
-                &format!("/devices/{device}"),
-                Some(app.key(Role::Operator)),
-                Some(serde_json::json!({ "name": bad })),
-            )
-            .await;
+        let refused = name(Role::Operator, device, bad).await;
         assert_eq!((refused.status.as_u16(), refused.code()), (422, "invalid_name"), "{bad:?}");
     }
-    let bad_id = app
-        .call(
-            reqwest::Method::PUT,
-            "/devices/a%20b",
-            Some(app.key(Role::Operator)),
-            Some(serde_json::json!({"name": "Tablet"})),
-        )
-        .await;
-    assert_eq!(bad_id.code(), "invalid_device_id");
+    assert_eq!(name(Role::Operator, "a b", "Tablet").await.code(), "invalid_device_id");
 }
