@@ -3,15 +3,18 @@
 
 pub mod orders;
 
+use crate::device_names::DeviceNames;
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::pool_import::ItemProblem;
+use crate::product_wire::{product_records, PoolCounts, ProductList};
+use crate::replica_parts::storage_key;
 use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
-use serialtrack_shared::unit::{upcast, Unit};
+use serialtrack_shared::unit::{upcast, Unit, UnitKey};
 
 mod pool_calls;
 pub use pool_calls::*;
@@ -93,6 +96,30 @@ pub async fn post<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B
 // ---- The calls the screens need, mapped into the device's records. ----
 
 #[derive(Deserialize)]
+struct DeviceBody {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct DeviceList {
+    devices: Vec<DeviceBody>,
+}
+
+/// The names people gave the tenant's devices.
+pub async fn device_names() -> Result<DeviceNames, ApiError> {
+    let list: DeviceList = get("/api/v1/devices").await?;
+    Ok(DeviceNames::new(list.devices.into_iter().map(|device| (device.id, device.name))))
+}
+
+/// Names a device; the server keeps the name for every tablet of the tenant to show.
+pub async fn name_device(device_id: &str, name: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({ "device_id": device_id, "name": name });
+    let _: DeviceBody = post("/api/v1/devices", &body).await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
 struct MeBody {
     name: String,
     display_name: String,
@@ -127,86 +154,11 @@ pub async fn sign_out() -> Result<(), ApiError> {
     }
 }
 
-#[derive(Deserialize)]
-struct ProductBody {
-    id: String,
-    code_schema: String,
-    code: String,
-    name: String,
-    serial_source: String,
-    serial_scheme: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct ProductList {
-    products: Vec<ProductBody>,
-}
-
-#[derive(Deserialize)]
-struct PoolCountBody {
-    product_id: String,
-    available: u64,
-    assigned: u64,
-}
-
-#[derive(Deserialize)]
-struct PoolCounts {
-    products: Vec<PoolCountBody>,
-}
-
 /// Every product with its pool counts (the pool screen's whole content).
 pub async fn pool() -> Result<Vec<ProductRecord>, ApiError> {
     let list: ProductList = get("/api/v1/products?limit=1000").await?;
     let counts: PoolCounts = get("/api/v1/pool/counts").await?;
-    Ok(list
-        .products
-        .into_iter()
-        .map(|product| {
-            let count = counts.products.iter().find(|count| count.product_id == product.id);
-            ProductRecord {
-                schema: schema_label(&product.code_schema),
-                source: source_words(&product.serial_source),
-                serial_source: product.serial_source.clone(),
-                serial_scheme: scheme_words(&product.serial_scheme),
-                available: count.map_or(0, |c| c.available),
-                assigned: count.map_or(0, |c| c.assigned),
-                id: product.id,
-                code: product.code,
-                name: product.name,
-            }
-        })
-        .collect())
-}
-
-fn schema_label(schema: &str) -> String {
-    match schema {
-        "gtin" => "GTIN".into(),
-        "ntin" => "NTIN".into(),
-        "ppn" => "PPN".into(),
-        "internal" => "Internal".into(),
-        other => other.to_owned(),
-    }
-}
-
-fn source_words(source: &str) -> String {
-    match source {
-        "generated" => "Generated here".into(),
-        "imported" => "Imported list".into(),
-        "external" => "External system".into(),
-        "partner" => "Partner".into(),
-        other => other.replace('_', " "),
-    }
-}
-
-fn scheme_words(scheme: &serde_json::Value) -> String {
-    let text = |key: &str| scheme.get(key).and_then(|value| value.as_str()).map(str::to_owned);
-    match (text("kind").as_deref(), text("template"), text("alphabet"), scheme.get("length")) {
-        (Some("patterned"), Some(template), _, _) => format!("Pattern {template}"),
-        (Some("randomised"), _, Some(alphabet), Some(length)) => {
-            format!("Randomised, {length} characters of {} symbols", alphabet.chars().count())
-        }
-        _ => "—".into(),
-    }
+    Ok(product_records(list, counts))
 }
 
 #[derive(Deserialize)]
@@ -245,20 +197,25 @@ pub struct LookedUp {
 }
 
 /// The unit and its history, or `None` when the server has no such unit.
-pub async fn unit_with_history(gtin: &str, serial: &str) -> Result<Option<LookedUp>, ApiError> {
-    let path = format!("/api/v1/units?gtin={}&serial={}", encode(gtin), encode(serial));
+pub async fn unit_with_history(key: &UnitKey) -> Result<Option<LookedUp>, ApiError> {
+    let (code, serial) = (key.product.as_str(), key.serial.as_str());
+    // A GTIN names its product across schemas (GTIN, NTIN); any other code is looked up as it is written.
+    let path = match key.product.gtin() {
+        Some(gtin) => format!("/api/v1/units?gtin={}&serial={}", encode(gtin.as_str()), encode(serial)),
+        None => format!("/api/v1/units?code={}&serial={}", encode(code), encode(serial)),
+    };
     let unit: UnitBody = match get(&path).await {
         Ok(unit) => unit,
         Err(ApiError::Refused { status: 404, .. }) => return Ok(None),
         Err(error) => return Err(error),
     };
     let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
-    let key = UnitRecord::key_for(gtin, serial);
+    let key = storage_key(key);
     let state: Option<Unit> = serde_json::from_value(unit.state.clone()).ok();
     let confirmed = state.clone().map(|unit_state| ConfirmedUnit { unit: unit_state, last_seq: unit.last_seq });
     let record = UnitRecord {
         key: key.clone(),
-        gtin: gtin.to_owned(),
+        gtin: code.to_owned(),
         serial: unit.serial.clone(),
         status: unit.status.clone(),
         product_name: None,

@@ -1,5 +1,6 @@
 //! The serialtrack browser app (Leptos, client-side rendering, compiled to WebAssembly).
 //!
+//! - [`device_names`]: the names people gave the devices, and a device in words.
 //! - [`donut`]: the pool's donut chart drawn with plotters as SVG.
 //! - [`history_view`]: a recorded event as a timeline line (who, when, where, what, why).
 //! - [`pool_history`]: a unit's serial as the pool knows it (status, assignment, pool actions), in words.
@@ -8,7 +9,9 @@
 //! - [`pool_import`]: a file of serials checked line by line on the device, every bad line listed.
 //! - [`pool_actions`]: the pool actions a user has, generation in calls with progress, the counts after answers.
 //! - [`lookup_key`]: which unit a scanned or typed lookup means.
-//! - [`model`]: the records kept on the device and shown by the screens.
+//! - [`model`]: the records kept on the device and shown by the screens; the workflow a unit is decided with.
+//! - [`product_view`]: a product's facts in words for the pool screen.
+//! - [`product_wire`]: the server's products and pool counts as the device's product records.
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
 //! - [`unit_actions`]: the actions the unit screen offers for a status, and the command each form makes.
 //! - [`replica_parts`]: the shared `DeviceReplica` taken apart into IndexedDB records and put back together.
@@ -17,6 +20,7 @@
 //! - `sync` (wasm32 only): the sync loop: push, pull, snapshot, backoff, one syncing tab.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
+pub mod device_names;
 pub mod donut;
 pub mod history_view;
 pub mod line_work;
@@ -26,6 +30,8 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_view;
+pub mod product_wire;
 pub mod replica_parts;
 pub mod scan_view;
 pub mod sync_view;

@@ -142,8 +142,8 @@ impl BlockRecord {
 pub fn scanned_serial(input: &str, separator: Option<char>, order: &OrderRecord) -> Result<String, String> {
     let key = unit_key(input, separator)?;
     let gtin = order.unit_gtin()?;
-    if key.gtin.as_str() != gtin {
-        return Err(format!("This label is for GTIN {}; the order packs {gtin}: check the label stock.", key.gtin));
+    if key.product.as_str() != gtin {
+        return Err(format!("This label is for GTIN {}; the order packs {gtin}: check the label stock.", key.product));
     }
     Ok(key.serial.as_str().to_owned())
 }

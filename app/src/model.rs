@@ -2,26 +2,70 @@
 //! read back by every screen, so a screen never waits for the network.
 
 use serde::{Deserialize, Serialize};
+use serialtrack_shared::ids::{CodeSchema, Gtin, ProductCode, Serial};
+use serialtrack_shared::serials::SerialPattern;
+use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
 
-/// A product of the serial number pool, with its pool counts.
+/// A product of the serial number pool, with its pool counts: facts as the server names them (the screens put
+/// them in words, `product_view.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductRecord {
     pub id: String,
     /// The product code as its schema writes it (a GTIN-14, a PPN, an internal code like `CM-500`).
     pub code: String,
-    /// "GTIN", "NTIN", "PPN" or "Internal".
-    pub schema: String,
+    /// `gtin`, `ntin`, `ppn` or `internal`. Records stored before it was kept read as empty until the next
+    /// refresh.
+    #[serde(default)]
+    pub code_schema: String,
     pub name: String,
-    /// Where the serials come from, in words: "Generated here", "Imported list", "External: SAP ATTP", "Partner: …".
-    pub source: String,
-    /// The source as the server names it (`generated`, `imported`, `external`, `partner`): decides which pool
+    /// Where the serials come from (`generated`, `imported`, `external`, `partner`): decides which pool
     /// actions the product offers. Records stored before it existed read as empty.
     #[serde(default)]
     pub serial_source: String,
-    /// The serial scheme in words, e.g. "Randomised, 12 of 0-9A-Z" or "Pattern CM500-{YYYY}-{NNNN}".
-    pub serial_scheme: String,
+    /// The serial scheme as the server sends it, e.g. `{"kind": "patterned", "template": "CM500-{YYYY}-{NNNN}"}`.
+    #[serde(default)]
+    pub serial_scheme: serde_json::Value,
     pub available: u64,
     pub assigned: u64,
+    /// Which roles may make a transition, which need approval: the product's own rules, as the server keeps
+    /// them. Records stored before it was kept read as the default workflow until the next refresh.
+    #[serde(default)]
+    pub workflow: WorkflowSettings,
+}
+
+impl ProductRecord {
+    /// The product's code with its schema, as units name their product.
+    pub fn product_code(&self) -> Option<ProductCode> {
+        let schema: CodeSchema = serde_json::from_value(serde_json::Value::String(self.code_schema.clone())).ok()?;
+        ProductCode::parse(schema, &self.code).ok()
+    }
+
+    /// The pattern its serials follow, for a patterned serial scheme.
+    pub fn serial_pattern(&self) -> Option<SerialPattern> {
+        let field = |name: &str| self.serial_scheme.get(name).and_then(serde_json::Value::as_str);
+        (field("kind") == Some("patterned")).then(|| field("template").and_then(|t| SerialPattern::parse(t).ok()))?
+    }
+}
+
+/// The unit a storage key (`{product code}/{serial}`) names: a GTIN's, or one of a product the device holds
+/// (an internal code may itself hold '/', so the products say where the code ends).
+pub fn unit_key_of(products: &[ProductRecord], storage_key: &str) -> Option<UnitKey> {
+    if let Some((gtin, serial)) = storage_key.split_at_checked(14).filter(|(_, rest)| rest.starts_with('/')) {
+        if let Ok(gtin) = Gtin::parse(gtin) {
+            return Some(UnitKey::sgtin(&gtin, Serial::parse(&serial[1..]).ok()?));
+        }
+    }
+    products.iter().find_map(|product| {
+        let serial = storage_key.strip_prefix(product.code.as_str())?.strip_prefix('/')?;
+        Some(UnitKey { product: product.product_code()?, serial: Serial::parse(serial).ok()? })
+    })
+}
+
+/// The workflow a product's units are decided with on this device: the product's own, as the server decides
+/// them; the default one for a product the device has not read yet (the server has the last word at push).
+pub fn workflow_of(products: &[ProductRecord], product: &ProductCode) -> WorkflowSettings {
+    let product = products.iter().find(|record| record.code == product.as_str());
+    product.map(|product| product.workflow.clone()).unwrap_or_default()
 }
 
 /// One serialized unit as last known on this device.
@@ -79,4 +123,31 @@ pub struct SignedInUser {
     /// signed in before it was kept; they sign in again to undo a decommissioning.
     #[serde(default)]
     pub tenant_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storage_key_names_its_unit_whatever_the_products_code() {
+        let coffee = ProductRecord {
+            id: "p1".into(),
+            code: "CM/500".into(),
+            code_schema: "internal".into(),
+            name: "Coffee machine".into(),
+            serial_source: "generated".into(),
+            serial_scheme: serde_json::Value::Null,
+            available: 0,
+            assigned: 0,
+            workflow: WorkflowSettings::default(),
+        };
+        let products = [coffee];
+        let gtin = unit_key_of(&products, "09506000134352/A/1").unwrap();
+        assert_eq!((gtin.product.gtin().unwrap().as_str(), gtin.serial.as_str()), ("09506000134352", "A/1"));
+        let internal = unit_key_of(&products, "CM/500/CM500-2026-0001").unwrap();
+        assert_eq!((internal.product.as_str(), internal.serial.as_str()), ("CM/500", "CM500-2026-0001"));
+        assert_eq!(internal.product.schema(), CodeSchema::Internal);
+        assert_eq!(unit_key_of(&products, "XY-1/CM500-2026-0001"), None, "a product the device does not hold");
+    }
 }

@@ -125,13 +125,13 @@ mod tests {
         ProductRecord {
             id: "p".into(),
             code: "CM-500".into(),
-            schema: "Internal".into(),
+            code_schema: "internal".into(),
             name: "Coffee machine".into(),
-            source: "Generated here".into(),
             serial_source: "generated".into(),
-            serial_scheme: String::new(),
+            serial_scheme: serde_json::Value::Null,
             available,
             assigned,
+            workflow: Default::default(),
         }
     }
 

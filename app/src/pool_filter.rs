@@ -20,13 +20,13 @@ mod tests {
         ProductRecord {
             id: code.into(),
             code: code.into(),
-            schema: "GTIN".into(),
+            code_schema: "gtin".into(),
             name: name.into(),
-            source: "Generated here".into(),
             serial_source: "generated".into(),
-            serial_scheme: String::new(),
+            serial_scheme: serde_json::Value::Null,
             available: 0,
             assigned: 0,
+            workflow: Default::default(),
         }
     }
 

@@ -42,14 +42,6 @@ fn optional_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opti
     })
 }
 
-/// Names this device as "this tablet" instead of by its UUID (`device X` → `this tablet`).
-pub fn name_this_device(words: &str, this_device: Option<&str>) -> String {
-    match this_device {
-        Some(id) if !id.is_empty() => words.replace(&format!("device {id}"), "this tablet"),
-        _ => words.to_owned(),
-    }
-}
-
 impl PoolSerialRecord {
     /// "Assigned · order 7 · reserved to device tablet-2", or "Available".
     pub fn status_words(&self) -> String {
@@ -111,9 +103,5 @@ mod tests {
         .unwrap();
         assert_eq!(record.status_words(), "Assigned · order 7 · reserved to device tablet-2");
         assert_eq!(record.history[0].words(), "Reserved to device · by operator · count 200, device id tablet-2");
-        assert_eq!(
-            name_this_device(&record.status_words(), Some("tablet-2")),
-            "Assigned · order 7 · reserved to this tablet"
-        );
     }
 }

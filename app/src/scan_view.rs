@@ -1,6 +1,7 @@
 //! What the scan box shows for what was typed or scanned: the elements with their meaning, or the error in words.
 
-use serialtrack_shared::gs1::{self, ParseOptions};
+use crate::lookup_key::{read_code, trimmed, Code, PatternedProduct};
+use serialtrack_shared::gs1;
 
 /// One parsed element, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +20,14 @@ pub enum ScanView {
         rows: Vec<ElementRow>,
         bracketed: String,
     },
+    /// A serial alone that these products' pattern fits ("CM-500 · Coffee machine").
+    PatternedSerial {
+        serial: String,
+        products: Vec<String>,
+    },
     Invalid {
+        /// The whole sentence ("Not a valid code (at character 3): …").
         message: String,
-        position: Option<usize>,
         marked: Option<(String, String, String)>,
     },
 }
@@ -30,16 +36,15 @@ pub enum ScanView {
 pub const SEPARATOR_CHOICES: [(&str, Option<char>); 4] =
     [("GS (ASCII 29) only", None), ("| (pipe)", Some('|')), ("~ (tilde)", Some('~')), ("^ (caret)", Some('^'))];
 
-/// Parses `input` with the shared GS1 parser. The input is trimmed of surrounding spaces and line ends that
-/// a keyboard wedge or a paste adds; they are never part of a GS1 string.
-pub fn scan_view(input: &str, separator: Option<char>) -> ScanView {
-    let input = input.trim_matches(|c: char| c == ' ' || c == '\n' || c == '\r' || c == '\t');
-    if input.is_empty() {
-        return ScanView::Empty;
-    }
-    let options = ParseOptions { separator, ..ParseOptions::default() };
-    match gs1::parse(input, &options) {
-        Ok(elements) => ScanView::Parsed {
+/// Reads `input` with [`read_code`], the function the unit lookup reads it with, so the two always agree.
+pub fn scan_view(input: &str, separator: Option<char>, patterned: &[PatternedProduct]) -> ScanView {
+    match read_code(input, separator, patterned) {
+        Ok(None) => ScanView::Empty,
+        Ok(Some(Code::PatternedSerial { serial, products })) => ScanView::PatternedSerial {
+            serial: serial.as_str().to_owned(),
+            products: products.iter().map(|product| format!("{} · {}", product.code, product.name)).collect(),
+        },
+        Ok(Some(Code::Elements(elements))) => ScanView::Parsed {
             bracketed: gs1::to_bracketed(&elements),
             rows: elements
                 .into_iter()
@@ -51,9 +56,8 @@ pub fn scan_view(input: &str, separator: Option<char>) -> ScanView {
                 .collect(),
         },
         Err(error) => ScanView::Invalid {
-            marked: error.position.map(|position| mark(input, position)),
-            message: error.message,
-            position: error.position,
+            marked: error.position.map(|position| mark(trimmed(input), position)),
+            message: error.sentence(),
         },
     }
 }
@@ -77,12 +81,13 @@ mod tests {
 
     #[test]
     fn an_empty_box_shows_nothing() {
-        assert_eq!(scan_view("   ", None), ScanView::Empty);
+        assert_eq!(scan_view("   ", None, &[]), ScanView::Empty);
     }
 
     #[test]
     fn a_scanner_string_shows_each_element_with_its_meaning() {
-        let ScanView::Parsed { rows, bracketed } = scan_view("]d2010950600013435221ABC123\u{1d}10LOT7", None) else {
+        let ScanView::Parsed { rows, bracketed } = scan_view("]d2010950600013435221ABC123\u{1d}10LOT7", None, &[])
+        else {
             panic!("expected the string to parse");
         };
         let ais: Vec<&str> = rows.iter().map(|row| row.ai.as_str()).collect();
@@ -94,16 +99,16 @@ mod tests {
 
     #[test]
     fn a_configured_stand_in_separates_fields() {
-        let view = scan_view("010950600013435221ABC123|10LOT7", Some('|'));
+        let view = scan_view("010950600013435221ABC123|10LOT7", Some('|'), &[]);
         assert!(matches!(view, ScanView::Parsed { ref rows, .. } if rows.len() == 3), "{view:?}");
     }
 
     #[test]
     fn a_wrong_check_digit_is_explained_and_located() {
-        let ScanView::Invalid { message, position, .. } = scan_view("(01)09506000134353", None) else {
+        let ScanView::Invalid { message, marked, .. } = scan_view("(01)09506000134353", None, &[]) else {
             panic!("expected an error");
         };
-        assert!(!message.is_empty());
-        assert!(position.is_some());
+        assert!(message.starts_with("Not a valid code (at character"), "{message}");
+        assert!(marked.is_some());
     }
 }

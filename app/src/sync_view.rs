@@ -1,6 +1,7 @@
 //! What the screens say about sync: each pending change with its state, each refused change with what the
 //! user did, what the server had and why, and the header's "N changes waiting". Plain logic, tested natively.
 
+use crate::device_names::DeviceNames;
 use crate::history_view::{sentence_case, shown_time};
 use serialtrack_shared::sync::{describe_command, Conflict, OpStatus, OptimisticView, OutboxEntry};
 use serialtrack_shared::unit::past_tense;
@@ -122,14 +123,16 @@ pub struct AttentionItem {
     pub escalation_sent: bool,
 }
 
-pub fn attention_item(conflict: &Conflict) -> AttentionItem {
+/// `names`, `this_device`: who the other device is, in words (see `DeviceNames::words`).
+pub fn attention_item(conflict: &Conflict, names: &DeviceNames, this_device: Option<&str>) -> AttentionItem {
     let who = conflict.op.actor.name.split_once(':').map_or(conflict.op.actor.name.as_str(), |(_, name)| name);
     let attempted =
         format!("{} at {} by {who}", sentence_case(&conflict.what_was_attempted()), rfc3339(conflict.op.client_time));
     let status = conflict.server_unit().map(|unit| unit.status.label().to_owned());
     let last = conflict.what_the_server_had().map(|change| {
         let by = change.by.split_once(':').map_or(change.by.as_str(), |(_, name)| name);
-        let device = change.device_id.as_ref().map(|device| format!(" on device {device}")).unwrap_or_default();
+        let device = change.device_id.as_ref().map(|device| format!(" on {}", names.words(device, this_device)));
+        let device = device.unwrap_or_default();
         format!("last changed by {by} at {}{device}", rfc3339(change.at))
     });
     let server_had = match (status, last) {
@@ -155,15 +158,16 @@ pub fn rfc3339(at: time::OffsetDateTime) -> String {
     format!("{} {:02}:{:02}:{:02} UTC", at.date(), at.hour(), at.minute(), at.second())
 }
 
-/// What an escalated change did, for the supervisor: "Allocated (order "SO-1") by ada on device tab-1 at …".
+/// What an escalated change did, for the supervisor: "Allocated (order "SO-1") by ada on Line 1 tablet at …";
+/// `device`: the device in words.
 /// A command this build cannot read is shown as the device sent it.
-pub fn escalated_change(command: &serde_json::Value, actor: &str, device_id: &str, client_time: &str) -> String {
+pub fn escalated_change(command: &serde_json::Value, actor: &str, device: &str, client_time: &str) -> String {
     let what = match serde_json::from_value(command.clone()) {
         Ok(command) => sentence_case(&describe_command(&command)),
         Err(_) => command.to_string(),
     };
     let who = actor.split_once(':').map_or(actor, |(_, name)| name);
-    format!("{what} by {who} on device {device_id} at {}", shown_time(client_time))
+    format!("{what} by {who} on {device} at {}", shown_time(client_time))
 }
 
 #[cfg(test)]
@@ -211,10 +215,13 @@ mod tests {
 
     #[test]
     fn a_refused_change_says_what_i_did_what_the_server_had_and_why() {
-        let item = attention_item(&conflict());
+        let names = DeviceNames::new([("tablet-2".to_owned(), "Line 2 tablet".to_owned())]);
+        let item = attention_item(&conflict(), &names, Some("tablet-1"));
         assert!(item.attempted.starts_with("Quarantined"), "{}", item.attempted);
         assert!(item.attempted.contains("dented") && item.attempted.ends_with("by operator"), "{}", item.attempted);
-        assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 UTC on device tablet-2");
+        assert_eq!(item.server_had, "Last changed by supervisor at 2026-11-23 10:05:00 UTC on Line 2 tablet");
+        let unnamed = attention_item(&conflict(), &DeviceNames::default(), Some("tablet-1"));
+        assert!(unnamed.server_had.ends_with("on an unnamed device (tablet-2)"), "{}", unnamed.server_had);
         assert_eq!(item.why, "Shipped → quarantine is not allowed");
     }
 
@@ -239,8 +246,8 @@ mod tests {
     fn an_escalated_change_reads_as_what_who_where_and_when() {
         let command = serde_json::json!({"type": "allocate", "order": "SO-1"});
         assert_eq!(
-            escalated_change(&command, "user:ada", "tab-1", "2026-11-23T10:00:00.123Z"),
-            r#"Allocated (order "SO-1") by ada on device tab-1 at 2026-11-23 10:00:00 UTC"#
+            escalated_change(&command, "user:ada", "Line 1 tablet", "2026-11-23T10:00:00.123Z"),
+            r#"Allocated (order "SO-1") by ada on Line 1 tablet at 2026-11-23 10:00:00 UTC"#
         );
         let unknown = serde_json::json!({"type": "teleport"});
         assert!(escalated_change(&unknown, "key:line", "t", "now").starts_with(r#"{"type":"teleport"} by line"#));

@@ -16,13 +16,13 @@ fn product(id: &str, code: &str) -> ProductRecord {
     ProductRecord {
         id: id.into(),
         code: code.into(),
-        schema: "GTIN".into(),
+        code_schema: "gtin".into(),
         name: format!("Product {code}"),
-        source: "Generated here".into(),
         serial_source: "generated".into(),
-        serial_scheme: "Randomised".into(),
+        serial_scheme: serde_json::json!({"kind": "randomised", "alphabet": "0123456789", "length": 12}),
         available: 10,
         assigned: 5,
+        workflow: Default::default(),
     }
 }
 

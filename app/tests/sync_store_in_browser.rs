@@ -190,13 +190,13 @@ async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_sto
     let product = ProductRecord {
         id: "p1".into(),
         code: "09506000134352".into(),
-        schema: "GTIN".into(),
+        code_schema: "gtin".into(),
         name: "Paracetamol".into(),
-        source: "Generated here".into(),
         serial_source: "generated".into(),
-        serial_scheme: "Randomised".into(),
+        serial_scheme: serde_json::json!({"kind": "randomised", "alphabet": "0123456789", "length": 12}),
         available: 3,
         assigned: 2,
+        workflow: Default::default(),
     };
     v1.put_products(std::slice::from_ref(&product)).await.unwrap();
     v1.set_meta("last_refreshed", &"2026-11-20T10:00:00Z").await.unwrap();

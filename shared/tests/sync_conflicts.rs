@@ -35,7 +35,7 @@ fn an_entry_shows_what_i_did_what_the_server_had_and_why() {
     assert_eq!((had.by.as_str(), had.device_id.as_deref()), ("supervisor-user", Some("tablet-b")));
     assert_eq!(conflict.server_unit().unwrap().status, UnitStatus::Quarantine);
     assert_eq!(conflict.refused.code.code(), "invalid_transition");
-    assert_eq!(conflict.refused.message, "a unit that is Quarantine cannot be allocated");
+    assert_eq!(conflict.refused.message, "a unit in quarantine cannot be allocated to an order");
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn keeping_as_a_note_records_the_attempt_on_the_unit_s_history() {
     let kept = resolve(&mut a, Resolution::KeepAsNote { new_op_id: op_id(4) }).unwrap().unwrap();
     let Some(UnitCommand::AddNote { text }) = kept.command() else { panic!("not a note: {:?}", kept.command) };
     assert!(text.starts_with(r#"Not applied: allocated (order "SO-1") by supervisor-user"#), "{text}");
-    assert!(text.contains("invalid_transition: a unit that is Quarantine cannot be allocated"), "{text}");
+    assert!(text.contains("invalid_transition: a unit in quarantine cannot be allocated to an order"), "{text}");
     assert!(a.conflicts().is_empty());
     sync(&mut a, &mut server);
     let last = server.events_of(&unit_key(1)).pop().unwrap();

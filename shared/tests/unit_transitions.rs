@@ -19,6 +19,39 @@ fn every_transition_of_the_table_is_accepted_and_lands_where_the_table_says() {
     }
 }
 
+/// Given a unit in any status, when a move of the table that does not start there is asked, then the refusal
+/// reads as English: a phrase of its own for each command, no code words, and the status in words.
+#[test]
+fn every_refused_move_of_the_table_reads_as_a_sentence_of_its_own() {
+    let examples = [
+        (UnitStatus::Shipped, CommandKind::CancelAllocation, "a shipped unit cannot have its allocation cancelled"),
+        (UnitStatus::Quarantine, CommandKind::Allocate, "a unit in quarantine cannot be allocated to an order"),
+        (
+            UnitStatus::Available,
+            CommandKind::UndoDecommission,
+            "an available unit cannot have a decommissioning undone",
+        ),
+        (UnitStatus::Picked, CommandKind::ResolveQuarantine, "a picked unit cannot be released from quarantine"),
+    ];
+    for (from, kind, sentence) in examples {
+        let refusal = decide(Some(&unit_in(from)), &sample(kind)).unwrap_err();
+        assert_eq!((refusal.code, refusal.message.as_str()), (RefusalCode::InvalidTransition, sentence));
+    }
+    for from in UnitStatus::ALL {
+        let mut sentences = std::collections::HashSet::new();
+        for step in TRANSITIONS.iter().filter(|step| transition(from, step.command).is_none()) {
+            let refusal = decide(Some(&unit_in(from)), &sample(step.command)).unwrap_err();
+            let words = &refusal.message;
+            assert!(!words.contains('_') && words.contains(" cannot "), "{from} {:?}: {words}", step.command);
+            assert!(words.starts_with(refusal_words::unit_that_is(from)), "{words}: the status in words");
+            sentences.insert((step.command, words.clone()));
+        }
+        let commands: std::collections::HashSet<_> = sentences.iter().map(|(command, _)| *command).collect();
+        let words: std::collections::HashSet<_> = sentences.iter().map(|(_, words)| words.clone()).collect();
+        assert_eq!(commands.len(), words.len(), "one phrase per command from {from}");
+    }
+}
+
 #[test]
 fn every_status_pair_outside_the_table_is_refused_as_an_invalid_transition() {
     let mut refused_pairs = 0;
@@ -48,7 +81,11 @@ fn every_transition_command_not_in_the_table_for_a_status_is_refused_with_its_co
             }
             let refusal = decide(Some(&unit_in(from)), &sample(kind)).expect_err("not in the table");
             assert_eq!(refusal.code, RefusalCode::InvalidTransition, "{kind:?} from {from}");
-            assert!(refusal.message.contains(from.label()), "the sentence names the status: {}", refusal.message);
+            assert!(
+                refusal.message.contains(&from.label().to_lowercase()),
+                "the sentence names the status: {}",
+                refusal.message
+            );
         }
     }
 }

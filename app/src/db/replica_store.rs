@@ -3,9 +3,9 @@
 //! that reads the records the step needs, lets shared code decide, and writes the result back — so a crash
 //! between two steps leaves the state of the one before or the one after, never half of one.
 
-use super::schema::{CONFLICTS, JOURNAL, META, OUTBOX, UNITS};
+use super::schema::{CONFLICTS, JOURNAL, META, OUTBOX, PRODUCTS, UNITS};
 use super::{DbError, LocalDb};
-use crate::model::HistoryRecord;
+use crate::model::{workflow_of, HistoryRecord, ProductRecord};
 use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredSettledOp, StoredUnit, UnitRow};
 use crate::sync_wire::unit_record;
 use indexed_db_futures::cursor::CursorDirection;
@@ -13,7 +13,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyRange;
 use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry, SettledOp, JOURNAL_LIMIT};
-use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
+use serialtrack_shared::unit::UnitKey;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -23,7 +23,8 @@ pub const META_CURSOR: &str = "cursor";
 pub const META_LOG_EPOCH: &str = "log_epoch";
 pub const META_JOURNAL_UNCHECKED: &str = "journal_unchecked";
 
-pub(super) const REPLICA_STORES: [&str; 5] = [META, OUTBOX, CONFLICTS, UNITS, JOURNAL];
+/// The products are read for their workflows: a unit's optimistic view is decided under its product's rules.
+pub(super) const REPLICA_STORES: [&str; 6] = [META, OUTBOX, CONFLICTS, UNITS, JOURNAL, PRODUCTS];
 
 /// What a step writes besides the replica itself.
 #[derive(Debug, Default)]
@@ -259,12 +260,15 @@ pub(super) async fn save(
     for line in &extra.history {
         lines.entry(line.unit_key.as_str()).or_default().push(line.clone());
     }
-    let workflow = WorkflowSettings::default();
+    let products: Vec<ProductRecord> = match keys.is_empty() {
+        true => Vec::new(),
+        false => tx.object_store(PRODUCTS)?.get_all().serde()?.await?.collect::<Result<_, _>>()?,
+    };
     for key in keys {
         let Some(unit_key) = unit_keys.get(key) else { continue };
         let was = held.get(key);
         let name = extra.product_name.clone().or_else(|| was.and_then(|was| was.shown.product_name.clone()));
-        let shown = match replica.optimistic(unit_key, &workflow).unit {
+        let shown = match replica.optimistic(unit_key, &workflow_of(&products, &unit_key.product)).unit {
             Some(unit) => unit_record(&unit, name),
             // Nothing this build can replay (a state written by a newer build): keep what a lookup showed.
             None => match was {

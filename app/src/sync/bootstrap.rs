@@ -234,9 +234,10 @@ fn prefetch(after: Option<String>) -> oneshot::Receiver<Result<SnapshotView, Syn
 
 /// Reads the units the device held again, so they are at least as new as the cursor the bootstrap set.
 async fn refetch(db: &LocalDb, held: &[String]) -> Result<(), SyncError> {
+    let products = db.products().await?;
     for key in held.iter().take(MAX_REFETCH) {
-        let Some((gtin, serial)) = key.split_once('/') else { continue };
-        if let Some(found) = api::unit_with_history(gtin, serial).await? {
+        let Some(key) = crate::model::unit_key_of(&products, key) else { continue };
+        if let Some(found) = api::unit_with_history(&key).await? {
             db.keep_looked_up(&found).await?;
         }
     }

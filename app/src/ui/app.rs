@@ -5,6 +5,7 @@ use super::attention_page::AttentionPage;
 use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
+use super::name_device::NameDevice;
 use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
@@ -14,6 +15,7 @@ use super::settings_page::SettingsPage;
 use super::sign_in::SignInPage;
 use super::sync_badge::SyncBadge;
 use super::unit_state::{self, Choice};
+use crate::lookup_key::patterned_products;
 use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,6 +42,7 @@ pub fn App() -> impl IntoView {
             spawn_local(app_state::look_up(device, input, separator));
         })
     };
+    let open = Callback::new(move |key| spawn_local(app_state::open_unit(device, key)));
     let act = Callback::new(move |command: UnitCommand| spawn_local(unit_state::act(device, command)));
     let choose =
         Callback::new(move |(op_id, choice): (String, Choice)| spawn_local(unit_state::resolve(device, op_id, choice)));
@@ -48,6 +51,8 @@ pub fn App() -> impl IntoView {
     let Device { user, products, last_refreshed, notice, sign_in_error, busy, lookup: lookup_state, ready, .. } =
         device;
 
+    // The internal-code products whose serials the scan box reads alone.
+    let patterned = Signal::derive(move || products.with(|products| patterned_products(products)));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
@@ -75,6 +80,9 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="app-main" id="main">
             {move || notice.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            <Show when=move || user.get().is_some()>
+                <NameDevice/>
+            </Show>
             {move || {
                 let ended = device.session_ended.get() || sync.status.with(|status| status.signed_out);
                 let user = user.get().filter(|_| ended)?;
@@ -101,7 +109,14 @@ pub fn App() -> impl IntoView {
                     match screen.get() {
                         Screen::Pool => view! { <PoolPage products=products.into()/> }.into_any(),
                         Screen::Lookup => view! {
-                            <LookupPage state=lookup_state.read_only() on_lookup=lookup on_act=act action_error=sync.action_error/>
+                            <LookupPage
+                                state=lookup_state.read_only()
+                                on_lookup=lookup
+                                on_open=open
+                                on_act=act
+                                action_error=sync.action_error
+                                patterned=patterned
+                            />
                         }
                         .into_any(),
                         Screen::Settings => view! {

@@ -4,13 +4,18 @@
 use super::lookup_page::LookupState;
 use crate::api::{self, ApiError};
 use crate::db::LocalDb;
-use crate::lookup_key::unit_key;
-use crate::model::{ProductRecord, SignedInUser};
+use crate::device_names::DeviceNames;
+use crate::lookup_key::{lookup_target, patterned_products, PatternedProduct, Target};
+use crate::model::{unit_key_of, workflow_of, ProductRecord, SignedInUser};
+use crate::replica_parts::storage_key;
 use leptos::prelude::*;
+use serialtrack_shared::ids::{ProductCode, Serial};
+use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
 
 const DATABASE_NAME: &str = "serialtrack";
 const META_USER: &str = "user";
 const META_LAST_REFRESHED: &str = "last_refreshed";
+const META_DEVICE_NAMES: &str = "device_names";
 
 /// Handles to the device's state; `Copy`, so every closure can hold one.
 #[derive(Clone, Copy)]
@@ -28,6 +33,14 @@ pub struct Device {
     pub busy: RwSignal<bool>,
     pub lookup: RwSignal<LookupState>,
     pub sync: super::unit_state::SyncSignals,
+    /// This install's device id, and the names people gave the tenant's devices (kept in meta for offline).
+    pub this_device: RwSignal<Option<String>>,
+    pub device_names: RwSignal<DeviceNames>,
+    /// The server's list of names was read since the app started: only then may the app ask for this
+    /// device's name (a stale list would ask again for a device already named).
+    pub names_read: RwSignal<bool>,
+    /// Devices whose names were asked for since the app started, so an unnamed one is not asked for each pass.
+    pub names_asked: StoredValue<std::collections::BTreeSet<String>, LocalStorage>,
 }
 
 impl Device {
@@ -45,11 +58,31 @@ impl Device {
             busy: RwSignal::new(false),
             lookup: RwSignal::new(LookupState::Idle),
             sync: super::unit_state::SyncSignals::new(),
+            this_device: RwSignal::new(None),
+            device_names: RwSignal::new(DeviceNames::default()),
+            names_read: RwSignal::new(false),
+            names_asked: StoredValue::new_local(Default::default()),
         }
     }
 
     pub fn db(&self) -> Option<LocalDb> {
         self.db.get_value()
+    }
+
+    /// A device as a person reads it: "this tablet", its name, or "an unnamed device (…)".
+    pub fn device_words(&self, device_id: &str) -> String {
+        let this_device = self.this_device.get();
+        self.device_names.with(|names| names.words(device_id, this_device.as_deref()))
+    }
+
+    /// The unit a storage key names (see `model::unit_key_of`).
+    pub fn unit_key(&self, storage_key: &str) -> Option<UnitKey> {
+        self.products.with_untracked(|products| unit_key_of(products, storage_key))
+    }
+
+    /// The workflow this device decides a product's commands with (see `model::workflow_of`).
+    pub fn workflow_of(&self, product: &ProductCode) -> WorkflowSettings {
+        self.products.with_untracked(|products| workflow_of(products, product))
     }
 }
 
@@ -65,6 +98,8 @@ pub async fn start(device: Device) {
             let user = db.meta::<SignedInUser>(META_USER).await.ok().flatten();
             device.last_refreshed.set(db.meta::<String>(META_LAST_REFRESHED).await.ok().flatten());
             device.products.set(db.products().await.unwrap_or_default());
+            device.device_names.set(db.meta::<DeviceNames>(META_DEVICE_NAMES).await.ok().flatten().unwrap_or_default());
+            device.this_device.set(db.device_id().await.ok());
             device.db.set_value(Some(db));
             device.user.set(user.clone());
             device.ready.set(true);
@@ -106,6 +141,8 @@ pub async fn sign_in(device: Device, username: String, password: String) {
                 if let Err(error) = db.set_meta(META_USER, &user).await {
                     device.notice.set(Some(error.to_string()));
                 }
+                // Signing out cleared the device's data, its id with it: this sign-in may have made a new one.
+                device.this_device.set(db.device_id().await.ok());
             }
             device.user.set(Some(user));
             device.session_ended.set(false);
@@ -133,14 +170,21 @@ pub async fn sign_out(device: Device) {
     }
     device.user.set(None);
     device.products.set(Vec::new());
+    device.device_names.set(DeviceNames::default());
+    device.names_read.set(false);
     device.last_refreshed.set(None);
     device.lookup.set(LookupState::Idle);
     super::unit_state::reload(device).await;
 }
 
-/// Fetches the pool from the server into IndexedDB, then shows what IndexedDB holds.
+/// Fetches the pool and the devices' names from the server into IndexedDB, then shows what IndexedDB holds.
 pub async fn refresh(device: Device) {
     let Some(db) = device.db() else { return };
+    if let Ok(names) = api::device_names().await {
+        let _ = db.set_meta(META_DEVICE_NAMES, &names).await;
+        device.device_names.set(names);
+        device.names_read.set(true);
+    }
     match api::pool().await {
         Ok(products) => {
             let stored = async {
@@ -167,14 +211,50 @@ pub async fn refresh(device: Device) {
     }
 }
 
-/// Shows the unit from the device at once, then refreshes it from the server when online.
+/// Reads what was scanned or typed with the device's products and opens the unit it names; a serial alone that
+/// fits several products' pattern opens the one product that has it, or asks which.
 pub async fn look_up(device: Device, input: String, separator: Option<char>) {
-    let key = match unit_key(&input, separator) {
-        Ok(key) => key,
-        Err(message) => return device.lookup.set(LookupState::Missing(message)),
-    };
+    let patterned = device.products.with_untracked(|products| patterned_products(products));
+    match lookup_target(&input, separator, &patterned) {
+        Ok(Target::Unit(key)) => open_unit(device, key).await,
+        Ok(Target::Choose { serial, products }) => choose_product(device, serial, products).await,
+        Err(message) => device.lookup.set(LookupState::Missing(message)),
+    }
+}
+
+/// Of the products a serial fits, those with a unit of it (on the device, or on the server when online).
+async fn choose_product(device: Device, serial: Serial, products: Vec<PatternedProduct>) {
     let Some(db) = device.db() else { return };
-    let storage_key = key.storage_key();
+    device.lookup.set(LookupState::Searching);
+    let codes: Vec<String> = products.iter().map(|product| product.code.to_string()).collect();
+    let mut having = Vec::new();
+    for product in products {
+        let key = UnitKey { product: product.code.clone(), serial: serial.clone() };
+        let held = db.unit(&storage_key(&key)).await.ok().flatten().is_some();
+        if held || (device.online.get_untracked() && matches!(api::unit_with_history(&key).await, Ok(Some(_)))) {
+            having.push(product);
+        }
+    }
+    match having.len() {
+        0 => {
+            let message = match device.online.get_untracked() {
+                true => format!("No unit of {} has serial {serial}.", codes.join(" or ")),
+                false => format!(
+                    "No unit of {} with serial {serial} is on this device, and the device is offline.",
+                    codes.join(" or ")
+                ),
+            };
+            device.lookup.set(LookupState::Missing(message));
+        }
+        1 => open_unit(device, UnitKey { product: having.remove(0).code, serial }).await,
+        _ => device.lookup.set(LookupState::Choose { serial, products: having }),
+    }
+}
+
+/// Shows the unit from the device at once, then refreshes it from the server when online.
+pub async fn open_unit(device: Device, key: UnitKey) {
+    let Some(db) = device.db() else { return };
+    let storage_key = storage_key(&key);
     let local = db.unit(&storage_key).await.ok().flatten();
     device.sync.current_unit.set(Some(storage_key.clone()));
     if local.is_some() {
@@ -189,14 +269,14 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
         }
         return;
     }
-    match api::unit_with_history(key.gtin.as_str(), key.serial.as_str()).await {
+    match api::unit_with_history(&key).await {
         Ok(Some(mut found)) => {
             if found.record.product_name.is_none() {
-                // The device's pool knows the product behind the GTIN; name it.
+                // The device's pool knows the product behind the code; name it.
                 found.record.product_name = device.products.with_untracked(|products| {
                     products
                         .iter()
-                        .find(|product| product.code == found.record.gtin)
+                        .find(|product| product.code == key.product.as_str())
                         .map(|product| product.name.clone())
                 });
             }
@@ -205,11 +285,42 @@ pub async fn look_up(device: Device, input: String, separator: Option<char>) {
             }
             super::unit_state::show_unit(device, &storage_key, true).await;
         }
-        Ok(None) if local.is_none() => {
-            device.lookup.set(LookupState::Missing(format!("No unit {} · {} is registered.", key.gtin, key.serial)))
-        }
+        Ok(None) if local.is_none() => device.lookup.set(LookupState::Missing(format!("No unit {key} is registered."))),
         Ok(None) => {}
         Err(error) if local.is_none() => device.lookup.set(LookupState::Missing(error.sentence())),
         Err(_) => {}
+    }
+}
+
+/// Names this device on the server, as the person typed it ("Line 1 tablet").
+pub async fn name_this_device(device: Device, typed: String) -> Result<(), String> {
+    let name = crate::device_names::valid_name(&typed)?;
+    let (Some(db), Some(id)) = (device.db(), device.this_device.get_untracked()) else {
+        return Err("This device's data is not open yet.".into());
+    };
+    api::name_device(&id, &name).await.map_err(|error| error.sentence())?;
+    device.device_names.update(|names| names.named(&id, &name));
+    let _ = db.set_meta(META_DEVICE_NAMES, &device.device_names.get_untracked()).await;
+    Ok(())
+}
+
+/// Reads the devices' names again when a screen is to show a device this one has not heard named (a tablet
+/// named after this one last read the names); once per device id.
+pub async fn learn_device_names<'a>(device: Device, shown: impl IntoIterator<Item = &'a str>) {
+    let this_device = device.this_device.get_untracked();
+    let new: Vec<String> = shown
+        .into_iter()
+        .filter(|id| Some(*id) != this_device.as_deref())
+        .filter(|id| device.device_names.with_untracked(|names| names.name_of(id).is_none()))
+        .filter(|id| device.names_asked.with_value(|asked| !asked.contains(*id)))
+        .map(str::to_owned)
+        .collect();
+    if new.is_empty() || !device.online.get_untracked() {
+        return;
+    }
+    device.names_asked.update_value(|asked| asked.extend(new));
+    if let (Ok(names), Some(db)) = (api::device_names().await, device.db()) {
+        let _ = db.set_meta(META_DEVICE_NAMES, &names).await;
+        device.device_names.set(names);
     }
 }

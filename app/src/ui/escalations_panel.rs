@@ -63,7 +63,8 @@ fn EscalationCard(escalation: Escalation, settled: Callback<()>) -> impl IntoVie
         });
     };
     let unit = format!("{} / {}", escalation.product, escalation.serial);
-    let what = escalated_change(&escalation.command, &escalation.actor, &escalation.device_id, &escalation.client_time);
+    let on = expect_context::<super::app_state::Device>().device_words(&escalation.device_id);
+    let what = escalated_change(&escalation.command, &escalation.actor, &on, &escalation.client_time);
     let by = escalation.escalated_by.split_once(':').map_or(escalation.escalated_by.clone(), |(_, name)| name.into());
     view! {
         <li class="attention-item" aria-label=format!("Escalated change on {unit}")>

@@ -10,7 +10,7 @@ use crate::line_work::{pending_commissions, BlockRecord, OrderRecord};
 use crate::model::UnitRecord;
 use leptos::prelude::*;
 use serialtrack_shared::ids::{Gtin, Serial};
-use serialtrack_shared::unit::{CommandContext, UnitKey, WorkflowSettings};
+use serialtrack_shared::unit::{CommandContext, UnitKey};
 
 /// The order the line screen had open, so a reload returns to it.
 const META_LINE_ORDER: &str = "line_order";
@@ -169,7 +169,7 @@ pub async fn commission(device: Device, line: LineState, wanted: Option<String>)
         (Err(message), _) | (_, Err(message)) => return line.tell(true, message),
     };
     let actor = actor(&user);
-    let workflow = WorkflowSettings::default();
+    let workflow = device.workflow_of(&gtin.clone().into());
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let outcome = db
         .commission_from_block(&order, wanted.as_deref(), |replica, _block, serial| {

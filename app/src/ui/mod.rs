@@ -10,6 +10,7 @@ mod import_form;
 mod line_page;
 mod line_state;
 mod lookup_page;
+mod name_device;
 mod nav;
 mod online_badge;
 mod pack_history;

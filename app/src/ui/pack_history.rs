@@ -4,13 +4,11 @@
 
 use super::app_state::Device;
 use super::unit_card::status_words;
-use super::unit_state::unit_key;
 use crate::api;
 use crate::model::UnitRecord;
-use crate::pool_history::{name_this_device, PoolSerialRecord};
+use crate::pool_history::PoolSerialRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serialtrack_shared::unit::WorkflowSettings;
 
 /// What the device knows of the serial in the pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,18 +20,16 @@ enum PoolKnown {
 }
 
 #[component]
-pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
+pub fn PackHistory(unit: Signal<UnitRecord>) -> impl IntoView {
     let device = expect_context::<Device>();
     let pool = RwSignal::new(PoolKnown::Loading);
     let parent: RwSignal<Option<String>> = RwSignal::new(None);
-    let this_device: RwSignal<Option<String>> = RwSignal::new(None);
-    spawn_local(load(device, unit.clone(), pool, parent));
-    spawn_local(async move {
-        if let Some(db) = device.db() {
-            this_device.set(db.device_id().await.ok());
-        }
-    });
-    let words = move |text: String| name_this_device(&text, this_device.get().as_deref());
+    spawn_local(load(device, unit.get_untracked(), pool, parent));
+    // The server writes devices by id; a person reads them by the names people gave them.
+    let words = move |text: String| {
+        let this_device = device.this_device.get();
+        device.device_names.with(|names| names.in_words(&text, this_device.as_deref()))
+    };
     view! {
         <section class="pack-history" aria-labelledby="pack-history-heading">
             <h3 id="pack-history-heading">"Pack history"</h3>
@@ -44,7 +40,7 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
                     PoolKnown::Unknown(why) => why.to_owned(),
                     PoolKnown::Known(record) => words(record.status_words()),
                 }}</dd>
-                <dt>"Pack status"</dt><dd>{status_words(&unit.status)}</dd>
+                <dt>"Pack status"</dt><dd>{move || unit.with(|unit| status_words(&unit.status))}</dd>
                 <dt>"Packed into"</dt>
                 <dd>{move || parent.get().map_or_else(|| "Not packed into a case or pallet".to_owned(), |sscc| format!("SSCC {sscc}"))}</dd>
             </dl>
@@ -75,8 +71,8 @@ pub fn PackHistory(unit: UnitRecord) -> impl IntoView {
 /// Shows what the device holds, then refreshes the pool's view of the serial when online.
 async fn load(device: Device, unit: UnitRecord, pool: RwSignal<PoolKnown>, parent: RwSignal<Option<String>>) {
     let Some(db) = device.db() else { return };
-    if let (Ok(replica), Some(key)) = (db.replica(std::slice::from_ref(&unit.key)).await, unit_key(&unit.key)) {
-        let view = replica.optimistic(&key, &WorkflowSettings::default());
+    if let (Ok(replica), Some(key)) = (db.replica(std::slice::from_ref(&unit.key)).await, device.unit_key(&unit.key)) {
+        let view = replica.optimistic(&key, &device.workflow_of(&key.product));
         parent.set(view.unit.and_then(|unit| unit.parent).map(|sscc| sscc.as_str().to_owned()));
     }
     let held = db.pool_serial(&unit.key).await.ok().flatten();

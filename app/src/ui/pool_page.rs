@@ -6,6 +6,7 @@ use super::pool_actions_panel::PoolActionsPanel;
 use crate::donut::{assigned_percent, pool_donut_svg};
 use crate::model::ProductRecord;
 use crate::pool_filter;
+use crate::product_view::{schema_words, scheme_words, source_words};
 use leptos::prelude::*;
 
 #[component]
@@ -98,9 +99,9 @@ fn ProductRows(
                 </button>
             </td>
             <td class="code">{product.code.clone()}</td>
-            <td>{product.schema.clone()}</td>
+            <td>{schema_words(&product)}</td>
             <td>{product.name.clone()}</td>
-            <td>{product.source.clone()}</td>
+            <td>{source_words(&product)}</td>
         </tr>
         <Show when=move || is_open.get()>
             <tr class="details-row" id=details_id.clone()>
@@ -124,10 +125,10 @@ fn ProductDetails(product: Memo<ProductRecord>) -> impl IntoView {
         <div class="product-details">
             <dl class="facts">
                 <dt>"Product code"</dt><dd>{facts.code.clone()}</dd>
-                <dt>"Code schema"</dt><dd>{facts.schema.clone()}</dd>
+                <dt>"Code schema"</dt><dd>{schema_words(&facts)}</dd>
                 <dt>"Product name"</dt><dd>{facts.name.clone()}</dd>
-                <dt>"Source of serials"</dt><dd>{facts.source.clone()}</dd>
-                <dt>"Serial scheme"</dt><dd>{facts.serial_scheme.clone()}</dd>
+                <dt>"Source of serials"</dt><dd>{source_words(&facts)}</dd>
+                <dt>"Serial scheme"</dt><dd>{scheme_words(&facts)}</dd>
             </dl>
             <figure class="donut">
                 // The chart is focusable so keyboard users get the same tooltip as mouse users.

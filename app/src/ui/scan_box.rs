@@ -1,17 +1,23 @@
 //! The scan box: a keyboard-wedge scanner or a person types into it, and the parsed elements show as they type.
 
+use crate::lookup_key::PatternedProduct;
 use crate::scan_view::{scan_view, ScanView, SEPARATOR_CHOICES};
 use leptos::prelude::*;
 
 /// `on_enter` receives the box's text when Enter is pressed — a keyboard-wedge scanner ends each scan with Enter.
+/// `patterned`: the internal-code products whose serials are read alone (the lookup reads with the same ones).
 #[component]
 pub fn ScanBox(
     #[prop(into)] heading: String,
     #[prop(optional)] on_enter: Option<Callback<(String, Option<char>)>>,
+    #[prop(optional)] patterned: Option<Signal<Vec<PatternedProduct>>>,
 ) -> impl IntoView {
     let (input, set_input) = signal(String::new());
     let (separator, set_separator) = signal(None::<char>);
-    let view_of_input = Memo::new(move |_| scan_view(&input.get(), separator.get()));
+    let view_of_input = Memo::new(move |_| {
+        let patterned = patterned.map(|patterned| patterned.get()).unwrap_or_default();
+        scan_view(&input.get(), separator.get(), &patterned)
+    });
 
     view! {
         <section class="panel scan-panel" aria-labelledby="scan-heading">
@@ -87,14 +93,15 @@ pub fn ScanBox(
                         <p class="bracketed">"Human-readable: " <code>{bracketed}</code></p>
                     }
                     .into_any(),
-                    ScanView::Invalid { message, position, marked } => view! {
+                    ScanView::PatternedSerial { serial, products } => view! {
+                        <p class="bracketed">
+                            "Serial " <code>{serial}</code> " of " {products.join(" or ")}
+                        </p>
+                    }
+                    .into_any(),
+                    ScanView::Invalid { message, marked } => view! {
                         <div class="scan-error" role="alert">
-                            <p class="error-message">
-                                {match position {
-                                    Some(position) => format!("Not a valid code (at character {}): {message}", position + 1),
-                                    None => format!("Not a valid code: {message}"),
-                                }}
-                            </p>
+                            <p class="error-message">{message}</p>
                             {marked.map(|(before, at, after)| view! {
                                 <p class="marked"><code>{before}<mark>{at}</mark>{after}</code></p>
                             })}

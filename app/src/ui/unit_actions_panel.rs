@@ -10,22 +10,28 @@ use std::collections::HashMap;
 /// `only`: offer just these of the allowed actions (the line screen offers decommission and its undo).
 #[component]
 pub fn ActionPanel(
-    status: String,
+    /// The unit's status: the buttons follow it, and a form the user opened stays open when it changes.
+    #[prop(into)]
+    status: Signal<String>,
     on_act: Callback<UnitCommand>,
     error: RwSignal<Option<String>>,
     #[prop(optional)] only: Option<&'static [CommandKind]>,
 ) -> impl IntoView {
-    let mut actions = UnitStatus::from_code(&status).map(actions_for).unwrap_or_default();
-    if let Some(only) = only {
-        actions.retain(|action| only.contains(&action.kind));
-    }
+    let actions = Memo::new(move |_| {
+        let mut actions = status.with(|status| UnitStatus::from_code(status).map(actions_for).unwrap_or_default());
+        if let Some(only) = only {
+            actions.retain(|action| only.contains(&action.kind));
+        }
+        actions
+    });
     let chosen: RwSignal<Option<UnitAction>> = RwSignal::new(None);
     view! {
         <section class="panel unit-actions" aria-labelledby="actions-heading">
             <h3 id="actions-heading">"Actions"</h3>
-            {actions.is_empty().then(|| view! { <p class="hint">"No more changes are possible for this unit."</p> })}
+            {move || actions.with(Vec::is_empty).then(|| view! { <p class="hint">"No more changes are possible for this unit."</p> })}
             <div class="action-buttons">
-                {actions
+                {move || actions
+                    .get()
                     .into_iter()
                     .map(|action| view! {
                         <button

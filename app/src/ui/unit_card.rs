@@ -10,30 +10,34 @@ pub fn status_words(status: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// `children`: what sits between the unit's facts and its history (its actions and pending changes).
+/// `children`: what sits between the unit's facts and its history (its actions and pending changes). The card
+/// follows `unit` and `history` in place (a sync pass changes them), so what the children hold stays.
 #[component]
-pub fn UnitCard(unit: UnitRecord, history: Vec<HistoryRecord>, children: Children) -> impl IntoView {
-    let not_given = || "—".to_owned();
+pub fn UnitCard(unit: Signal<UnitRecord>, history: Signal<Vec<HistoryRecord>>, children: Children) -> impl IntoView {
+    let fact = move |of: fn(&UnitRecord) -> Option<String>| move || unit.with(of).unwrap_or_else(|| "—".to_owned());
+    let status = move || unit.with(|unit| status_words(&unit.status));
     view! {
         <article class="unit-card" aria-labelledby="unit-heading">
             <header class="unit-header">
-                <h2 id="unit-heading">{format!("Unit {} · {}", unit.gtin, unit.serial)}</h2>
-                <span class=format!("status-badge status-{}", unit.status) role="status">
-                    {status_words(&unit.status)}
+                <h2 id="unit-heading">{move || unit.with(|unit| format!("Unit {} · {}", unit.gtin, unit.serial))}</h2>
+                <span class=move || unit.with(|unit| format!("status-badge status-{}", unit.status)) role="status">
+                    {status}
                 </span>
             </header>
             <dl class="facts unit-facts">
-                <dt>"Status"</dt><dd>{status_words(&unit.status)}</dd>
-                <dt>"Product"</dt><dd>{unit.product_name.clone().unwrap_or_else(not_given)}</dd>
-                <dt>"Lot"</dt><dd>{unit.lot.clone().unwrap_or_else(not_given)}</dd>
-                <dt>"Expiry"</dt><dd>{unit.expiry.clone().unwrap_or_else(not_given)}</dd>
-                <dt>"Location"</dt><dd>{unit.location.clone().unwrap_or_else(not_given)}</dd>
-                <dt>"Owner"</dt><dd>{unit.owner.clone().unwrap_or_else(not_given)}</dd>
+                <dt>"Status"</dt><dd>{status}</dd>
+                <dt>"Product"</dt><dd>{fact(|unit| unit.product_name.clone())}</dd>
+                <dt>"Lot"</dt><dd>{fact(|unit| unit.lot.clone())}</dd>
+                <dt>"Expiry"</dt><dd>{fact(|unit| unit.expiry.clone())}</dd>
+                <dt>"Location"</dt><dd>{fact(|unit| unit.location.clone())}</dd>
+                <dt>"Owner"</dt><dd>{fact(|unit| unit.owner.clone())}</dd>
             </dl>
             {children()}
             <h3 id="history-heading">"History"</h3>
             <ol class="timeline" aria-labelledby="history-heading">
-                {history.into_iter().map(|entry| view! { <HistoryItem entry=entry/> }).collect_view()}
+                <For each=move || history.get() key=|entry| (entry.seq, entry.at.clone()) let:entry>
+                    <HistoryItem entry=entry/>
+                </For>
             </ol>
         </article>
     }
@@ -45,7 +49,8 @@ fn HistoryItem(entry: HistoryRecord) -> impl IntoView {
         Some(role) => format!("{} ({role})", entry.who),
         None => entry.who.clone(),
     };
-    let place = [entry.location.clone(), entry.device.clone().map(|device| format!("device {device}"))]
+    let device = expect_context::<super::app_state::Device>();
+    let place = [entry.location.clone(), entry.device.as_deref().map(|id| device.device_words(id))]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()

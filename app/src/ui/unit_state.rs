@@ -10,9 +10,8 @@ use crate::sync::{fill_pending, SyncHooks, SyncLoop, SyncStatus, META_DATA_FROM,
 use crate::sync_view::{attention_item, pending_changes, AttentionItem};
 use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
-use serialtrack_shared::ids::{Gtin, Serial};
 use serialtrack_shared::sync::{Delivery, Resolution};
-use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand, UnitKey, WorkflowSettings};
+use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand};
 
 const META_KEEP: &str = "keep";
 
@@ -66,12 +65,6 @@ pub(super) fn actor(user: &SignedInUser) -> Actor {
     }
 }
 
-/// The shared key of a unit stored as `{gtin}/{serial}`.
-pub(super) fn unit_key(storage_key: &str) -> Option<UnitKey> {
-    let (gtin, serial) = storage_key.split_once('/')?;
-    Some(UnitKey::sgtin(&Gtin::parse(gtin).ok()?, Serial::parse(serial).ok()?))
-}
-
 pub async fn load_sync_settings(device: Device) {
     let Some(db) = device.db() else { return };
     device.sync.keep.set(db.meta::<KeepMode>(META_KEEP).await.ok().flatten().unwrap_or_default());
@@ -90,7 +83,13 @@ pub async fn reload(device: Device) {
         device.sync.waiting.set(waiting);
     }
     if let Ok(conflicts) = db.conflicts().await {
-        device.sync.attention.set(conflicts.iter().map(attention_item).collect());
+        let others = conflicts.iter().filter_map(|conflict| conflict.what_the_server_had()?.device_id.clone());
+        super::app_state::learn_device_names(device, others.collect::<Vec<_>>().iter().map(String::as_str)).await;
+        let this_device = device.this_device.get_untracked();
+        let items = device.device_names.with_untracked(|names| {
+            conflicts.iter().map(|conflict| attention_item(conflict, names, this_device.as_deref())).collect()
+        });
+        device.sync.attention.set(items);
     }
     read_fill_state(device, &db).await;
     if let Some(key) = device.sync.current_unit.get_untracked() {
@@ -113,9 +112,10 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     let Some(db) = device.db() else { return };
     let Some(unit) = db.unit(storage_key).await.ok().flatten() else { return };
     let history = db.history(storage_key).await.unwrap_or_default();
-    let changes = match (db.replica(&[storage_key.to_owned()]).await, unit_key(storage_key)) {
+    super::app_state::learn_device_names(device, history.iter().filter_map(|line| line.device.as_deref())).await;
+    let changes = match (db.replica(&[storage_key.to_owned()]).await, device.unit_key(storage_key)) {
         (Ok(replica), Some(key)) => {
-            let view = replica.optimistic(&key, &WorkflowSettings::default());
+            let view = replica.optimistic(&key, &device.workflow_of(&key.product));
             let outbox: Vec<_> = replica.outbox().entries().cloned().collect();
             pending_changes(&view, &outbox)
         }
@@ -176,9 +176,9 @@ pub async fn act(device: Device, command: UnitCommand) {
     else {
         return;
     };
-    let Some(unit) = unit_key(&key) else { return };
+    let Some(unit) = device.unit_key(&key) else { return };
     let actor = actor(&user);
-    let workflow = WorkflowSettings::default();
+    let workflow = device.workflow_of(&unit.product);
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let recorded = db
         .unit_step(std::slice::from_ref(&key), |replica| match replica.record(unit, command, &context, new_op_id()) {
@@ -219,7 +219,7 @@ pub async fn resolve(device: Device, op_id: String, choice: Choice) {
         Choice::Escalate => Resolution::Escalate,
     };
     let actor = actor(&user);
-    let workflow = WorkflowSettings::default();
+    let workflow = device.workflow_of(&conflict.op.unit.product);
     let context = CommandContext { actor: &actor, now: now(), workflow: &workflow, approval: None };
     let outcome = db
         .unit_step(&[key], |replica| match replica.resolve_conflict(op_id, resolution, &context) {

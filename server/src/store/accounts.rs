@@ -48,4 +48,9 @@ pub trait AccountStore {
     async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError>;
     /// Revokes a key of the tenant; false when the tenant has no such key.
     async fn api_key_revoke(&self, tenant_id: &str, key_id: &str) -> Result<bool, StoreError>;
+
+    /// Gives a device of the tenant its name (a second naming replaces the first).
+    async fn device_name_set(&self, tenant_id: &str, device_id: &str, name: &str, by: &str) -> Result<(), StoreError>;
+    /// The tenant's named devices: (device id, name), by id.
+    async fn device_names(&self, tenant_id: &str) -> Result<Vec<(String, String)>, StoreError>;
 }

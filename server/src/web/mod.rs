@@ -11,6 +11,7 @@ mod browser_guard;
 mod client_address;
 mod commissioning;
 mod credential_cache;
+mod devices;
 mod error;
 mod escalations;
 mod events;
@@ -71,6 +72,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(products::router())
         .merge(locations::router())
+        .merge(devices::router())
         .merge(partners::router())
         .merge(pool::router())
         .merge(pool_assignments::router())

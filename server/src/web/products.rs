@@ -85,6 +85,7 @@ pub struct ProductView {
     pub serial_source: String,
     #[schema(value_type = serialtrack_shared::serials::SerialScheme)]
     pub serial_scheme: serde_json::Value,
+    /// The workflow the server decides this product's commands with: the default one in full when none was set.
     #[schema(value_type = serialtrack_shared::unit::WorkflowSettings)]
     pub workflow: serde_json::Value,
     pub created_at: String,
@@ -123,6 +124,12 @@ pub struct ProductQuery {
 
 impl From<ProductRecord> for ProductView {
     fn from(record: ProductRecord) -> Self {
+        // The workflow commands are decided with (a product stored with `{}` has the default one), so a device
+        // that decides offline decides as the server will.
+        let workflow = crate::domain::units::workflow(&record)
+            .ok()
+            .and_then(|workflow| serde_json::to_value(workflow).ok())
+            .unwrap_or_default();
         Self {
             id: record.id,
             code_schema: record.code_schema,
@@ -131,7 +138,7 @@ impl From<ProductRecord> for ProductView {
             name: record.name,
             serial_source: record.serial_source,
             serial_scheme: serde_json::from_str(&record.serial_scheme).unwrap_or_default(),
-            workflow: serde_json::from_str(&record.workflow).unwrap_or_default(),
+            workflow,
             created_at: rfc3339(record.created_at),
             updated_at: rfc3339(record.updated_at),
         }

@@ -21,3 +21,4 @@ mod snapshot;
 mod sync;
 mod tenant_isolation;
 mod units;
+mod workflow;

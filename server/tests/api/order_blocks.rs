@@ -149,7 +149,9 @@ async fn a_push_commissions_only_serials_reserved_to_that_device() {
     assert!(history["unit_id"].is_string());
     let last = history["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "commissioned");
-    assert!(last["detail"].as_str().unwrap().ends_with("on device tab-1"), "{last}");
+    let product = app.get_as(Role::Auditor, &format!("/products/{product_id}")).await.expect(200).clone();
+    let unit = format!("as unit {} · {} on device tab-1", product["code"].as_str().unwrap(), block[0]);
+    assert_eq!(last["detail"], unit, "the unit by its product code and serial, not its id");
 }
 
 #[tokio::test]

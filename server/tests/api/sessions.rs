@@ -76,3 +76,24 @@ async fn a_malformed_authorization_header_is_401() {
         Answer::read(response).await.expect(401);
     }
 }
+
+#[tokio::test]
+async fn a_device_is_named_once_and_renamed_and_a_bad_name_is_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let device = "ea21ea29-ba26-4b1e-9a53-0c2f3d4e5f60";
+    let name = |role, id: &str, name: &str| {
+        let body = serde_json::json!({"device_id": id, "name": name});
+        app.call(Method::POST, "/devices", Some(app.key(role)), Some(body))
+    };
+    assert_eq!(name(Role::Operator, device, "  Line 1 tablet ").await.expect(200)["name"], "Line 1 tablet");
+    name(Role::Supervisor, device, "Line 2 tablet").await.expect(200);
+    let list = app.get_as(Role::Auditor, "/devices").await;
+    assert_eq!(list.expect(200)["devices"], serde_json::json!([{"id": device, "name": "Line 2 tablet"}]));
+    for bad in ["", "   ", &"x".repeat(61)] {
+        let refused = name(Role::Operator, device, bad).await;
+        assert_eq!((refused.status.as_u16(), refused.code()), (422, "invalid_name"), "{bad:?}");
+    }
+    let nul = name(Role::Operator, device, "tab\u{0}let").await;
+    assert_eq!((nul.status.as_u16(), nul.code()), (422, "invalid_text"), "a NUL is refused like in any body");
+    assert_eq!(name(Role::Operator, "a b", "Tablet").await.code(), "invalid_device_id");
+}

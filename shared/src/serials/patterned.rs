@@ -84,6 +84,29 @@ impl SerialPattern {
         Ok(Serial::parse(&text).expect("a parsed pattern renders 1–20 CSET 82 characters"))
     }
 
+    /// Whether `text` is a serial this pattern can render: its literals in place, digits where the year and
+    /// the counter go (a scanned serial names its product this way).
+    pub fn matches(&self, text: &str) -> bool {
+        let mut rest = text;
+        for part in &self.parts {
+            let digits = match part {
+                Part::Literal(literal) => {
+                    let Some(after) = rest.strip_prefix(literal.as_str()) else { return false };
+                    rest = after;
+                    continue;
+                }
+                Part::Year4 => 4,
+                Part::Year2 => 2,
+                Part::Counter { width } => *width,
+            };
+            if rest.len() < digits || !rest.as_bytes()[..digits].iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            rest = &rest[digits..];
+        }
+        rest.is_empty()
+    }
+
     fn render_text(&self, year: i32, counter: u64) -> String {
         self.parts
             .iter()
@@ -138,6 +161,23 @@ mod tests {
         for (template, year, counter, expected) in cases {
             let pattern = SerialPattern::parse(template).unwrap();
             assert_eq!(pattern.render(year, counter).unwrap().as_str(), expected);
+        }
+    }
+
+    #[test]
+    fn given_a_template_when_a_serial_is_read_then_only_its_own_shape_matches() {
+        let cases = [
+            ("CM500-{YYYY}-{NNNN}", "CM500-2026-0001", true),
+            ("CM500-{YYYY}-{NNNN}", "CM500-2026-001", false),
+            ("CM500-{YYYY}-{NNNN}", "CM500-2026-00011", false),
+            ("CM500-{YYYY}-{NNNN}", "CM600-2026-0001", false),
+            ("CM500-{YYYY}-{NNNN}", "CM500-20X6-0001", false),
+            ("CM500-{YY}{NNNNNN}", "CM500-27000042", true),
+            ("{NNN}", "999", true),
+            ("{NNN}", "", false),
+        ];
+        for (template, serial, matches) in cases {
+            assert_eq!(SerialPattern::parse(template).unwrap().matches(serial), matches, "{template} {serial}");
         }
     }
 

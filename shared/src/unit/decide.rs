@@ -175,12 +175,8 @@ fn effect(
     };
     let from = unit.status;
     if is_transition(kind) {
-        let step = transition(from, kind).ok_or_else(|| {
-            Refusal::new(
-                RefusalCode::InvalidTransition,
-                format!("a unit that is {from} cannot be {}", super::event::past_tense(kind).replace('_', " ")),
-            )
-        })?;
+        let step = transition(from, kind)
+            .ok_or_else(|| Refusal::new(RefusalCode::InvalidTransition, super::refusal_words::cannot(from, kind)))?;
         if kind == CommandKind::UndoDecommission {
             check_undo(unit, at, party)?;
         }

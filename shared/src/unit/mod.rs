@@ -11,6 +11,7 @@ pub mod decide;
 pub mod epcis;
 pub mod event;
 pub mod refusal;
+pub mod refusal_words;
 pub mod status;
 pub mod transitions;
 #[allow(clippy::module_inception)]

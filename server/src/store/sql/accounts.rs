@@ -54,6 +54,35 @@ macro_rules! impl_account_store {
                 Ok(row.is_some())
             }
 
+            async fn device_name_set(
+                &self,
+                tenant_id: &str,
+                device_id: &str,
+                name: &str,
+                by: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO device_names (tenant_id, device_id, name, named_by, named_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (tenant_id, device_id) DO UPDATE SET name = excluded.name, \
+                     named_by = excluded.named_by, named_at = excluded.named_at",
+                )
+                .bind(tenant_id)
+                .bind(device_id)
+                .bind(name)
+                .bind(by)
+                .bind(now_millis())
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn device_names(&self, tenant_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+                Ok(sqlx::query_as("SELECT device_id, name FROM device_names WHERE tenant_id = $1 ORDER BY device_id")
+                    .bind(tenant_id)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
             async fn tenant_count(&self) -> Result<i64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants").fetch_one(self.reader()).await?;
                 Ok(count)

@@ -428,10 +428,18 @@ macro_rules! impl_order_store {
                     .bind(unit_id)
                     .fetch_optional(self.reader())
                     .await?;
-                    if let Some((at, actor, device_id)) = first {
+                    let code: Option<(String,)> =
+                        sqlx::query_as("SELECT code FROM products WHERE tenant_id = $1 AND id = $2")
+                            .bind(tenant_id)
+                            .bind(product_id)
+                            .fetch_optional(self.reader())
+                            .await?;
+                    if let (Some((at, actor, device_id)), Some((code,))) = (first, code) {
+                        // A person knows a unit by its product code and serial, never by its id.
+                        let unit = format!("as unit {code} · {}", row.serial);
                         let detail = match device_id {
-                            Some(device) => format!("as unit {unit_id} on device {device}"),
-                            None => format!("as unit {unit_id}"),
+                            Some(device) => format!("{unit} on device {device}"),
+                            None => unit,
                         };
                         actions.push(PoolActionRecord { id: String::new(), action: "commissioned".into(), at, actor: Some(actor), detail });
                     }

@@ -1,0 +1,93 @@
+//! The server's products (`GET /products`, `GET /pool/counts`) as the device's `ProductRecord`s — with each
+//! product's workflow, which the device decides that product's commands with, as the server does.
+
+use crate::model::ProductRecord;
+use serde::Deserialize;
+use serialtrack_shared::unit::WorkflowSettings;
+
+#[derive(Debug, Deserialize)]
+pub struct ProductBody {
+    id: String,
+    code_schema: String,
+    code: String,
+    name: String,
+    serial_source: String,
+    serial_scheme: serde_json::Value,
+    /// The workflow the server decides with (it sends the default one in full, never `{}`).
+    workflow: WorkflowSettings,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProductList {
+    products: Vec<ProductBody>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PoolCountBody {
+    product_id: String,
+    available: u64,
+    assigned: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PoolCounts {
+    products: Vec<PoolCountBody>,
+}
+
+/// Every product with its pool counts.
+pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductRecord> {
+    list.products
+        .into_iter()
+        .map(|product| {
+            let count = counts.products.iter().find(|count| count.product_id == product.id);
+            ProductRecord {
+                code_schema: product.code_schema,
+                serial_source: product.serial_source,
+                serial_scheme: product.serial_scheme,
+                available: count.map_or(0, |c| c.available),
+                assigned: count.map_or(0, |c| c.assigned),
+                id: product.id,
+                code: product.code,
+                name: product.name,
+                workflow: product.workflow,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::workflow_of;
+    use serialtrack_shared::ids::{CodeSchema, ProductCode};
+    use serialtrack_shared::unit::{Role, UnitStatus};
+
+    /// `GET /products` and `GET /pool/counts` as the server answers them.
+    fn from_the_server(workflow: serde_json::Value) -> Vec<ProductRecord> {
+        let list = serde_json::json!({"products": [{
+            "id": "p1", "code_schema": "internal", "code": "CM-500", "gtin": null, "name": "Coffee machine",
+            "serial_source": "generated", "serial_scheme": {"kind": "patterned", "template": "CM500-{YYYY}-{NNNN}"},
+            "workflow": workflow, "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}]});
+        let counts = serde_json::json!({"products": [{"product_id": "p1", "available": 7, "assigned": 2}]});
+        product_records(serde_json::from_value(list).unwrap(), serde_json::from_value(counts).unwrap())
+    }
+
+    #[test]
+    fn a_product_keeps_its_own_workflow_and_its_units_are_decided_with_it() {
+        let restricted =
+            serde_json::json!({"restricted": [{"from": "available", "to": "allocated", "roles": ["supervisor"]}]});
+        let products = from_the_server(restricted);
+        let coffee = ProductCode::parse(CodeSchema::Internal, "CM-500").unwrap();
+        let workflow = workflow_of(&products, &coffee);
+        assert_eq!(workflow.allowed_roles(UnitStatus::Available, UnitStatus::Allocated), Some(&[Role::Supervisor][..]));
+        assert!(!workflow.needs_approval(UnitStatus::Quarantine, UnitStatus::Available), "only what the product says");
+        assert_eq!((products[0].available, products[0].assigned), (7, 2));
+    }
+
+    #[test]
+    fn a_product_the_device_has_not_read_is_decided_with_the_default_workflow() {
+        let products = from_the_server(serde_json::to_value(WorkflowSettings::default()).unwrap());
+        let other = ProductCode::parse(CodeSchema::Internal, "XY-1").unwrap();
+        assert_eq!(workflow_of(&products, &other), WorkflowSettings::default());
+    }
+}
