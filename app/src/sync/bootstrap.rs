@@ -6,7 +6,7 @@
 //! benchmark showed the commit wait was a quarter of each page's time). A device that holds units folds every
 //! page through the replica, which keeps the newer of its state and the page's.
 
-use super::steps::{outbox_keys, reset, OnProgress, SyncError};
+use super::reset::{outbox_keys, reset, OnProgress, SyncError};
 use crate::api::{self, ApiError};
 use crate::db::{DbError, LocalDb, Step};
 use crate::model::HistoryRecord;

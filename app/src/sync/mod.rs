@@ -6,6 +6,7 @@
 mod bootstrap;
 pub use bootstrap::{fill_pending, FillProgress, META_DATA_FROM, META_FILL};
 mod browser;
+mod reset;
 pub mod steps;
 
 use crate::db::LocalDb;

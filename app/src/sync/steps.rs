@@ -3,6 +3,8 @@
 //! in by one IndexedDB transaction (see `db::replica_store`); the decisions are the shared replica's.
 
 use super::bootstrap::{bootstrap, fill_pending};
+use super::reset::{outbox_keys, reset};
+pub use super::reset::{OnProgress, SyncError};
 use crate::api::{self, ApiError};
 use crate::db::{DbError, LocalDb, Step};
 use crate::history_view::history_line;
@@ -11,44 +13,6 @@ use crate::sync_wire::{keeps_event, KeepMode};
 use serialtrack_shared::sync::{PullAnswer, PullProblem, PullResponse, ResetReason, MAX_PUSH_OPS};
 use std::collections::BTreeSet;
 
-/// Why a pass stopped early.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SyncError {
-    Api(ApiError),
-    Db(DbError),
-    /// The server or the device is on another vocabulary, or the server refused the batch: said in words.
-    Stuck(String),
-}
-
-impl SyncError {
-    pub fn is_transient(&self) -> bool {
-        matches!(self, SyncError::Api(error) if error.is_transient())
-    }
-
-    pub fn sentence(&self) -> String {
-        match self {
-            SyncError::Api(error) => error.sentence(),
-            SyncError::Db(error) => error.to_string(),
-            SyncError::Stuck(message) => message.clone(),
-        }
-    }
-}
-
-impl From<ApiError> for SyncError {
-    fn from(error: ApiError) -> Self {
-        SyncError::Api(error)
-    }
-}
-
-impl From<DbError> for SyncError {
-    fn from(error: DbError) -> Self {
-        SyncError::Db(error)
-    }
-}
-
-/// Progress of a bootstrap, for the settings screen.
-pub type OnProgress<'a> = &'a dyn Fn(usize);
-
 /// The units of the ops the next push sends (the first 100 not yet acknowledged, as `next_push` takes them):
 /// only their records change with its answer, however long the outbox is.
 async fn next_push_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
@@ -56,11 +20,6 @@ async fn next_push_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
     let unsent =
         outbox.iter().filter(|entry| !matches!(entry.delivery, serialtrack_shared::sync::Delivery::Acked { .. }));
     let keys: BTreeSet<String> = unsent.take(MAX_PUSH_OPS).map(|entry| storage_key(&entry.op.unit)).collect();
-    Ok(keys.into_iter().collect())
-}
-
-pub(super) async fn outbox_keys(db: &LocalDb) -> Result<Vec<String>, DbError> {
-    let keys: BTreeSet<String> = db.outbox().await?.iter().map(|entry| storage_key(&entry.op.unit)).collect();
     Ok(keys.into_iter().collect())
 }
 
@@ -213,17 +172,4 @@ pub async fn pull_all(db: &LocalDb, mode: KeepMode, on_progress: OnProgress<'_>)
         }
     }
     Ok(changed)
-}
-
-/// Forgets the confirmed state and the cursor; the outbox stays and is queued again.
-pub(super) async fn reset(db: &LocalDb) -> Result<(), SyncError> {
-    let keys = outbox_keys(db).await?;
-    db.replica_step(&keys, true, |replica| {
-        replica.on_reset();
-        let mut step = Step::commit(());
-        step.extra.clear_confirmed = true;
-        step
-    })
-    .await?;
-    Ok(())
 }
