@@ -1,7 +1,8 @@
 //! The app shell: opens the device's database, decides between signing in and working, lays out the screens.
 
-use super::app_state::{self, Device};
+use super::app_state;
 use super::attention_page::AttentionPage;
+use super::device::Device;
 use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
 use super::lookup_page::LookupPage;

@@ -1,90 +1,21 @@
-//! The device's state and the few things a user does to it. Every screen reads these signals; the signals are
+//! The few things a user does to the device as a whole (start, sign in and out, refresh, look up, name the
+//! device); the state itself is `device.rs`. Every screen reads these signals; the signals are
 //! filled from IndexedDB, and IndexedDB from the server, so the network is never on the path of a screen.
 
-use super::lookup_page::LookupState;
+use super::device::{Device, LookupState, META_DEVICE_NAMES};
 use crate::api::{self, ApiError};
 use crate::db::LocalDb;
 use crate::device_names::DeviceNames;
 use crate::lookup_key::{lookup_target, patterned_products, PatternedProduct, Target};
-use crate::model::{unit_key_of, workflow_of, ProductRecord, SignedInUser};
+use crate::model::SignedInUser;
 use crate::replica_parts::storage_key;
 use leptos::prelude::*;
-use serialtrack_shared::ids::{ProductCode, Serial};
-use serialtrack_shared::unit::{UnitKey, WorkflowSettings};
+use serialtrack_shared::ids::Serial;
+use serialtrack_shared::unit::UnitKey;
 
 const DATABASE_NAME: &str = "serialtrack";
 const META_USER: &str = "user";
 const META_LAST_REFRESHED: &str = "last_refreshed";
-const META_DEVICE_NAMES: &str = "device_names";
-
-/// Handles to the device's state; `Copy`, so every closure can hold one.
-#[derive(Clone, Copy)]
-pub struct Device {
-    pub db: StoredValue<Option<LocalDb>, LocalStorage>,
-    pub online: ReadSignal<bool>,
-    pub ready: RwSignal<bool>,
-    pub user: RwSignal<Option<SignedInUser>>,
-    pub products: RwSignal<Vec<ProductRecord>>,
-    pub last_refreshed: RwSignal<Option<String>>,
-    pub notice: RwSignal<Option<String>>,
-    pub sign_in_error: RwSignal<Option<String>>,
-    /// The server no longer knows this device's session: the user signs in again, keeping the device's data.
-    pub session_ended: RwSignal<bool>,
-    pub busy: RwSignal<bool>,
-    pub lookup: RwSignal<LookupState>,
-    pub sync: super::unit_state::SyncSignals,
-    /// This install's device id, and the names people gave the tenant's devices (kept in meta for offline).
-    pub this_device: RwSignal<Option<String>>,
-    pub device_names: RwSignal<DeviceNames>,
-    /// The server's list of names was read since the app started: only then may the app ask for this
-    /// device's name (a stale list would ask again for a device already named).
-    pub names_read: RwSignal<bool>,
-    /// Devices whose names were asked for since the app started, so an unnamed one is not asked for each pass.
-    pub names_asked: StoredValue<std::collections::BTreeSet<String>, LocalStorage>,
-}
-
-impl Device {
-    pub fn new(online: ReadSignal<bool>) -> Self {
-        Self {
-            db: StoredValue::new_local(None),
-            online,
-            ready: RwSignal::new(false),
-            user: RwSignal::new(None),
-            products: RwSignal::new(Vec::new()),
-            last_refreshed: RwSignal::new(None),
-            notice: RwSignal::new(None),
-            sign_in_error: RwSignal::new(None),
-            session_ended: RwSignal::new(false),
-            busy: RwSignal::new(false),
-            lookup: RwSignal::new(LookupState::Idle),
-            sync: super::unit_state::SyncSignals::new(),
-            this_device: RwSignal::new(None),
-            device_names: RwSignal::new(DeviceNames::default()),
-            names_read: RwSignal::new(false),
-            names_asked: StoredValue::new_local(Default::default()),
-        }
-    }
-
-    pub fn db(&self) -> Option<LocalDb> {
-        self.db.get_value()
-    }
-
-    /// A device as a person reads it: "this tablet", its name, or "an unnamed device (…)".
-    pub fn device_words(&self, device_id: &str) -> String {
-        let this_device = self.this_device.get();
-        self.device_names.with(|names| names.words(device_id, this_device.as_deref()))
-    }
-
-    /// The unit a storage key names (see `model::unit_key_of`).
-    pub fn unit_key(&self, storage_key: &str) -> Option<UnitKey> {
-        self.products.with_untracked(|products| unit_key_of(products, storage_key))
-    }
-
-    /// The workflow this device decides a product's commands with (see `model::workflow_of`).
-    pub fn workflow_of(&self, product: &ProductCode) -> WorkflowSettings {
-        self.products.with_untracked(|products| workflow_of(products, product))
-    }
-}
 
 fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
@@ -302,25 +233,4 @@ pub async fn name_this_device(device: Device, typed: String) -> Result<(), Strin
     device.device_names.update(|names| names.named(&id, &name));
     let _ = db.set_meta(META_DEVICE_NAMES, &device.device_names.get_untracked()).await;
     Ok(())
-}
-
-/// Reads the devices' names again when a screen is to show a device this one has not heard named (a tablet
-/// named after this one last read the names); once per device id.
-pub async fn learn_device_names<'a>(device: Device, shown: impl IntoIterator<Item = &'a str>) {
-    let this_device = device.this_device.get_untracked();
-    let new: Vec<String> = shown
-        .into_iter()
-        .filter(|id| Some(*id) != this_device.as_deref())
-        .filter(|id| device.device_names.with_untracked(|names| names.name_of(id).is_none()))
-        .filter(|id| device.names_asked.with_value(|asked| !asked.contains(*id)))
-        .map(str::to_owned)
-        .collect();
-    if new.is_empty() || !device.online.get_untracked() {
-        return;
-    }
-    device.names_asked.update_value(|asked| asked.extend(new));
-    if let (Ok(names), Some(db)) = (api::device_names().await, device.db()) {
-        let _ = db.set_meta(META_DEVICE_NAMES, &names).await;
-        device.device_names.set(names);
-    }
 }

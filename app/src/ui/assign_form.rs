@@ -1,8 +1,8 @@
 //! "Assign serials": a count and what for — a printing order (lot, expiry; its labels then download as CSV)
 //! or a partner (a CMO, which then finds them available in its own pool).
 
-use super::app_state::Device;
 use super::count_field::CountField;
+use super::device::Device;
 use super::pool_state::{keep_counts, refresh_counts};
 use crate::api::{self, Partner};
 use crate::pool_actions::{after_assigned, parse_count, printing_order, MAX_ASSIGN};

@@ -63,7 +63,7 @@ fn EscalationCard(escalation: Escalation, settled: Callback<()>) -> impl IntoVie
         });
     };
     let unit = format!("{} / {}", escalation.product, escalation.serial);
-    let on = expect_context::<super::app_state::Device>().device_words(&escalation.device_id);
+    let on = expect_context::<super::device::Device>().device_words(&escalation.device_id);
     let what = escalated_change(&escalation.command, &escalation.actor, &on, &escalation.client_time);
     let by = escalation.escalated_by.split_once(':').map_or(escalation.escalated_by.clone(), |(_, name)| name.into());
     view! {

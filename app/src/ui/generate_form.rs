@@ -1,8 +1,8 @@
 //! "Generate serials": up to 500,000 at once, sent in calls of 50,000 so a progress bar (with its state in
 //! words) moves; the counts and the donut follow each answer.
 
-use super::app_state::Device;
 use super::count_field::CountField;
+use super::device::Device;
 use super::pool_state::{keep_counts, refresh_counts};
 use crate::api;
 use crate::pool_actions::{after_added, generation_calls, generation_progress, parse_count, MAX_GENERATE};

@@ -2,7 +2,7 @@
 //! line listed; only a clean file is sent, and the server takes it whole or lists what it refuses — nothing
 //! is ever half imported.
 
-use super::app_state::Device;
+use super::device::Device;
 use super::pool_state::{keep_counts, refresh_counts};
 use super::problem_list::ProblemList;
 use crate::api;

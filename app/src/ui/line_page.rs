@@ -2,7 +2,7 @@
 //! (online), then commissions packs one by one — by a big button or by scanning the printed code — offline too.
 //! Just-commissioned units can be decommissioned (e.g. damaged at the line) from here.
 
-use super::app_state::Device;
+use super::device::Device;
 use super::line_state::{self, LineState};
 use super::unit_actions_panel::ActionPanel;
 use super::unit_card::status_words;

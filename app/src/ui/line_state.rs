@@ -2,7 +2,7 @@
 //! reserving and returning this tablet's block (online), and commissioning from the block (never the network:
 //! one strictly durable transaction takes the serial and queues its `commission` op).
 
-use super::app_state::Device;
+use super::device::Device;
 use super::unit_state::{actor, after_change, now};
 use crate::api::{self, ApiError};
 use crate::db::{new_op_id, Commissioned};

@@ -1,6 +1,7 @@
 //! Unit lookup: scan or type a code, press Enter, see the unit and its history — from this device's data,
 //! refreshed from the server when online.
 
+use super::device::LookupState;
 use super::pack_history::PackHistory;
 use super::pending_changes::PendingChanges;
 use super::scan_box::ScanBox;
@@ -12,25 +13,6 @@ use crate::sync_view::PendingChange;
 use leptos::prelude::*;
 use serialtrack_shared::ids::Serial;
 use serialtrack_shared::unit::{UnitCommand, UnitKey};
-
-/// What the lookup panel shows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LookupState {
-    Idle,
-    Searching,
-    Found {
-        unit: UnitRecord,
-        history: Vec<HistoryRecord>,
-        fresh: bool,
-        changes: Vec<PendingChange>,
-    },
-    Missing(String),
-    /// A serial alone that units of several products have: the person picks the product.
-    Choose {
-        serial: Serial,
-        products: Vec<PatternedProduct>,
-    },
-}
 
 /// Which panel is shown: a unit counts by its key alone, so a sync pass that changes the unit on screen (a
 /// pending change confirmed, a status pulled) updates it in place and never rebuilds it — the form the user

@@ -4,6 +4,7 @@ mod app_state;
 mod assign_form;
 mod attention_page;
 mod count_field;
+mod device;
 mod escalations_panel;
 mod generate_form;
 mod import_form;

@@ -1,7 +1,8 @@
 //! Asked once, on a device's first sign-in: the name people will know this tablet by ("Line 1 tablet"),
 //! shown in the other tablets' inboxes and in histories instead of its id.
 
-use super::app_state::{self, Device};
+use super::app_state;
+use super::device::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

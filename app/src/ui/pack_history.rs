@@ -2,7 +2,7 @@
 //! the unit in IndexedDB so they show offline), the pack's status, and the case or pallet it is packed into.
 //! The pack's own events are the unit card's history below.
 
-use super::app_state::Device;
+use super::device::Device;
 use super::unit_card::status_words;
 use crate::api;
 use crate::model::UnitRecord;

@@ -1,8 +1,8 @@
 //! A product's pool actions, for the roles that manage the pool: one button per action opens its form.
 //! Each form talks to the server, so it needs the network; the counts it changes are kept on the device.
 
-use super::app_state::Device;
 use super::assign_form::AssignForm;
+use super::device::Device;
 use super::generate_form::GenerateForm;
 use super::import_form::ImportForm;
 use super::pool_state::role;

@@ -1,7 +1,8 @@
 //! What the pool forms share: a product's counts after the server answered (shown at once and stored in
 //! IndexedDB, so they also show offline), then the whole pool refreshed from the server for the exact figures.
 
-use super::app_state::{self, Device};
+use super::app_state;
+use super::device::Device;
 use crate::model::ProductRecord;
 use leptos::prelude::*;
 

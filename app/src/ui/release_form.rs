@@ -1,7 +1,7 @@
 //! "Release serials": assigned serials (pasted, one per line) back to Available — all or none; a refusal
 //! lists each serial the server would not release and why.
 
-use super::app_state::Device;
+use super::device::Device;
 use super::pool_state::{keep_counts, refresh_counts};
 use super::problem_list::ProblemList;
 use crate::api;

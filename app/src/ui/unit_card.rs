@@ -49,7 +49,7 @@ fn HistoryItem(entry: HistoryRecord) -> impl IntoView {
         Some(role) => format!("{} ({role})", entry.who),
         None => entry.who.clone(),
     };
-    let device = expect_context::<super::app_state::Device>();
+    let device = expect_context::<super::device::Device>();
     let place = [entry.location.clone(), entry.device.as_deref().map(|id| device.device_words(id))]
         .into_iter()
         .flatten()

@@ -2,54 +2,17 @@
 //! strictly durable IndexedDB transaction, never the network), resolve a refused change, choose what the
 //! device keeps. Every signal here is filled from IndexedDB; the sync loop fills IndexedDB.
 
-use super::app_state::Device;
-use super::lookup_page::LookupState;
+use super::device::{learn_device_names, Device, LookupState};
 use crate::db::{new_op_id, LocalDb, Step};
 use crate::model::SignedInUser;
 use crate::sync::{fill_pending, SyncHooks, SyncLoop, SyncStatus, META_DATA_FROM, META_FILL};
-use crate::sync_view::{attention_item, pending_changes, AttentionItem};
+use crate::sync_view::{attention_item, pending_changes};
 use crate::sync_wire::KeepMode;
 use leptos::prelude::*;
 use serialtrack_shared::sync::{Delivery, Resolution};
 use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand};
 
 const META_KEEP: &str = "keep";
-
-#[derive(Clone, Copy)]
-pub struct SyncSignals {
-    pub current_unit: RwSignal<Option<String>>,
-    /// Changes recorded on this device the server has not confirmed yet.
-    pub waiting: RwSignal<usize>,
-    pub attention: RwSignal<Vec<AttentionItem>>,
-    pub status: RwSignal<SyncStatus>,
-    pub keep: RwSignal<KeepMode>,
-    /// Units loaded by a running bootstrap; None when none runs.
-    pub progress: RwSignal<Option<usize>>,
-    /// When the device last filled itself from the snapshot.
-    pub data_from: RwSignal<Option<String>>,
-    /// Units written by a fill of all units that stopped before its end (it goes on with the next sync pass).
-    pub fill_stopped_at: RwSignal<Option<usize>>,
-    /// Why the last action was not recorded, in words.
-    pub action_error: RwSignal<Option<String>>,
-    pub engine: StoredValue<Option<SyncLoop>, LocalStorage>,
-}
-
-impl SyncSignals {
-    pub fn new() -> Self {
-        Self {
-            current_unit: RwSignal::new(None),
-            waiting: RwSignal::new(0),
-            attention: RwSignal::new(Vec::new()),
-            status: RwSignal::new(SyncStatus::default()),
-            keep: RwSignal::new(KeepMode::default()),
-            progress: RwSignal::new(None),
-            data_from: RwSignal::new(None),
-            fill_stopped_at: RwSignal::new(None),
-            action_error: RwSignal::new(None),
-            engine: StoredValue::new_local(None),
-        }
-    }
-}
 
 pub(super) fn now() -> time::OffsetDateTime {
     let millis = js_sys::Date::now() as i128;
@@ -84,7 +47,7 @@ pub async fn reload(device: Device) {
     }
     if let Ok(conflicts) = db.conflicts().await {
         let others = conflicts.iter().filter_map(|conflict| conflict.what_the_server_had()?.device_id.clone());
-        super::app_state::learn_device_names(device, others.collect::<Vec<_>>().iter().map(String::as_str)).await;
+        learn_device_names(device, others.collect::<Vec<_>>().iter().map(String::as_str)).await;
         let this_device = device.this_device.get_untracked();
         let items = device.device_names.with_untracked(|names| {
             conflicts.iter().map(|conflict| attention_item(conflict, names, this_device.as_deref())).collect()
@@ -112,7 +75,7 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     let Some(db) = device.db() else { return };
     let Some(unit) = db.unit(storage_key).await.ok().flatten() else { return };
     let history = db.history(storage_key).await.unwrap_or_default();
-    super::app_state::learn_device_names(device, history.iter().filter_map(|line| line.device.as_deref())).await;
+    learn_device_names(device, history.iter().filter_map(|line| line.device.as_deref())).await;
     let changes = match (db.replica(&[storage_key.to_owned()]).await, device.unit_key(storage_key)) {
         (Ok(replica), Some(key)) => {
             let view = replica.optimistic(&key, &device.workflow_of(&key.product));

@@ -5,13 +5,11 @@
 //! manufacturer) has `cmo-admin` / `demo-cmo-2026`. Products carry GTINs with the GS1 example prefix 952 and the
 //! internal code `CM-500` with serials patterned `CM500-{YYYY}-{NNNN}`.
 
+use super::demo_units::DEMO_ACTOR;
 use crate::auth::{PasswordCost, Role};
 use crate::store::{NewProduct, NewUser, PoolAction, ProductRecord, Store};
 
 /// The demo products: (GTIN, name, pool size).
-/// Who the demo's pool history says filled and assigned its pools.
-pub(super) const DEMO_ACTOR: &str = "user:admin";
-
 const DEMO_GTIN_PRODUCTS: [(&str, &str, u64); 3] = [
     ("09520123456788", "Paracetamol 500 mg, 20 tablets", 4_000),
     ("09520123456795", "Ibuprofen 400 mg, 30 tablets", 3_000),

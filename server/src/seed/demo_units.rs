@@ -10,6 +10,9 @@ use serialtrack_shared::ids::Lot;
 use serialtrack_shared::unit::{Actor, Approval, UnitCommand};
 use time::{Duration, OffsetDateTime};
 
+/// Who the demo's pool history says filled and assigned its pools.
+pub(super) const DEMO_ACTOR: &str = "user:admin";
+
 /// One step of a journey: who does it and what they ask (as the API's JSON).
 type Step = (Role, fn() -> serde_json::Value);
 
@@ -78,10 +81,10 @@ pub async fn seed_units(
         let count = JOURNEYS.len() * UNITS_PER_JOURNEY;
         // Units take serials from the far end of the pool, so the first serials stay available.
         let serials = crate::domain::serials::issue(store, product, count).await?;
-        let generated = PoolAction::new("generated", super::demo::DEMO_ACTOR, format!("{count} serials for the demo"));
+        let generated = PoolAction::new("generated", DEMO_ACTOR, format!("{count} serials for the demo"));
         store.pool_insert(tenant_id, &product.id, "generated", &serials, &generated).await?;
         let runs = "the demo's packaging runs";
-        let assigned = PoolAction::new("assigned", super::demo::DEMO_ACTOR, format!("to {runs}"));
+        let assigned = PoolAction::new("assigned", DEMO_ACTOR, format!("to {runs}"));
         store.pool_assign(tenant_id, &product.id, &serials, runs, None, &assigned).await?;
         let units = commission(store, tenant_id, product, &serials, started).await?;
         let workflow = workflow(product)?;
