@@ -113,18 +113,8 @@ fn first_csv_field(line: &str) -> String {
     field
 }
 
-/// `1234567` → `1,234,567`: counts in the app's sentences.
-pub fn group_thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
+/// `1234567` → `1,234,567`: counts in the app's sentences (the server's are written by the same function).
+pub use serialtrack_shared::words::thousands as group_thousands;
 
 /// The sentence above a list of bad lines (of a file or of a pasted list).
 pub fn problems_heading(count: usize) -> String {

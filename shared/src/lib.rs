@@ -18,3 +18,4 @@ pub mod pool;
 pub mod serials;
 pub mod sync;
 pub mod unit;
+pub mod words;

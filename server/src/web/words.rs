@@ -1,17 +1,6 @@
 //! Numbers and lists as the API's messages say them.
 
-/// 1000000 → "1,000,000", as the messages say numbers.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
+pub use serialtrack_shared::words::thousands;
 
 /// "1 serial", "2,000 serials": how a pool history's detail counts.
 pub fn serials_in_words(count: usize) -> String {
