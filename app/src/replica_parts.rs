@@ -153,10 +153,19 @@ struct ReplicaJson<'a> {
     push_blocked: Option<()>,
 }
 
-/// The JSON form of the replica's outbox and journal: entries by `device_seq`.
+/// The JSON form of the replica's outbox and journal: `{"entries": {device_seq: entry, …}}`.
 #[derive(Serialize)]
 struct Entries<'a, T> {
-    entries: BTreeMap<u64, &'a T>,
+    entries: BySeq<'a, T>,
+}
+
+/// Entries written as a map by `device_seq`, straight from the slice (the replica sorts them as it reads).
+struct BySeq<'a, T>(&'a [T], fn(&T) -> u64);
+
+impl<T: Serialize> Serialize for BySeq<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|entry| (self.1(entry), entry)))
+    }
 }
 
 /// The pieces of a `DeviceReplica` that a transaction reads: the meta values, the outbox, the inbox, the
@@ -187,9 +196,9 @@ impl ReplicaParts {
             cursor: self.cursor,
             log_epoch: self.log_epoch,
             confirmed: &self.confirmed,
-            outbox: Entries { entries: self.outbox.iter().map(|entry| (entry.op.device_seq, entry)).collect() },
+            outbox: Entries { entries: BySeq(&self.outbox, |entry| entry.op.device_seq) },
             conflicts: &self.conflicts,
-            journal: Entries { entries: self.journal.iter().map(|settled| (settled.op.device_seq, settled)).collect() },
+            journal: Entries { entries: BySeq(&self.journal, |settled| settled.op.device_seq) },
             journal_unchecked: self.journal_unchecked,
             push_blocked: None,
         };

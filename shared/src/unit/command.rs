@@ -101,7 +101,7 @@ pub enum UnitCommand {
     Commission {
         #[serde(default)]
         lot: Option<Lot>,
-        #[serde(default)]
+        #[serde(default, with = "super::iso_date::option")]
         expiry: Option<Date>,
         #[serde(default)]
         location: Option<String>,

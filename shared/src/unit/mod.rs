@@ -10,6 +10,7 @@ pub mod command;
 pub mod decide;
 pub mod epcis;
 pub mod event;
+pub mod iso_date;
 pub mod refusal;
 pub mod status;
 pub mod transitions;
