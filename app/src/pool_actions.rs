@@ -104,8 +104,7 @@ pub fn printing_order(lot: &str, expiry: &str, quantity: &str) -> Result<Printin
         problems.push(format!("Lot: {error}."));
     }
     let expiry = expiry.trim();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    if time::Date::parse(expiry, format).is_err() {
+    if serialtrack_shared::unit::iso_date::parse(expiry).is_none() {
         problems.push("Expiry: choose a date.".to_owned());
     }
     let quantity = parse_count(quantity, MAX_ASSIGN).map_err(|message| problems.push(format!("Count: {message}")));

@@ -138,6 +138,36 @@ impl StoredUnit {
     }
 }
 
+/// `DeviceReplica`'s JSON form, borrowed from the parts (see `ReplicaParts::assemble`).
+#[derive(Serialize)]
+struct ReplicaJson<'a> {
+    device_id: &'a str,
+    next_device_seq: u64,
+    cursor: u64,
+    log_epoch: Option<Uuid>,
+    confirmed: &'a [ConfirmedUnit],
+    outbox: Entries<'a, OutboxEntry>,
+    conflicts: &'a [Conflict],
+    journal: Entries<'a, SettledOp>,
+    journal_unchecked: bool,
+    push_blocked: Option<()>,
+}
+
+/// The JSON form of the replica's outbox and journal: `{"entries": {device_seq: entry, …}}`.
+#[derive(Serialize)]
+struct Entries<'a, T> {
+    entries: BySeq<'a, T>,
+}
+
+/// Entries written as a map by `device_seq`, straight from the slice (the replica sorts them as it reads).
+struct BySeq<'a, T>(&'a [T], fn(&T) -> u64);
+
+impl<T: Serialize> Serialize for BySeq<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|entry| (self.1(entry), entry)))
+    }
+}
+
 /// The pieces of a `DeviceReplica` that a transaction reads: the meta values, the outbox, the inbox, the
 /// confirmed units the step concerns (not necessarily all the device holds) and the part of the journal it
 /// needs (see `db::replica_store::load`).
@@ -155,30 +185,24 @@ pub struct ReplicaParts {
 }
 
 impl ReplicaParts {
-    /// The shared replica these parts make, through its own JSON form (its fields are private on purpose).
+    /// The shared replica these parts make, through its own JSON form (its fields are private on purpose). The
+    /// form is written as text and read back with `from_str`: the parts are stored and read as JSON text anyway,
+    /// so this reuses that code, where a `serde_json::Value` round trip compiled a second reader and writer of
+    /// every type in the replica into the app.
     pub fn assemble(&self) -> Result<DeviceReplica, serde_json::Error> {
-        let entries: serde_json::Map<String, serde_json::Value> = self
-            .outbox
-            .iter()
-            .map(|entry| Ok((entry.op.device_seq.to_string(), serde_json::to_value(entry)?)))
-            .collect::<Result<_, serde_json::Error>>()?;
-        let journal: serde_json::Map<String, serde_json::Value> = self
-            .journal
-            .iter()
-            .map(|settled| Ok((settled.op.device_seq.to_string(), serde_json::to_value(settled)?)))
-            .collect::<Result<_, serde_json::Error>>()?;
-        serde_json::from_value(serde_json::json!({
-            "device_id": self.device_id,
-            "next_device_seq": self.next_device_seq,
-            "cursor": self.cursor,
-            "log_epoch": self.log_epoch,
-            "confirmed": self.confirmed,
-            "outbox": { "entries": entries },
-            "conflicts": self.conflicts,
-            "journal": { "entries": journal },
-            "journal_unchecked": self.journal_unchecked,
-            "push_blocked": null,
-        }))
+        let json = ReplicaJson {
+            device_id: &self.device_id,
+            next_device_seq: self.next_device_seq,
+            cursor: self.cursor,
+            log_epoch: self.log_epoch,
+            confirmed: &self.confirmed,
+            outbox: Entries { entries: BySeq(&self.outbox, |entry| entry.op.device_seq) },
+            conflicts: &self.conflicts,
+            journal: Entries { entries: BySeq(&self.journal, |settled| settled.op.device_seq) },
+            journal_unchecked: self.journal_unchecked,
+            push_blocked: None,
+        };
+        serde_json::from_str(&serde_json::to_string(&json)?)
     }
 
     /// The parts of a replica after a step, to write back.

@@ -105,7 +105,7 @@ pub enum UnitCommand {
     Commission {
         #[serde(default)]
         lot: Option<Lot>,
-        #[serde(default)]
+        #[serde(default, with = "super::iso_date::option")]
         #[cfg_attr(feature = "utoipa", schema(schema_with = crate::openapi::optional_date))]
         expiry: Option<Date>,
         #[serde(default)]

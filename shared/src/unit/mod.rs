@@ -10,6 +10,7 @@ pub mod command;
 pub mod decide;
 pub mod epcis;
 pub mod event;
+pub mod iso_date;
 pub mod refusal;
 pub mod refusal_words;
 pub mod status;

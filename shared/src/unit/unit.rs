@@ -12,6 +12,7 @@ pub struct Unit {
     pub key: UnitKey,
     pub status: UnitStatus,
     pub lot: Option<Lot>,
+    #[serde(default, with = "super::iso_date::option")]
     pub expiry: Option<Date>,
     pub location: Option<String>,
     pub owner: Option<String>,
