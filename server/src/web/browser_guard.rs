@@ -27,7 +27,7 @@ const MAX_PAGE_BYTES: usize = 1024 * 1024;
 
 pub async fn guard(request: Request, next: Next) -> Response {
     if let Err(refusal) = check_origin(request.method(), request.headers()) {
-        return with_headers(refusal.into_response(), POLICY);
+        return with_headers(refusal.into_response(), Some(POLICY));
     }
     let options = (request.method() == Method::OPTIONS).then(|| request.uri().path().to_owned());
     let response = next.run(request).await;
@@ -40,14 +40,19 @@ pub async fn guard(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|kind| kind.starts_with("text/html"));
+    if response.status() == StatusCode::NOT_MODIFIED {
+        // No body to hash: the browser keeps the policy it stored with the page it already has, and a policy
+        // sent here would replace it.
+        return with_headers(response, None);
+    }
     if !is_page || response.headers().contains_key(header::CONTENT_ENCODING) {
-        return with_headers(response, POLICY);
+        return with_headers(response, Some(POLICY));
     }
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(page) => {
             let policy = page_policy(&page);
-            with_headers(Response::from_parts(parts, Body::from(page)), &policy)
+            with_headers(Response::from_parts(parts, Body::from(page)), Some(&policy))
         }
         Err(error) => ApiError::Internal(format!("reading a page to hash its scripts: {error}")).into_response(),
     }
@@ -136,9 +141,9 @@ fn inline_scripts(page: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn with_headers(mut response: Response, policy: &str) -> Response {
+fn with_headers(mut response: Response, policy: Option<&str>) -> Response {
     let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(policy) {
+    if let Some(Ok(policy)) = policy.map(HeaderValue::from_str) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
