@@ -44,7 +44,11 @@ pub enum LogFormat {
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "serialtrack=info".into());
-    let log = tracing_subscriber::fmt().with_env_filter(filter);
+    // A span's close is logged with its time: each request at info (with its status and duration_ms), each
+    // store call inside it at debug (`RUST_LOG=serialtrack=debug`).
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE);
     match args.log_format {
         LogFormat::Text => log.init(),
         LogFormat::Json => log.json().with_current_span(true).with_span_list(false).init(),

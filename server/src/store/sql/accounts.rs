@@ -4,6 +4,7 @@ macro_rules! impl_account_store {
     ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::AccountStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenant_create"))]
             async fn tenant_create(&self, name: &str, kind: &str) -> Result<TenantRecord, StoreError> {
                 let record = TenantRecord {
                     id: new_id(),
@@ -26,6 +27,7 @@ macro_rules! impl_account_store {
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenant", tenant.id = %tenant_id))]
             async fn tenant(&self, tenant_id: &str) -> Result<Option<TenantRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM tenants WHERE id = $1")
                     .bind(tenant_id)
@@ -33,6 +35,7 @@ macro_rules! impl_account_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenant_serial_secret", tenant.id = %tenant_id))]
             async fn tenant_serial_secret(&self, tenant_id: &str, fresh: &str) -> Result<String, StoreError> {
                 // Set only while empty, so two first uses at once agree on one secret.
                 let row: Option<(String,)> = sqlx::query_as(
@@ -46,6 +49,7 @@ macro_rules! impl_account_store {
                 Ok(row.ok_or_else(|| StoreError::NotFound("the tenant".into()))?.0)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "has_users", tenant.id = %tenant_id))]
             async fn has_users(&self, tenant_id: &str) -> Result<bool, StoreError> {
                 let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE tenant_id = $1 LIMIT 1")
                     .bind(tenant_id)
@@ -54,6 +58,7 @@ macro_rules! impl_account_store {
                 Ok(row.is_some())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "device_name_set", tenant.id = %tenant_id))]
             async fn device_name_set(
                 &self,
                 tenant_id: &str,
@@ -76,6 +81,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "device_names", tenant.id = %tenant_id))]
             async fn device_names(&self, tenant_id: &str) -> Result<Vec<(String, String)>, StoreError> {
                 Ok(sqlx::query_as("SELECT device_id, name FROM device_names WHERE tenant_id = $1 ORDER BY device_id")
                     .bind(tenant_id)
@@ -83,11 +89,13 @@ macro_rules! impl_account_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenant_count"))]
             async fn tenant_count(&self) -> Result<i64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants").fetch_one(self.reader()).await?;
                 Ok(count)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "renew_log_epochs"))]
             async fn renew_log_epochs(&self) -> Result<u64, StoreError> {
                 let tenants: Vec<(String,)> = sqlx::query_as("SELECT id FROM tenants").fetch_all(self.writer()).await?;
                 for (id,) in &tenants {
@@ -100,6 +108,7 @@ macro_rules! impl_account_store {
                 Ok(tenants.len() as u64)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_create"))]
             async fn partnership_create(&self, owner: &str, partner: &str) -> Result<(), StoreError> {
                 sqlx::query("INSERT INTO partnerships (owner_tenant_id, partner_tenant_id, created_at) VALUES ($1, $2, $3)")
                     .bind(owner)
@@ -111,6 +120,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partners", tenant.id = %tenant_id))]
             async fn partners(&self, tenant_id: &str) -> Result<Vec<TenantRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT t.* FROM tenants t JOIN partnerships p \
@@ -122,6 +132,7 @@ macro_rules! impl_account_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "user_create"))]
             async fn user_create(&self, user: NewUser) -> Result<UserRecord, StoreError> {
                 let record = UserRecord {
                     id: new_id(),
@@ -149,6 +160,7 @@ macro_rules! impl_account_store {
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "user_by_username"))]
             async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM users WHERE username = $1")
                     .bind(username)
@@ -156,6 +168,7 @@ macro_rules! impl_account_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "users", tenant.id = %tenant_id))]
             async fn users(&self, tenant_id: &str) -> Result<Vec<UserRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM users WHERE tenant_id = $1 ORDER BY username")
                     .bind(tenant_id)
@@ -163,6 +176,7 @@ macro_rules! impl_account_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_create"))]
             async fn session_create(
                 &self,
                 token_hash: &str,
@@ -182,6 +196,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_principal"))]
             async fn session_principal(
                 &self,
                 token_hash: &str,
@@ -197,11 +212,13 @@ macro_rules! impl_account_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_delete"))]
             async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_failures"))]
             async fn sign_in_failures(
                 &self,
                 subjects: &[String],
@@ -223,6 +240,7 @@ macro_rules! impl_account_store {
                 Ok(found)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_failed"))]
             async fn sign_in_failed(&self, subjects: &[String], now: i64, since: i64) -> Result<(), StoreError> {
                 for subject in subjects {
                     sqlx::query(
@@ -243,6 +261,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_forget"))]
             async fn sign_in_forget(&self, subjects: &[String]) -> Result<(), StoreError> {
                 for subject in subjects {
                     sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")
@@ -253,6 +272,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "known_device_seen"))]
             async fn known_device_seen(&self, token_hash: &str, user_id: &str, now: i64) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO known_devices (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3) \
@@ -266,6 +286,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "known_device"))]
             async fn known_device(&self, token_hash: &str, user_id: &str) -> Result<bool, StoreError> {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT user_id FROM known_devices WHERE token_hash = $1 AND user_id = $2")
@@ -276,6 +297,7 @@ macro_rules! impl_account_store {
                 Ok(row.is_some())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_create"))]
             async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
                 let record = ApiKeyRecord {
                     id: new_id(),
@@ -306,6 +328,7 @@ macro_rules! impl_account_store {
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_principal"))]
             async fn api_key_principal(&self, key_hash: &str) -> Result<Option<PrincipalRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT id, tenant_id, name, name AS display_name, role FROM api_keys \
@@ -316,6 +339,7 @@ macro_rules! impl_account_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_keys", tenant.id = %tenant_id))]
             async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, max_serials_per_request, \
@@ -326,6 +350,7 @@ macro_rules! impl_account_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_revoke", tenant.id = %tenant_id))]
             async fn api_key_revoke(&self, tenant_id: &str, key_id: &str) -> Result<bool, StoreError> {
                 let done = sqlx::query(
                     "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant_id = $1 AND id = $2",

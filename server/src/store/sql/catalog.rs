@@ -4,12 +4,14 @@ macro_rules! impl_catalog_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::CatalogStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product_create", tenant.id = %tenant_id))]
             async fn product_create(&self, tenant_id: &str, product: NewProduct) -> Result<ProductRecord, StoreError> {
                 let record = product_record(tenant_id, product);
                 insert_product(self.writer(), &record).await?;
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product_update", tenant.id = %tenant_id))]
             async fn product_update(
                 &self,
                 tenant_id: &str,
@@ -32,6 +34,7 @@ macro_rules! impl_catalog_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product", tenant.id = %tenant_id))]
             async fn product(&self, tenant_id: &str, product_id: &str) -> Result<Option<ProductRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM products WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant_id)
@@ -40,6 +43,7 @@ macro_rules! impl_catalog_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product_by_gtin", tenant.id = %tenant_id))]
             async fn product_by_gtin(&self, tenant_id: &str, gtin: &str) -> Result<Option<ProductRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM products WHERE tenant_id = $1 AND gtin = $2")
                     .bind(tenant_id)
@@ -48,6 +52,7 @@ macro_rules! impl_catalog_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "products_by_code", tenant.id = %tenant_id))]
             async fn products_by_code(
                 &self,
                 tenant_id: &str,
@@ -63,6 +68,7 @@ macro_rules! impl_catalog_store {
                 Ok(query.build_query_as().fetch_all(self.reader()).await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "products", tenant.id = %tenant_id))]
             async fn products(
                 &self,
                 tenant_id: &str,
@@ -88,6 +94,7 @@ macro_rules! impl_catalog_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product_reserve_counters", tenant.id = %tenant_id))]
             async fn product_reserve_counters(
                 &self,
                 tenant_id: &str,
@@ -111,6 +118,7 @@ macro_rules! impl_catalog_store {
                 Ok(next - count)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "location_create", tenant.id = %tenant_id))]
             async fn location_create(
                 &self,
                 tenant_id: &str,
@@ -136,6 +144,7 @@ macro_rules! impl_catalog_store {
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "locations", tenant.id = %tenant_id))]
             async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM locations WHERE tenant_id = $1 ORDER BY name")
                     .bind(tenant_id)
@@ -143,6 +152,7 @@ macro_rules! impl_catalog_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_insert_entries", tenant.id = %tenant_id))]
             async fn pool_insert_entries(
                 &self,
                 tenant_id: &str,
@@ -185,6 +195,7 @@ macro_rules! impl_catalog_store {
                 Ok(inserted)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_existing", tenant.id = %tenant_id))]
             async fn pool_existing(
                 &self,
                 tenant_id: &str,
@@ -194,6 +205,7 @@ macro_rules! impl_catalog_store {
                 existing_serials(self.reader(), "pool_serials", tenant_id, product_id, serials).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_states", tenant.id = %tenant_id))]
             async fn pool_states(
                 &self,
                 tenant_id: &str,
@@ -207,6 +219,7 @@ macro_rules! impl_catalog_store {
                 rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_release", tenant.id = %tenant_id))]
             async fn pool_release(
                 &self,
                 tenant_id: &str,
@@ -242,6 +255,7 @@ macro_rules! impl_catalog_store {
                 Ok(true)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_counts", tenant.id = %tenant_id))]
             async fn pool_counts(&self, tenant_id: &str) -> Result<Vec<PoolCountRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT product_id, status, COUNT(*) AS count FROM pool_serials WHERE tenant_id = $1 \
@@ -252,6 +266,7 @@ macro_rules! impl_catalog_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_assign", tenant.id = %tenant_id))]
             async fn pool_assign(
                 &self,
                 tenant_id: &str,
@@ -281,6 +296,7 @@ macro_rules! impl_catalog_store {
                 Ok(assigned)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_assign_next", tenant.id = %tenant_id))]
             async fn pool_assign_next(
                 &self,
                 tenant_id: &str,
@@ -318,6 +334,7 @@ macro_rules! impl_catalog_store {
                 Ok(serials)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_partner_serials"))]
             async fn pool_partner_serials(
                 &self,
                 partner_tenant_id: &str,

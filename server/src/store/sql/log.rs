@@ -4,6 +4,7 @@ macro_rules! impl_log_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::LogStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "units_register", tenant.id = %tenant_id))]
             async fn units_register(
                 &self,
                 tenant_id: &str,
@@ -20,6 +21,7 @@ macro_rules! impl_log_store {
                 Ok(first + events.len() as i64 - 1)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "events_append", tenant.id = %tenant_id))]
             async fn events_append(&self, tenant_id: &str, events: &[NewEvent]) -> Result<i64, StoreError> {
                 let now = now_millis();
                 let mut transaction = self.writer().begin().await?;
@@ -29,6 +31,7 @@ macro_rules! impl_log_store {
                 Ok(first + events.len() as i64 - 1)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "units_existing", tenant.id = %tenant_id))]
             async fn units_existing(
                 &self,
                 tenant_id: &str,
@@ -38,6 +41,7 @@ macro_rules! impl_log_store {
                 existing_serials(self.reader(), "units", tenant_id, product_id, serials).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "unit", tenant.id = %tenant_id))]
             async fn unit(&self, tenant_id: &str, unit_id: &str) -> Result<Option<UnitRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM units WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant_id)
@@ -46,6 +50,7 @@ macro_rules! impl_log_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "unit_by_serial", tenant.id = %tenant_id))]
             async fn unit_by_serial(
                 &self,
                 tenant_id: &str,
@@ -60,6 +65,7 @@ macro_rules! impl_log_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "unit_history", tenant.id = %tenant_id))]
             async fn unit_history(
                 &self,
                 tenant_id: &str,
@@ -78,6 +84,7 @@ macro_rules! impl_log_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "unit_apply", tenant.id = %tenant_id))]
             async fn unit_apply(
                 &self,
                 tenant_id: &str,
@@ -89,6 +96,7 @@ macro_rules! impl_log_store {
                 self.apply_command(tenant_id, op, decide).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "events_since", tenant.id = %tenant_id))]
             async fn events_since(&self, tenant_id: &str, after: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
                     .bind(tenant_id)
@@ -98,6 +106,7 @@ macro_rules! impl_log_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "op_result", tenant.id = %tenant_id))]
             async fn op_result(&self, tenant_id: &str, op_id: &str) -> Result<Option<OpResultRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM op_results WHERE tenant_id = $1 AND op_id = $2")
                     .bind(tenant_id)
@@ -106,6 +115,7 @@ macro_rules! impl_log_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "refused_payload", tenant.id = %tenant_id))]
             async fn refused_payload(&self, tenant_id: &str, op_id: &str) -> Result<Option<String>, StoreError> {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT payload FROM refused_ops WHERE tenant_id = $1 AND op_id = $2")
@@ -116,10 +126,12 @@ macro_rules! impl_log_store {
                 Ok(row.map(|(payload,)| payload))
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenants"))]
             async fn tenants(&self) -> Result<Vec<TenantRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM tenants ORDER BY created_at, id").fetch_all(self.reader()).await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "projection", tenant.id = %tenant_id))]
             async fn projection(
                 &self,
                 tenant_id: &str,
@@ -134,6 +146,7 @@ macro_rules! impl_log_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "projection_replace", tenant.id = %tenant_id))]
             async fn projection_replace(&self, tenant_id: &str, units: &[UnitRecord]) -> Result<(), StoreError> {
                 let mut transaction = self.writer().begin().await?;
                 sqlx::query("DELETE FROM units WHERE tenant_id = $1").bind(tenant_id).execute(&mut *transaction).await?;

@@ -5,6 +5,7 @@ macro_rules! impl_manufacturer_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::ManufacturerStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_grants", tenant.id = %tenant_id))]
             async fn api_key_grants(&self, tenant_id: &str, key_id: &str) -> Result<Option<KeyGrants>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT max_serials_per_request, reads_extra <> 0 AS reads_extra FROM api_keys \
@@ -16,6 +17,7 @@ macro_rules! impl_manufacturer_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_set_grants", tenant.id = %tenant_id))]
             async fn api_key_set_grants(
                 &self,
                 tenant_id: &str,
@@ -34,6 +36,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(done.rows_affected() > 0)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_max_serials"))]
             async fn partnership_max_serials(&self, owner: &str, partner: &str) -> Result<Option<i64>, StoreError> {
                 let row: Option<(i64,)> = sqlx::query_as(
                     "SELECT max_serials_per_request FROM partnerships WHERE owner_tenant_id = $1 AND partner_tenant_id = $2",
@@ -45,6 +48,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(row.map(|(max,)| max))
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_set_max_serials"))]
             async fn partnership_set_max_serials(&self, owner: &str, partner: &str, max: i64) -> Result<bool, StoreError> {
                 let done = sqlx::query(
                     "UPDATE partnerships SET max_serials_per_request = $3 WHERE owner_tenant_id = $1 AND partner_tenant_id = $2",
@@ -57,6 +61,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(done.rows_affected() > 0)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_extra", tenant.id = %tenant_id))]
             async fn pool_extra(
                 &self,
                 tenant_id: &str,
@@ -70,6 +75,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(rows)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partner_pool_states"))]
             async fn partner_pool_states(
                 &self,
                 owner_tenant_id: &str,
@@ -84,6 +90,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(states)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "idempotency_claim"))]
             async fn idempotency_claim(
                 &self,
                 scope: IdempotencyScope<'_>,
@@ -133,6 +140,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(claim)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "idempotency_finish"))]
             async fn idempotency_finish(
                 &self,
                 scope: IdempotencyScope<'_>,
@@ -155,6 +163,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "idempotency_release"))]
             async fn idempotency_release(&self, scope: IdempotencyScope<'_>) -> Result<(), StoreError> {
                 sqlx::query(
                     "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND principal_id = $2 AND idempotency_key = $3 \
@@ -168,6 +177,7 @@ macro_rules! impl_manufacturer_store {
                 Ok(())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "idempotency_sweep"))]
             async fn idempotency_sweep(&self, before: i64) -> Result<u64, StoreError> {
                 let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
                     .bind(before)

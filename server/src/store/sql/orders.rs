@@ -57,6 +57,7 @@ macro_rules! impl_order_store {
 
         #[async_trait::async_trait]
         impl $crate::store::OrderStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_available", tenant.id = %tenant_id))]
             async fn pool_available(&self, tenant_id: &str, product_id: &str) -> Result<i64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as(
                     "SELECT COUNT(*) FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 AND status = 'available'",
@@ -68,6 +69,7 @@ macro_rules! impl_order_store {
                 Ok(count)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_create", tenant.id = %tenant_id))]
             async fn order_create(
                 &self,
                 tenant_id: &str,
@@ -170,6 +172,7 @@ macro_rules! impl_order_store {
                 record.map(|record| $crate::store::OrderCreated::Created(Box::new(record))).ok_or_else(|| StoreError::NotFound("the new order".into()))
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order", tenant.id = %tenant_id))]
             async fn order(&self, tenant_id: &str, order_id: &str) -> Result<Option<OrderRecord>, StoreError> {
                 Ok(sqlx::query_as(&format!("{} WHERE o.tenant_id = $1 AND o.id = $2", $crate::store::sql::ORDER_COLUMNS))
                     .bind(tenant_id)
@@ -178,6 +181,7 @@ macro_rules! impl_order_store {
                     .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "orders", tenant.id = %tenant_id))]
             async fn orders(
                 &self,
                 tenant_id: &str,
@@ -197,6 +201,7 @@ macro_rules! impl_order_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_counts", tenant.id = %tenant_id))]
             async fn order_counts(
                 &self,
                 tenant_id: &str,
@@ -216,6 +221,7 @@ macro_rules! impl_order_store {
                 Ok(query.build_query_as().fetch_all(self.reader()).await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_serials", tenant.id = %tenant_id))]
             async fn order_serials(
                 &self,
                 tenant_id: &str,
@@ -236,6 +242,7 @@ macro_rules! impl_order_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_reserve", tenant.id = %tenant_id))]
             async fn order_reserve(
                 &self,
                 tenant_id: &str,
@@ -297,6 +304,7 @@ macro_rules! impl_order_store {
                 Ok(Reserved::Serials(serials))
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_return", tenant.id = %tenant_id))]
             async fn order_return(
                 &self,
                 tenant_id: &str,
@@ -342,6 +350,7 @@ macro_rules! impl_order_store {
                 Ok(returned)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "order_close", tenant.id = %tenant_id))]
             async fn order_close(&self, tenant_id: &str, order_id: &str, actor: &str) -> Result<bool, StoreError> {
                 let mut transaction = self.writer().begin().await?;
                 let (product_id, status) = lock_order(&mut transaction, tenant_id, order_id).await?;
@@ -372,6 +381,7 @@ macro_rules! impl_order_store {
                 Ok(true)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_holds", tenant.id = %tenant_id))]
             async fn pool_holds(
                 &self,
                 tenant_id: &str,
@@ -385,6 +395,7 @@ macro_rules! impl_order_store {
                 rows_for_serials(self.reader(), select, tenant_id, product_id, serials).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_serial", tenant.id = %tenant_id))]
             async fn pool_serial(
                 &self,
                 tenant_id: &str,

@@ -4,6 +4,7 @@ macro_rules! impl_sync_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::SyncStore for $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "snapshot_page", tenant.id = %tenant_id))]
             async fn snapshot_page(
                 &self,
                 tenant_id: &str,
@@ -31,6 +32,7 @@ macro_rules! impl_sync_store {
                 Ok($crate::store::SnapshotPage { head_seq, log_epoch, units })
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "push", tenant.id = %tenant_id))]
             async fn push(
                 &self,
                 tenant_id: &str,
@@ -167,6 +169,7 @@ macro_rules! impl_sync_store {
                 Ok(head)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "device_results", tenant.id = %tenant_id))]
             async fn device_results(
                 &self,
                 tenant_id: &str,
@@ -186,6 +189,7 @@ macro_rules! impl_sync_store {
                 .await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "escalate", tenant.id = %tenant_id))]
             async fn escalate(
                 &self,
                 tenant_id: &str,
@@ -209,6 +213,7 @@ macro_rules! impl_sync_store {
                 self.escalation(tenant_id, op_id).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "escalations", tenant.id = %tenant_id))]
             async fn escalations(
                 &self,
                 tenant_id: &str,
@@ -223,6 +228,7 @@ macro_rules! impl_sync_store {
                 Ok(sqlx::query_as(&sql).bind(tenant_id).bind(limit).fetch_all(self.reader()).await?)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "settle_escalation", tenant.id = %tenant_id))]
             async fn settle_escalation(
                 &self,
                 tenant_id: &str,
@@ -244,6 +250,7 @@ macro_rules! impl_sync_store {
                 self.escalation(tenant_id, op_id).await
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "recent_events", tenant.id = %tenant_id))]
             async fn recent_events(
                 &self,
                 tenant_id: &str,
@@ -267,6 +274,7 @@ macro_rules! impl_sync_store {
         }
 
         impl $store {
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "escalation", tenant.id = %tenant_id))]
             async fn escalation(&self, tenant_id: &str, op_id: &str) -> Result<Option<EscalationRecord>, StoreError> {
                 let sql = format!("{ESCALATION_SELECT} WHERE e.tenant_id = $1 AND e.op_id = $2");
                 // The writer: read right after the write that made or settled it.
