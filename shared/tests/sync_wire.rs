@@ -45,7 +45,8 @@ fn push_requests_are_checked_as_a_whole_and_the_problem_is_said_in_words() {
     let refused_with = |unit_state: serde_json::Value| {
         let mut refused = op("tablet-1", 1, 1);
         let code = RefusalCode::InvalidTransition;
-        refused.refused_before = Some(RefusedOp { code, message: String::new(), unit_state: Some(unit_state), last_change: None });
+        refused.refused_before =
+            Some(RefusedOp { code, message: String::new(), unit_state: Some(unit_state), last_change: None });
         vec![refused]
     };
     let cases: Vec<(&str, Vec<PendingOp>, Option<&str>)> = vec![

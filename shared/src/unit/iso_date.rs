@@ -66,7 +66,9 @@ mod tests {
             assert_eq!(serde_json::to_string(&by_time).unwrap(), format!("\"{}\"", format(date)));
         }
         assert_eq!(parse("+2027-06-30"), serde_json::from_str::<Date>("\"+2027-06-30\"").ok());
-        for bad in ["2027-6-30", "2027-02-30", "27-06-30", "2027/06/30", "2027-06-3x", "", "-", "2027-06-301", "２027-06-30"] {
+        for bad in
+            ["2027-6-30", "2027-02-30", "27-06-30", "2027/06/30", "2027-06-3x", "", "-", "2027-06-301", "２027-06-30"]
+        {
             assert_eq!(parse(bad), None, "{bad}");
             assert!(serde_json::from_str::<Date>(&format!("\"{bad}\"")).is_err(), "time refuses {bad} too");
         }
