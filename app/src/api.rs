@@ -10,7 +10,7 @@ use crate::pool_import::ItemProblem;
 use crate::product_wire::{product_records, PoolCounts, ProductList};
 use crate::replica_parts::storage_key;
 use crate::sync_wire::SnapshotView;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushResponse};
@@ -54,29 +54,32 @@ struct ErrorBody {
     errors: Vec<ItemProblem>,
 }
 
-async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
-    read_listing(response).await.map_err(|(error, _)| error)
-}
+/// A refusal and the items it names (each bad line of an import), empty when the server named none.
+pub type ListedError = (ApiError, Vec<ItemProblem>);
 
-/// Like `read`, keeping the items a refusal lists.
-async fn read_listing<T: DeserializeOwned>(
-    response: Result<Response, gloo_net::Error>,
-) -> Result<T, (ApiError, Vec<ItemProblem>)> {
-    let response = response.map_err(|_| (ApiError::Unreachable, Vec::new()))?;
+/// Sends a request and gives the good answer's body as text, every refusal read once here. Not generic on
+/// purpose: a generic reader would be compiled again, with the whole of gloo's fetch, for every answer type the
+/// app reads (README.md, "The app's weight"); only `parse` is per type.
+async fn call(request: RequestBuilder, body: Option<String>) -> Result<(u16, String), ListedError> {
+    let unreachable = || (ApiError::Unreachable, Vec::new());
+    let request = match body {
+        Some(body) => request.header("Content-Type", "application/json").body(body),
+        None => request.build(),
+    };
+    let response = request.map_err(|_| unreachable())?.send().await.map_err(|_| unreachable())?;
     let status = response.status();
+    // A body cut off on the way is the network's fault: retried like no answer at all.
+    let text = response.text().await.map_err(|_| unreachable())?;
     if response.ok() {
-        return response.json::<T>().await.map_err(|error| {
-            let message = format!("The server's answer could not be read ({error}); reload the app.");
-            (ApiError::Refused { status, code: "unexpected_response".into(), message }, Vec::new())
-        });
+        return Ok((status, text));
     }
     if status == 401 {
         return Err((ApiError::SignedOut, Vec::new()));
     }
-    match response.json::<ErrorBody>().await {
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err((ApiError::Refused { status, code: body.code, message: body.message }, body.errors)),
         // A proxy or a restarting server answers without our JSON: treat it as not reachable, retry later.
-        Err(_) if status >= 500 => Err((ApiError::Unreachable, Vec::new())),
+        Err(_) if status >= 500 => Err(unreachable()),
         Err(_) => {
             let message = format!("HTTP {status}");
             Err((ApiError::Refused { status, code: "http_error".into(), message }, Vec::new()))
@@ -84,13 +87,45 @@ async fn read_listing<T: DeserializeOwned>(
     }
 }
 
+/// A good answer read as `T`.
+fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ListedError> {
+    serde_json::from_str(&text).map_err(|error| {
+        let message = format!("The server's answer could not be read ({error}); reload the app.");
+        (ApiError::Refused { status, code: "unexpected_response".into(), message }, Vec::new())
+    })
+}
+
+/// A request body as JSON text.
+fn body<B: serde::Serialize + ?Sized>(body: &B) -> Result<Option<String>, ListedError> {
+    serde_json::to_string(body).map(Some).map_err(|_| (ApiError::Unreachable, Vec::new()))
+}
+
+fn without_items<T>(result: Result<T, ListedError>) -> Result<T, ApiError> {
+    result.map_err(|(error, _)| error)
+}
+
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(path).send().await).await
+    without_items(call(Request::get(path), None).await.and_then(parse))
 }
 
 pub async fn post<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::post(path).json(body).map_err(|_| ApiError::Unreachable)?;
-    read(request.send().await).await
+    without_items(post_listing(path, body).await)
+}
+
+/// Like `post`, keeping the items a refusal lists.
+pub async fn post_listing<B: serde::Serialize, T: DeserializeOwned>(path: &str, json: &B) -> Result<T, ListedError> {
+    call(Request::post(path), body(json)?).await.and_then(parse)
+}
+
+/// `post` with an `Idempotency-Key`: a retry gets the first answer again instead of doing the work twice.
+pub async fn post_once<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    key: &str,
+    json: &B,
+) -> Result<T, ApiError> {
+    without_items(
+        call(Request::post(path).header("Idempotency-Key", key), without_items(body(json))?).await.and_then(parse),
+    )
 }
 
 // ---- The calls the screens need, mapped into the device's records. ----
@@ -211,7 +246,7 @@ pub async fn unit_with_history(key: &UnitKey) -> Result<Option<LookedUp>, ApiErr
     };
     let history: HistoryBody = get(&format!("/api/v1/units/{}/history?limit=500", unit.id)).await?;
     let key = storage_key(key);
-    let state: Option<Unit> = serde_json::from_value(unit.state.clone()).ok();
+    let state: Option<Unit> = serialtrack_shared::json::from_value(&unit.state).ok();
     let confirmed = state.clone().map(|unit_state| ConfirmedUnit { unit: unit_state, last_seq: unit.last_seq });
     let record = UnitRecord {
         key: key.clone(),

@@ -36,7 +36,7 @@ pub struct ProductRecord {
 impl ProductRecord {
     /// The product's code with its schema, as units name their product.
     pub fn product_code(&self) -> Option<ProductCode> {
-        let schema: CodeSchema = serde_json::from_value(serde_json::Value::String(self.code_schema.clone())).ok()?;
+        let schema = CodeSchema::from_name(&self.code_schema)?;
         ProductCode::parse(schema, &self.code).ok()
     }
 

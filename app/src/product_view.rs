@@ -1,16 +1,14 @@
 //! A product's facts in words, for the pool screen: its code schema, where its serials come from, its scheme.
 
 use crate::model::ProductRecord;
+use serialtrack_shared::ids::CodeSchema;
 
 /// "GTIN", "NTIN", "PPN", "Internal".
 pub fn schema_words(product: &ProductRecord) -> String {
-    match product.code_schema.as_str() {
-        "gtin" => "GTIN".into(),
-        "ntin" => "NTIN".into(),
-        "ppn" => "PPN".into(),
-        "internal" => "Internal".into(),
-        "" => "—".into(),
-        other => other.to_owned(),
+    match CodeSchema::from_name(&product.code_schema) {
+        Some(schema) => schema.label().into(),
+        None if product.code_schema.is_empty() => "—".into(),
+        None => product.code_schema.clone(),
     }
 }
 

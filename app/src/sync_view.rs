@@ -162,7 +162,7 @@ pub fn rfc3339(at: time::OffsetDateTime) -> String {
 /// `device`: the device in words.
 /// A command this build cannot read is shown as the device sent it.
 pub fn escalated_change(command: &serde_json::Value, actor: &str, device: &str, client_time: &str) -> String {
-    let what = match serde_json::from_value(command.clone()) {
+    let what = match serialtrack_shared::json::from_value(command) {
         Ok(command) => sentence_case(&describe_command(&command)),
         Err(_) => command.to_string(),
     };

@@ -9,9 +9,11 @@
 //! - [`pool`]: the serial number pool state machine (Available / Assigned).
 //! - [`unit`](mod@unit): the unit lifecycle state machine, its commands, events and EPCIS mapping.
 //! - [`sync`]: the offline-first sync protocol: wire types, the server's push decision, the device's outbox.
+//! - [`json`]: typed values in and out of a `serde_json::Value`, one reader per type in the browser app.
 
 pub mod gs1;
 pub mod ids;
+pub mod json;
 #[cfg(feature = "utoipa")]
 pub mod openapi;
 pub mod pool;

@@ -1,21 +1,10 @@
 //! The pool screen's calls: generate, import, assign (to a printing order or a partner), release, and the
 //! brand owner's partners. A refusal of a list taken whole keeps the items it names.
 
-use super::{get, post, read_listing, ApiError};
+use super::{get, post, post_listing, post_once, ApiError, ListedError};
 use crate::pool_actions::PrintingOrder;
-use crate::pool_import::ItemProblem;
-use gloo_net::http::Request;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serialtrack_shared::ids::Serial;
-
-/// A refusal and the items it names (each bad line of an import), empty when the server named none.
-pub type ListedError = (ApiError, Vec<ItemProblem>);
-
-async fn post_listing<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ListedError> {
-    let request = Request::post(path).json(body).map_err(|_| (ApiError::Unreachable, Vec::new()))?;
-    read_listing(request.send().await).await
-}
 
 fn pool_path(product_id: &str, action: &str) -> String {
     format!("/api/v1/products/{}/pool/{action}", super::encode(product_id))
@@ -29,11 +18,8 @@ struct Added {
 /// Generates `count` serials into the product's pool; how many were added. A retry with the same
 /// `idempotency_key` gets the first answer again instead of generating twice.
 pub async fn pool_generate(product_id: &str, count: u32, idempotency_key: &str) -> Result<u64, ApiError> {
-    let request = Request::post(&pool_path(product_id, "generate"))
-        .header("Idempotency-Key", idempotency_key)
-        .json(&serde_json::json!({ "count": count }))
-        .map_err(|_| ApiError::Unreachable)?;
-    let added: Added = super::read(request.send().await).await?;
+    let body = serde_json::json!({ "count": count });
+    let added: Added = post_once(&pool_path(product_id, "generate"), idempotency_key, &body).await?;
     Ok(added.added)
 }
 

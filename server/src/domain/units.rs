@@ -42,8 +42,8 @@ pub struct Commissioning {
 
 /// The product's code as the unit key holds it.
 pub fn product_code(product: &ProductRecord) -> Result<ProductCode, UnitError> {
-    let schema: CodeSchema = serde_json::from_value(serde_json::Value::String(product.code_schema.clone()))
-        .map_err(|error| UnitError::Product(error.to_string()))?;
+    let schema = CodeSchema::from_name(&product.code_schema)
+        .ok_or_else(|| UnitError::Product(format!("unknown code schema {:?}", product.code_schema)))?;
     ProductCode::parse(schema, &product.code).map_err(|error| UnitError::Product(error.to_string()))
 }
 

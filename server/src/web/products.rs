@@ -182,10 +182,7 @@ pub async fn products_create(
     let code = ProductCode::parse(create.code_schema.into(), &create.code)
         .map_err(|error| ApiError::invalid("invalid_product_code", error.to_string()))?;
     let product = NewProduct {
-        code_schema: serde_json::to_value(create.code_schema)
-            .ok()
-            .and_then(|value| value.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        code_schema: code.schema().name().to_owned(),
         code: code.as_str().to_owned(),
         gtin: code.gtin().map(|gtin| gtin.as_str().to_owned()),
         name: valid_name(&create.name)?,

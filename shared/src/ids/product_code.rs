@@ -21,6 +21,21 @@ pub enum CodeSchema {
 impl CodeSchema {
     pub const ALL: [CodeSchema; 4] = [CodeSchema::Gtin, CodeSchema::Ntin, CodeSchema::Ppn, CodeSchema::Internal];
 
+    /// Its name in JSON and in the database: "gtin", "ntin", "ppn", "internal".
+    pub fn name(self) -> &'static str {
+        match self {
+            CodeSchema::Gtin => "gtin",
+            CodeSchema::Ntin => "ntin",
+            CodeSchema::Ppn => "ppn",
+            CodeSchema::Internal => "internal",
+        }
+    }
+
+    /// The schema a name stands for (see `name`).
+    pub fn from_name(name: &str) -> Option<CodeSchema> {
+        CodeSchema::ALL.into_iter().find(|schema| schema.name() == name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             CodeSchema::Gtin => "GTIN",
@@ -149,6 +164,15 @@ fn parse_internal(text: &str) -> Result<String, ProductCodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schemas_name_is_its_json_name_and_reads_back() {
+        for schema in CodeSchema::ALL {
+            assert_eq!(serde_json::to_value(schema).unwrap(), schema.name());
+            assert_eq!(CodeSchema::from_name(schema.name()), Some(schema));
+        }
+        assert_eq!(CodeSchema::from_name("GTIN"), None);
+    }
 
     #[test]
     fn each_schema_accepts_its_own_codes() {

@@ -80,7 +80,7 @@ impl Conflict {
 /// A command in words: "allocated (order \"SO-1\")".
 pub fn describe_command(command: &UnitCommand) -> String {
     let verb = past_tense(command.kind()).replace('_', " ");
-    let mut details = serde_json::to_value(command).unwrap_or_default();
+    let mut details = crate::json::to_value(command).unwrap_or_default();
     if let Some(object) = details.as_object_mut() {
         object.remove("type");
         object.retain(|_, value| !value.is_null());

@@ -66,7 +66,7 @@ impl RefusedOp {
         RefusedOp {
             code: refusal.code,
             message: refusal.message.clone(),
-            unit_state: unit.and_then(|unit| serde_json::to_value(unit).ok()),
+            unit_state: unit.and_then(|unit| crate::json::to_value(unit).ok()),
             last_change,
         }
     }
@@ -83,7 +83,7 @@ impl RefusedOp {
 
     /// The unit the server had, when this build can read it.
     pub fn unit(&self) -> Option<Unit> {
-        self.unit_state.clone().and_then(|state| serde_json::from_value(state).ok())
+        self.unit_state.as_ref().and_then(|state| crate::json::from_value(state).ok())
     }
 
     pub fn refusal(&self) -> Refusal {

@@ -72,7 +72,7 @@ impl PendingOp {
             client_time: origin.client_time,
             actor: origin.actor,
             approval: origin.approval,
-            command: serde_json::to_value(command).expect("a UnitCommand has string keys only, so it is valid JSON"),
+            command: crate::json::to_value(command).expect("a UnitCommand has string keys only, so it is valid JSON"),
             refused_before: None,
         }
     }
@@ -80,7 +80,7 @@ impl PendingOp {
     /// The command in this build's vocabulary, upcast from an older one if need be. A newer or too old
     /// vocabulary is a `VersionError` the caller turns into "upgrade required".
     pub fn versioned(&self) -> Result<VersionedCommand, VersionError> {
-        let unit = serde_json::to_value(&self.unit).map_err(|error| VersionError::Malformed(error.to_string()))?;
+        let unit = crate::json::to_value(&self.unit).map_err(|error| VersionError::Malformed(error.to_string()))?;
         upcast_command(serde_json::json!({
             "schema_version": self.schema_version,
             "op_id": self.op_id,

@@ -36,7 +36,7 @@ impl WireEvent {
             seq,
             op_id: event.event_id,
             unit: event.unit.clone(),
-            event: serde_json::to_value(event).expect("a RecordedEvent has string keys only, so it is valid JSON"),
+            event: crate::json::to_value(event).expect("a RecordedEvent has string keys only, so it is valid JSON"),
         }
     }
 

@@ -100,7 +100,8 @@ pub enum InspectionResult {
 /// A command on one unit. Transitions of the lifecycle table, then facts accepted in almost any state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Read through one flat struct, not serde's buffering reader of tagged enums (`command_reader.rs`).
+#[serde(tag = "type", rename_all = "snake_case", try_from = "super::command_reader::FlatCommand")]
 pub enum UnitCommand {
     Commission {
         #[serde(default)]

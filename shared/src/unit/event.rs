@@ -174,5 +174,5 @@ fn upcast_to<T: serde::de::DeserializeOwned>(
     if let Some(object) = value.as_object_mut() {
         object.insert("schema_version".into(), newest.into());
     }
-    serde_json::from_value(value).map_err(|error| VersionError::Malformed(error.to_string()))
+    crate::json::from_value(&value).map_err(|error| VersionError::Malformed(error.to_string()))
 }

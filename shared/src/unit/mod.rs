@@ -7,6 +7,7 @@
 //! - [`refusal`]: stable reason codes with a sentence; [`epcis`]: the EPCIS / CBV mapping.
 
 pub mod command;
+mod command_reader;
 pub mod decide;
 pub mod epcis;
 pub mod event;
