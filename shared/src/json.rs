@@ -35,6 +35,12 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::E
     }
 }
 
+/// A field a tagged enum's variant needs, out of the flat struct it is read through (`unit/command_reader.rs`
+/// says why the tagged enums of the wire are read that way): missing is the same sentence serde gives.
+pub fn needed<T>(field: Option<T>, name: &str) -> Result<T, String> {
+    field.ok_or_else(|| format!("missing field `{name}`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

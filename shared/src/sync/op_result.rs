@@ -16,13 +16,51 @@ pub struct OpResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Read through one flat struct, as `PullAnswer` is (`pull.rs`).
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "FlatOutcome")]
 pub enum OpOutcome {
     /// The op's event is in the log at `seq` (the last one, should a command ever make several).
     Accepted {
         seq: u64,
     },
     Refused(RefusedOp),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeKind {
+    Accepted,
+    Refused,
+}
+
+/// Both outcomes' fields at once.
+#[derive(Deserialize)]
+struct FlatOutcome {
+    kind: OutcomeKind,
+    seq: Option<u64>,
+    code: Option<RefusalCode>,
+    message: Option<String>,
+    #[serde(default)]
+    unit_state: Option<serde_json::Value>,
+    #[serde(default)]
+    last_change: Option<LastChange>,
+}
+
+impl TryFrom<FlatOutcome> for OpOutcome {
+    type Error = String;
+
+    fn try_from(flat: FlatOutcome) -> Result<OpOutcome, String> {
+        use crate::json::needed;
+        Ok(match flat.kind {
+            OutcomeKind::Accepted => OpOutcome::Accepted { seq: needed(flat.seq, "seq")? },
+            OutcomeKind::Refused => OpOutcome::Refused(RefusedOp {
+                code: needed(flat.code, "code")?,
+                message: needed(flat.message, "message")?,
+                unit_state: flat.unit_state,
+                last_change: flat.last_change,
+            }),
+        })
+    }
 }
 
 /// Why the server refused an op, and what it had at that moment: what the conflict inbox shows.

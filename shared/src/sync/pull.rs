@@ -63,7 +63,9 @@ pub struct PullResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
-#[serde(tag = "answer", rename_all = "snake_case")]
+// Read through one flat struct: serde's reader of a tagged enum would buffer the whole page first (a second
+// reader of every event type in the browser app, and a copy of 500 events), see `FlatAnswer`.
+#[serde(tag = "answer", rename_all = "snake_case", try_from = "FlatAnswer")]
 pub enum PullAnswer {
     Page(PullResponse),
     /// The device must re-bootstrap from a snapshot; it keeps its outbox and pushes it again.
@@ -72,10 +74,56 @@ pub enum PullAnswer {
     },
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AnswerKind {
+    Page,
+    Reset,
+}
+
+/// A pull answer's fields, both kinds at once; `PullAnswer` is built from it by the kind `answer` names.
+#[derive(Deserialize)]
+struct FlatAnswer {
+    answer: AnswerKind,
+    #[serde(default)]
+    why: Option<ResetReason>,
+    #[serde(default)]
+    log_epoch: Option<Uuid>,
+    #[serde(default)]
+    events: Option<Vec<WireEvent>>,
+    #[serde(default)]
+    next_cursor: Option<u64>,
+    #[serde(default)]
+    head_seq: Option<u64>,
+    #[serde(default)]
+    has_more: Option<bool>,
+    #[serde(default)]
+    op_results: Vec<OpResult>,
+}
+
+impl TryFrom<FlatAnswer> for PullAnswer {
+    type Error = String;
+
+    fn try_from(flat: FlatAnswer) -> Result<PullAnswer, String> {
+        use crate::json::needed;
+        Ok(match flat.answer {
+            AnswerKind::Reset => PullAnswer::Reset { why: needed(flat.why, "why")? },
+            AnswerKind::Page => PullAnswer::Page(PullResponse {
+                log_epoch: needed(flat.log_epoch, "log_epoch")?,
+                events: needed(flat.events, "events")?,
+                next_cursor: needed(flat.next_cursor, "next_cursor")?,
+                head_seq: needed(flat.head_seq, "head_seq")?,
+                has_more: needed(flat.has_more, "has_more")?,
+                op_results: flat.op_results,
+            }),
+        })
+    }
+}
+
 /// Why a device's confirmed state must be thrown away and rebuilt from a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(tag = "reason", rename_all = "snake_case", try_from = "FlatReason")]
 pub enum ResetReason {
     /// The events after the cursor are no longer kept.
     CursorBelowRetention { cursor: u64, floor: u64 },
@@ -89,6 +137,67 @@ pub enum ResetReason {
     EventsOutOfOrder { after: u64, got: u64 },
     /// Found by the device: an event of a supported vocabulary that cannot be read.
     UnreadableEvent { seq: u64, why: String },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ReasonKind {
+    CursorBelowRetention,
+    EpochChanged,
+    CursorAheadOfHead,
+    EventRefused,
+    EventsOutOfOrder,
+    UnreadableEvent,
+}
+
+/// Every reset reason's fields at once (read like `PullAnswer`, without buffering).
+#[derive(Deserialize)]
+struct FlatReason {
+    reason: ReasonKind,
+    cursor: Option<u64>,
+    floor: Option<u64>,
+    device_epoch: Option<Uuid>,
+    server_epoch: Option<Uuid>,
+    head: Option<u64>,
+    seq: Option<u64>,
+    code: Option<RefusalCode>,
+    message: Option<String>,
+    after: Option<u64>,
+    got: Option<u64>,
+    why: Option<String>,
+}
+
+impl TryFrom<FlatReason> for ResetReason {
+    type Error = String;
+
+    fn try_from(flat: FlatReason) -> Result<ResetReason, String> {
+        use crate::json::needed;
+        Ok(match flat.reason {
+            ReasonKind::CursorBelowRetention => ResetReason::CursorBelowRetention {
+                cursor: needed(flat.cursor, "cursor")?,
+                floor: needed(flat.floor, "floor")?,
+            },
+            ReasonKind::EpochChanged => ResetReason::EpochChanged {
+                device_epoch: needed(flat.device_epoch, "device_epoch")?,
+                server_epoch: needed(flat.server_epoch, "server_epoch")?,
+            },
+            ReasonKind::CursorAheadOfHead => ResetReason::CursorAheadOfHead {
+                cursor: needed(flat.cursor, "cursor")?,
+                head: needed(flat.head, "head")?,
+            },
+            ReasonKind::EventRefused => ResetReason::EventRefused {
+                seq: needed(flat.seq, "seq")?,
+                code: needed(flat.code, "code")?,
+                message: needed(flat.message, "message")?,
+            },
+            ReasonKind::EventsOutOfOrder => {
+                ResetReason::EventsOutOfOrder { after: needed(flat.after, "after")?, got: needed(flat.got, "got")? }
+            }
+            ReasonKind::UnreadableEvent => {
+                ResetReason::UnreadableEvent { seq: needed(flat.seq, "seq")?, why: needed(flat.why, "why")? }
+            }
+        })
+    }
 }
 
 impl ResetReason {

@@ -9,6 +9,7 @@
 
 use super::command::{CommandKind, DecommissionReason, InspectionResult, UnitCommand};
 use crate::ids::{Lot, Serial, Sscc};
+use crate::json::needed;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -81,32 +82,18 @@ impl<'de> Deserialize<'de> for Reason {
     }
 }
 
-/// Why a command's JSON is not a command; serde shows it as the error's sentence.
-#[derive(Debug)]
-pub(super) struct Unreadable(String);
-
-impl fmt::Display for Unreadable {
-    fn fmt(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str(&self.0)
-    }
-}
-
-fn needed<T>(field: Option<T>, name: &str) -> Result<T, Unreadable> {
-    field.ok_or_else(|| Unreadable(format!("missing field `{name}`")))
-}
-
-fn text(reason: Option<Reason>) -> Result<Option<String>, Unreadable> {
+fn text(reason: Option<Reason>) -> Result<Option<String>, String> {
     match reason {
         None => Ok(None),
         Some(Reason::Text(text)) => Ok(Some(text)),
-        Some(Reason::Decommission(_)) => Err(Unreadable("invalid type: map, expected a string for `reason`".into())),
+        Some(Reason::Decommission(_)) => Err("invalid type: map, expected a string for `reason`".into()),
     }
 }
 
 impl TryFrom<FlatCommand> for UnitCommand {
-    type Error = Unreadable;
+    type Error = String;
 
-    fn try_from(flat: FlatCommand) -> Result<UnitCommand, Unreadable> {
+    fn try_from(flat: FlatCommand) -> Result<UnitCommand, String> {
         use CommandKind as K;
         Ok(match flat.kind {
             K::Commission => UnitCommand::Commission {
@@ -136,9 +123,9 @@ impl TryFrom<FlatCommand> for UnitCommand {
             K::Decommission => match flat.reason {
                 Some(Reason::Decommission(reason)) => UnitCommand::Decommission { reason },
                 Some(Reason::Text(_)) => {
-                    return Err(Unreadable("invalid type: string, expected a decommission reason object".into()))
+                    return Err("invalid type: string, expected a decommission reason object".into())
                 }
-                None => return Err(Unreadable("missing field `reason`".into())),
+                None => return Err("missing field `reason`".into()),
             },
             K::UndoDecommission => UnitCommand::UndoDecommission,
             K::Move => UnitCommand::Move { location: needed(flat.location, "location")? },

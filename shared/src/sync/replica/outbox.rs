@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 /// How far an op in the outbox got. Refused ops leave the outbox for the conflict inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Read through one flat struct, as `PullAnswer` is (`sync/pull.rs`).
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "FlatDelivery")]
 pub enum Delivery {
     /// Waiting to be sent (offline, or sent without an answer).
     Queued,
@@ -17,6 +18,32 @@ pub enum Delivery {
     /// Accepted as event `seq`. It stays until the cursor passes `seq`, so the optimistic view never flickers
     /// between the ack and the pull that brings the event.
     Acked { seq: u64 },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DeliveryKind {
+    Queued,
+    Sending,
+    Acked,
+}
+
+#[derive(Deserialize)]
+struct FlatDelivery {
+    kind: DeliveryKind,
+    seq: Option<u64>,
+}
+
+impl TryFrom<FlatDelivery> for Delivery {
+    type Error = String;
+
+    fn try_from(flat: FlatDelivery) -> Result<Delivery, String> {
+        Ok(match flat.kind {
+            DeliveryKind::Queued => Delivery::Queued,
+            DeliveryKind::Sending => Delivery::Sending,
+            DeliveryKind::Acked => Delivery::Acked { seq: crate::json::needed(flat.seq, "seq")? },
+        })
+    }
 }
 
 /// What the user sees next to an op.
@@ -119,5 +146,21 @@ impl Outbox {
             .map(|(device_seq, _)| *device_seq)
             .collect();
         passed.iter().filter_map(|device_seq| self.entries.remove(device_seq)).map(|entry| entry.op).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Delivery;
+
+    #[test]
+    fn a_delivery_reads_back_and_an_ack_needs_its_seq() {
+        for delivery in [Delivery::Queued, Delivery::Sending, Delivery::Acked { seq: 9 }] {
+            let text = serde_json::to_string(&delivery).unwrap();
+            assert_eq!(serde_json::from_str::<Delivery>(&text).unwrap(), delivery, "{text}");
+        }
+        let error = serde_json::from_str::<Delivery>(r#"{"kind":"acked"}"#).unwrap_err().to_string();
+        assert!(error.contains("missing field `seq`"), "{error}");
+        assert!(serde_json::from_str::<Delivery>(r#"{"kind":"lost"}"#).is_err());
     }
 }
