@@ -17,6 +17,7 @@
 //! - [`replica_parts`]: the shared `DeviceReplica` taken apart into IndexedDB records and put back together.
 //! - [`sync_wire`]: the server's snapshot and unit JSON as sync types; what this device keeps.
 //! - [`sync_view`]: pending changes, the "needs attention" inbox and the header's counts, in words.
+//! - `clock` (wasm32 only): the device's clock, read in one place.
 //! - `sync` (wasm32 only): the sync loop: push, pull, snapshot, backoff, one syncing tab.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
@@ -40,6 +41,8 @@ pub mod unit_actions;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod clock;
 #[cfg(target_arch = "wasm32")]
 pub mod db;
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,19 @@ use crate::model::ProductRecord;
 use serde::Deserialize;
 use serialtrack_shared::unit::WorkflowSettings;
 
+/// How old the device's products may get while it syncs: a workflow a supervisor changed on the server reaches a
+/// tablet that stays online within this long (ms), so the tablet decides with it before it pushes.
+pub const PRODUCTS_MAX_AGE_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Whether a good sync pass should read the products again: never read, or read `PRODUCTS_MAX_AGE_MS` ago
+/// (times in ms since the epoch; a clock set back counts as due).
+pub fn products_due(last_read_ms: Option<f64>, now_ms: f64) -> bool {
+    match last_read_ms {
+        None => true,
+        Some(last) => !(last..last + PRODUCTS_MAX_AGE_MS).contains(&now_ms),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ProductBody {
     id: String,
@@ -58,6 +71,22 @@ pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductReco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn products_are_read_again_when_never_read_old_or_the_clock_went_back() {
+        let minute = 60_000.0;
+        // Given when they were last read and now, then whether a pass reads them again.
+        let cases = [
+            (None, 0.0, true),
+            (Some(0.0), 0.0, false),
+            (Some(0.0), 4.0 * minute, false),
+            (Some(0.0), 5.0 * minute, true),
+            (Some(10.0 * minute), 9.0 * minute, true),
+        ];
+        for (last, now, due) in cases {
+            assert_eq!(products_due(last, now), due, "last {last:?}, now {now}");
+        }
+    }
     use crate::model::workflow_of;
     use serialtrack_shared::ids::{CodeSchema, ProductCode};
     use serialtrack_shared::unit::{Role, UnitStatus};

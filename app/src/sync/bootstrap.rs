@@ -132,7 +132,7 @@ async fn fill_all_units(db: &LocalDb, on_progress: OnProgress<'_>) -> Result<(),
     }
     writes.finish().await?;
     db.delete_meta(META_FILL).await?;
-    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    let now = crate::clock::now_iso();
     db.put_units_with_meta(Vec::new(), META_DATA_FROM, &now).await?;
     if fill.from_empty {
         show_pending_ops(db).await?;

@@ -9,6 +9,7 @@ mod browser;
 mod reset;
 pub mod steps;
 
+use crate::clock::now_iso;
 use crate::db::LocalDb;
 use crate::sync_wire::KeepMode;
 use serialtrack_shared::sync::{backoff_delay, poll_interval};
@@ -38,6 +39,8 @@ pub struct SyncHooks {
     pub status: Box<dyn Fn(SyncStatus)>,
     /// Units loaded by a running bootstrap; None once it ends.
     pub progress: Box<dyn Fn(Option<usize>)>,
+    /// A pass reached the server and caught up: what else the device keeps may be read again.
+    pub passed: Box<dyn Fn()>,
 }
 
 /// The loop's handle; cheap to clone.
@@ -54,10 +57,6 @@ struct Inner {
     status: RefCell<SyncStatus>,
     channel: Option<web_sys::BroadcastChannel>,
     poke: RefCell<Option<web_sys::EventSource>>,
-}
-
-fn now_iso() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
 }
 
 impl SyncLoop {
@@ -145,6 +144,7 @@ impl SyncLoop {
                         self.announce();
                     }
                     self.ensure_poke_listener();
+                    (self.inner.hooks.passed)();
                 }
                 Err(error) => {
                     let failures = self.inner.failures.get() + 1;

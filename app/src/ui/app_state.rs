@@ -4,10 +4,12 @@
 
 use super::device::{Device, LookupState, META_DEVICE_NAMES};
 use crate::api::{self, ApiError};
+use crate::clock::now_iso;
 use crate::db::LocalDb;
 use crate::device_names::DeviceNames;
 use crate::lookup_key::{lookup_target, patterned_products, PatternedProduct, Target};
 use crate::model::SignedInUser;
+use crate::product_wire::products_due;
 use crate::replica_parts::storage_key;
 use leptos::prelude::*;
 use serialtrack_shared::ids::Serial;
@@ -16,10 +18,6 @@ use serialtrack_shared::unit::UnitKey;
 const DATABASE_NAME: &str = "serialtrack";
 const META_USER: &str = "user";
 const META_LAST_REFRESHED: &str = "last_refreshed";
-
-fn now_iso() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
-}
 
 /// Opens the device's database and shows what it holds; then refreshes from the server if online.
 pub async fn start(device: Device) {
@@ -37,7 +35,7 @@ pub async fn start(device: Device) {
             super::unit_state::load_sync_settings(device).await;
             super::unit_state::reload(device).await;
             if user.is_some() {
-                super::unit_state::start_sync(device);
+                super::unit_state::start_sync(device, move || refresh_if_due(device));
                 if device.online.get_untracked() {
                     refresh(device).await;
                 }
@@ -78,7 +76,7 @@ pub async fn sign_in(device: Device, username: String, password: String) {
             device.user.set(Some(user));
             device.session_ended.set(false);
             device.sync.status.update(|status| status.signed_out = false);
-            super::unit_state::start_sync(device);
+            super::unit_state::start_sync(device, move || refresh_if_due(device));
             refresh(device).await;
         }
         Err(ApiError::SignedOut) => device.sign_in_error.set(Some("Wrong username or password.".into())),
@@ -109,8 +107,23 @@ pub async fn sign_out(device: Device) {
 }
 
 /// Fetches the pool and the devices' names from the server into IndexedDB, then shows what IndexedDB holds.
+/// After a sync pass: the products (with their workflows) again when they are `PRODUCTS_MAX_AGE_MS` old, so
+/// a tablet that stays online decides with the workflow the server has now.
+fn refresh_if_due(device: Device) {
+    let last = device.last_refreshed.with_untracked(|last| last.as_deref().and_then(crate::clock::ms_of));
+    if products_due(last, crate::clock::now_ms()) && !device.refreshing.get_untracked() {
+        leptos::task::spawn_local(refresh(device));
+    }
+}
+
 pub async fn refresh(device: Device) {
     let Some(db) = device.db() else { return };
+    device.refreshing.set(true);
+    refresh_from(device, &db).await;
+    device.refreshing.set(false);
+}
+
+async fn refresh_from(device: Device, db: &LocalDb) {
     if let Ok(names) = api::device_names().await {
         let _ = db.set_meta(META_DEVICE_NAMES, &names).await;
         device.device_names.set(names);

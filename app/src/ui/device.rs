@@ -28,6 +28,8 @@ pub struct Device {
     pub user: RwSignal<Option<SignedInUser>>,
     pub products: RwSignal<Vec<ProductRecord>>,
     pub last_refreshed: RwSignal<Option<String>>,
+    /// A refresh from the server is under way (one at a time).
+    pub refreshing: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
     pub sign_in_error: RwSignal<Option<String>>,
     /// The server no longer knows this device's session: the user signs in again, keeping the device's data.
@@ -54,6 +56,7 @@ impl Device {
             user: RwSignal::new(None),
             products: RwSignal::new(Vec::new()),
             last_refreshed: RwSignal::new(None),
+            refreshing: RwSignal::new(false),
             notice: RwSignal::new(None),
             sign_in_error: RwSignal::new(None),
             session_ended: RwSignal::new(false),

@@ -3,8 +3,9 @@
 //! one strictly durable transaction takes the serial and queues its `commission` op).
 
 use super::device::Device;
-use super::unit_state::{actor, after_change, now};
+use super::unit_state::{actor, after_change};
 use crate::api::{self, ApiError};
+use crate::clock::now;
 use crate::db::{new_op_id, Commissioned};
 use crate::line_work::{pending_commissions, BlockRecord, OrderRecord};
 use crate::model::UnitRecord;

@@ -33,9 +33,7 @@ pub fn SyncBadge(
         </span>
         {move || {
             let last = status.get().last_synced;
-            let millis = js_sys::Date::now() as i128;
-            let now = time::OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()?;
-            stale_warning(last.as_deref(), now, waiting.get()).map(|warning| view! { <span class="stale-warning">{warning}</span> })
+            stale_warning(last.as_deref(), crate::clock::now(), waiting.get()).map(|warning| view! { <span class="stale-warning">{warning}</span> })
         }}
         <a
             href="#/attention"

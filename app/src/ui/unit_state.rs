@@ -3,6 +3,7 @@
 //! device keeps. Every signal here is filled from IndexedDB; the sync loop fills IndexedDB.
 
 use super::device::{learn_device_names, Device, LookupState};
+use crate::clock::now;
 use crate::db::{new_op_id, LocalDb, Step};
 use crate::model::SignedInUser;
 use crate::sync::{fill_pending, SyncHooks, SyncLoop, SyncStatus, META_DATA_FROM, META_FILL};
@@ -13,11 +14,6 @@ use serialtrack_shared::sync::{Delivery, Resolution};
 use serialtrack_shared::unit::{Actor, CommandContext, Role, UnitCommand};
 
 const META_KEEP: &str = "keep";
-
-pub(super) fn now() -> time::OffsetDateTime {
-    let millis = js_sys::Date::now() as i128;
-    time::OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-}
 
 pub(super) fn actor(user: &SignedInUser) -> Actor {
     Actor {
@@ -92,7 +88,8 @@ pub async fn show_unit(device: Device, storage_key: &str, fresh: bool) {
     }
 }
 
-pub fn start_sync(device: Device) {
+/// Starts the device's sync loop (or kicks it); `passed` runs after each pass that caught up.
+pub fn start_sync(device: Device, passed: impl Fn() + 'static) {
     if device.sync.engine.with_value(|engine| engine.is_some()) {
         device.sync.engine.with_value(|engine| engine.as_ref().map(SyncLoop::kick));
         return;
@@ -117,6 +114,7 @@ pub fn start_sync(device: Device) {
             device.sync.status.set(status);
         }),
         progress: Box::new(move |loaded| device.sync.progress.set(loaded)),
+        passed: Box::new(passed),
     };
     // The loop listens for `online` itself.
     device.sync.engine.set_value(Some(SyncLoop::start(hooks)));
