@@ -30,8 +30,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
         })?;
         check_body(&body)?;
-        let axum::Json(value) = axum::Json::<T>::from_bytes(&body)?;
-        Ok(ApiJson(value))
+        match axum::Json::<T>::from_bytes(&body) {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => read_integral_floats(&body).ok_or(rejection.into()).map(ApiJson),
+        }
+    }
+}
+
+/// The body read again with every number that is a whole one written as an integer: JSON Schema counts `512.0`
+/// as an integer, so a client generated from the OpenAPI document may send it where a count is asked for. Only
+/// tried when the body was refused (the usual body is read once, without a `Value` copy of it).
+fn read_integral_floats<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if !integers_for_whole_floats(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
+}
+
+/// Rewrites `512.0` as `512` everywhere in `value`; whether it changed anything.
+fn integers_for_whole_floats(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            let whole = float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0;
+            if whole {
+                *number = if float < 0.0 { (float as i64).into() } else { (float as u64).into() };
+            }
+            whole
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| integers_for_whole_floats(item) | changed),
+        Value::Object(fields) => {
+            fields.values_mut().fold(false, |changed, field| integers_for_whole_floats(field) | changed)
+        }
+        _ => false,
     }
 }
 
@@ -131,6 +164,14 @@ impl From<PathRejection> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_floats_become_integers_and_nothing_else_changes() {
+        let mut value = serde_json::json!({"count": 512.0, "list": [1.0, -3.0, 2.5], "name": "7.0", "n": 4});
+        assert!(integers_for_whole_floats(&mut value));
+        assert_eq!(value, serde_json::json!({"count": 512, "list": [1, -3, 2.5], "name": "7.0", "n": 4}));
+        assert!(!integers_for_whole_floats(&mut serde_json::json!({"n": 4, "f": 0.5})));
+    }
 
     #[test]
     fn a_body_is_an_object_without_nul_characters() {

@@ -216,3 +216,16 @@ async fn extra_parameters_are_kept_and_read_only_by_keys_that_may() {
         assert!(!answer.text.contains("AbC+/="), "{path} leaked an extra parameter: {}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn a_count_written_as_a_whole_float_is_a_count_and_a_fraction_is_refused() {
+    // JSON Schema counts 512.0 as an integer: a generated client may send it.
+    let app = spawn_app().await;
+    let product_id = app.a_product("9520123456788", "Pill").await;
+    let generate = format!("/products/{product_id}/pool/generate");
+    app.post_as(Role::Supervisor, &generate, json!({"count": 512.0})).await.expect(201);
+    let counts = app.pool_counts(Role::Admin).await;
+    assert_eq!(counts.expect(200)["products"][0]["available"], 512);
+    let refused = app.post_as(Role::Supervisor, &generate, json!({"count": 2.5})).await;
+    assert_eq!(refused.expect(422)["code"], "invalid_body");
+}
