@@ -7,7 +7,7 @@ use crate::device_names::DeviceNames;
 use crate::history_view::{history_line, sentence_case};
 use crate::model::{HistoryRecord, ProductRecord, SignedInUser, UnitRecord};
 use crate::pool_import::ItemProblem;
-use crate::product_wire::{product_records, PoolCounts, ProductList};
+use crate::product_wire::{product_records, PoolCounts, ProductList, PRODUCT_PAGE};
 use crate::replica_parts::storage_key;
 use crate::sync_wire::SnapshotView;
 use gloo_net::http::{Request, RequestBuilder};
@@ -191,7 +191,8 @@ pub async fn sign_out() -> Result<(), ApiError> {
 
 /// Every product with its pool counts (the pool screen's whole content).
 pub async fn pool() -> Result<Vec<ProductRecord>, ApiError> {
-    let list: ProductList = get("/api/v1/products?limit=1000").await?;
+    let mut list = ProductList::default();
+    while list.add_page(get(&format!("/api/v1/products?limit={PRODUCT_PAGE}&offset={}", list.len())).await?) {}
     let counts: PoolCounts = get("/api/v1/pool/counts").await?;
     Ok(product_records(list, counts))
 }

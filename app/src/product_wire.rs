@@ -30,9 +30,25 @@ pub struct ProductBody {
     workflow: WorkflowSettings,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct ProductList {
     products: Vec<ProductBody>,
+}
+
+/// The most products `GET /products` answers at once; a tenant's list is read in pages of it.
+pub const PRODUCT_PAGE: usize = 500;
+
+impl ProductList {
+    /// Adds the next page; whether it was full, so another may follow.
+    pub fn len(&self) -> usize {
+        self.products.len()
+    }
+
+    pub fn add_page(&mut self, page: ProductList) -> bool {
+        let full = page.products.len() >= PRODUCT_PAGE;
+        self.products.extend(page.products);
+        full
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +87,21 @@ pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductReco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tenants_products_are_read_page_by_page_until_a_page_is_not_full() {
+        let page = |count: usize| -> ProductList {
+            let products: Vec<_> = (0..count)
+                .map(|n| serde_json::json!({"id": format!("p{n}"), "code_schema": "gtin", "code": "09506000134352",
+                                            "name": "Pill", "serial_source": "generated", "serial_scheme": {}, "workflow": {}}))
+                .collect();
+            serde_json::from_value(serde_json::json!({ "products": products })).unwrap()
+        };
+        let mut list = ProductList::default();
+        assert!(list.add_page(page(PRODUCT_PAGE)), "a full page: another may follow");
+        assert!(!list.add_page(page(3)));
+        assert_eq!(list.len(), PRODUCT_PAGE + 3);
+    }
 
     #[test]
     fn products_are_read_again_when_never_read_old_or_the_clock_went_back() {
