@@ -15,6 +15,7 @@
 //! - [`scan_view`]: what the scan box shows for an input — plain logic, tested natively.
 //! - [`unit_actions`]: the actions the unit screen offers for a status, and the command each form makes.
 //! - [`replica_parts`]: the shared `DeviceReplica` taken apart into IndexedDB records and put back together.
+//! - [`store_changes`]: what a replica step changed in one IndexedDB store, to write only that.
 //! - [`sync_wire`]: the server's snapshot and unit JSON as sync types; what this device keeps.
 //! - [`sync_view`]: pending changes, the "needs attention" inbox and the header's counts, in words.
 //! - `clock` (wasm32 only): the device's clock, read in one place.
@@ -35,6 +36,7 @@ pub mod product_view;
 pub mod product_wire;
 pub mod replica_parts;
 pub mod scan_view;
+pub mod store_changes;
 pub mod sync_view;
 pub mod sync_wire;
 pub mod unit_actions;

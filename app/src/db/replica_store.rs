@@ -7,6 +7,7 @@ use super::schema::{CONFLICTS, JOURNAL, META, OUTBOX, PRODUCTS, UNITS};
 use super::{DbError, LocalDb};
 use crate::model::{workflow_of, HistoryRecord, ProductRecord};
 use crate::replica_parts::{storage_key, ReplicaParts, StoredConflict, StoredOp, StoredSettledOp, StoredUnit, UnitRow};
+use crate::store_changes::changes;
 use crate::sync_wire::unit_record;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
@@ -14,7 +15,7 @@ use indexed_db_futures::transaction::{Transaction, TransactionDurability, Transa
 use indexed_db_futures::KeyRange;
 use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry, SettledOp, JOURNAL_LIMIT};
 use serialtrack_shared::unit::UnitKey;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub const META_DEVICE_ID: &str = "device_id";
@@ -219,28 +220,20 @@ pub(super) async fn save(
     meta.put(parts.log_epoch.map(|epoch| epoch.to_string())).with_key(META_LOG_EPOCH.to_owned()).serde()?;
     // Only what the step changed is written: the outbox can hold a shift's work.
     let outbox = tx.object_store(OUTBOX)?;
-    let before_ops: BTreeMap<u64, &OutboxEntry> =
-        before.outbox.iter().map(|entry| (entry.op.device_seq, entry)).collect();
-    for entry in &parts.outbox {
-        if before_ops.get(&entry.op.device_seq) != Some(&entry) {
-            outbox.put(StoredOp::from_entry(entry)).serde()?;
-        }
+    let ops = changes(&before.outbox, &parts.outbox, |entry: &OutboxEntry| u128::from(entry.op.device_seq));
+    for entry in ops.put {
+        outbox.put(StoredOp::from_entry(entry)).serde()?;
     }
-    let kept: BTreeSet<u64> = parts.outbox.iter().map(|entry| entry.op.device_seq).collect();
-    for gone in before_ops.keys().filter(|seq| !kept.contains(seq)) {
-        outbox.delete(*gone as f64).primitive()?;
+    for gone in ops.gone {
+        outbox.delete(gone as f64).primitive()?;
     }
     let conflicts = tx.object_store(CONFLICTS)?;
-    let before_conflicts: BTreeMap<Uuid, &Conflict> =
-        before.conflicts.iter().map(|conflict| (conflict.op_id(), conflict)).collect();
-    for conflict in &parts.conflicts {
-        if before_conflicts.get(&conflict.op_id()) != Some(&conflict) {
-            conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
-        }
+    let inbox = changes(&before.conflicts, &parts.conflicts, |conflict: &Conflict| conflict.op_id().as_u128());
+    for conflict in inbox.put {
+        conflicts.put(StoredConflict::from_conflict(conflict)).serde()?;
     }
-    let kept: BTreeSet<Uuid> = parts.conflicts.iter().map(Conflict::op_id).collect();
-    for gone in before_conflicts.keys().filter(|op_id| !kept.contains(op_id)) {
-        conflicts.delete(gone.to_string()).primitive()?;
+    for gone in inbox.gone {
+        conflicts.delete(Uuid::from_u128(gone).to_string()).primitive()?;
     }
     save_journal(tx, &before.journal, &parts.journal)?;
     meta.put(parts.journal_unchecked).with_key(META_JOURNAL_UNCHECKED.to_owned()).serde()?;
@@ -289,17 +282,14 @@ pub(super) async fn save(
 /// `JOURNAL_LIMIT` (the replica saw only the part `load_journal` read).
 fn save_journal(tx: &Transaction<'_>, before: &[SettledOp], after: &[SettledOp]) -> Result<(), DbError> {
     let journal = tx.object_store(JOURNAL)?;
-    let before: BTreeMap<u64, &SettledOp> = before.iter().map(|settled| (settled.op.device_seq, settled)).collect();
+    let settled = changes(before, after, |settled: &SettledOp| u128::from(settled.op.device_seq));
     let mut newest_added = None;
-    for settled in after {
-        if before.get(&settled.op.device_seq) != Some(&settled) {
-            journal.put(StoredSettledOp::from_settled(settled)).serde()?;
-            newest_added = newest_added.max(Some(settled.op.device_seq));
-        }
+    for added in settled.put {
+        journal.put(StoredSettledOp::from_settled(added)).serde()?;
+        newest_added = newest_added.max(Some(added.op.device_seq));
     }
-    let kept: BTreeSet<u64> = after.iter().map(|settled| settled.op.device_seq).collect();
-    for gone in before.keys().filter(|seq| !kept.contains(seq)) {
-        journal.delete(*gone as f64).primitive()?;
+    for gone in settled.gone {
+        journal.delete(gone as f64).primitive()?;
     }
     if let Some(cut) = newest_added.and_then(|newest| newest.checked_sub(JOURNAL_LIMIT as u64)) {
         journal.delete::<f64, _>(KeyRange::UpperBound(cut as f64, false)).primitive()?;
