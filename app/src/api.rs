@@ -1,6 +1,7 @@
 //! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
 //! screens read IndexedDB. Server JSON is mapped here into the device's records.
 
+mod audit;
 pub mod orders;
 
 use crate::device_names::DeviceNames;
@@ -17,6 +18,7 @@ use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushRespo
 use serialtrack_shared::unit::{upcast, Unit, UnitKey};
 
 mod pool_calls;
+pub use audit::*;
 pub use pool_calls::*;
 
 /// Why a call failed, sorted by what the app should do about it.

@@ -1,5 +1,6 @@
 //! The serialtrack browser app (Leptos, client-side rendering, compiled to WebAssembly).
 //!
+//! - [`audit_view`]: the audit trail screen's filters, entries and chain check in words.
 //! - [`device_names`]: the names people gave the devices, and a device in words.
 //! - [`donut`]: the pool's donut chart drawn with plotters as SVG.
 //! - [`history_view`]: a recorded event as a timeline line (who, when, where, what, why).
@@ -22,6 +23,7 @@
 //! - `sync` (wasm32 only): the sync loop: push, pull, snapshot, backoff, one syncing tab.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
+pub mod audit_view;
 pub mod device_names;
 pub mod donut;
 pub mod history_view;

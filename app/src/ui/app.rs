@@ -2,12 +2,13 @@
 
 use super::app_state;
 use super::attention_page::AttentionPage;
+use super::audit_page::AuditTrailPage;
 use super::device::Device;
 use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
 use super::name_device::NameDevice;
-use super::nav::{use_screen, Nav, Screen};
+use super::nav::{audits, use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
 use super::scan_box::ScanBox;
@@ -59,7 +60,7 @@ pub fn App() -> impl IntoView {
         <header class="app-header">
             <span class="brand">"serialtrack"</span>
             <Show when=move || user.get().is_some()>
-                <Nav screen=screen/>
+                <Nav screen=screen audits=Signal::derive(move || user.with(|user| user.as_ref().is_some_and(|user| audits(&user.role))))/>
             </Show>
             <div class="header-status">
                 <OnlineBadge online=online/>
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                         }
                         .into_any(),
                         Screen::Line => view! { <LinePage/> }.into_any(),
+                        Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
                         Screen::Attention => {
                             // Supervisors, quality and admins also settle what others escalated.
                             let settles = user

@@ -3,6 +3,7 @@
 mod app_state;
 mod assign_form;
 mod attention_page;
+mod audit_page;
 mod count_field;
 mod device;
 mod escalations_panel;

@@ -11,10 +11,12 @@ pub enum Screen {
     Settings,
     Attention,
     Line,
+    Audit,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention, Screen::Line];
+    pub const ALL: [Screen; 6] =
+        [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention, Screen::Line, Screen::Audit];
     /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
     pub const NAV: [Screen; 4] = [Screen::Pool, Screen::Line, Screen::Lookup, Screen::Settings];
 
@@ -25,6 +27,7 @@ impl Screen {
             Screen::Settings => "#/settings",
             Screen::Attention => "#/attention",
             Screen::Line => "#/line",
+            Screen::Audit => "#/audit",
         }
     }
 
@@ -35,6 +38,7 @@ impl Screen {
             Screen::Settings => "What this device keeps",
             Screen::Attention => "Needs attention",
             Screen::Line => "Packaging line",
+            Screen::Audit => "Audit trail",
         }
     }
 
@@ -55,12 +59,19 @@ pub fn use_screen() -> ReadSignal<Screen> {
     screen
 }
 
+/// Whether a role reads the audit trail: the server's `Permission::Audit` (`server/src/auth/role.rs`), which
+/// decides; the app only leaves the screen out for the others.
+pub fn audits(role: &str) -> bool {
+    matches!(role, "auditor" | "quality" | "admin")
+}
+
 #[component]
-pub fn Nav(screen: ReadSignal<Screen>) -> impl IntoView {
+pub fn Nav(screen: ReadSignal<Screen>, audits: Signal<bool>) -> impl IntoView {
     view! {
         <nav class="app-nav" aria-label="Screens">
-            {Screen::NAV
+            {move || Screen::NAV
                 .into_iter()
+                .chain(audits.get().then_some(Screen::Audit))
                 .map(|target| view! {
                     <a
                         href=target.hash()
