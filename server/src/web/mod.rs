@@ -98,6 +98,11 @@ pub fn service(state: AppState) -> axum::extract::connect_info::IntoMakeServiceW
     router(state).into_make_service_with_connect_info::<SocketAddr>()
 }
 
+/// Gives each request room for its caller, whom the audit entries of its writes name (`store/audit/who.rs`).
+async fn audit_scope(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    crate::store::audit::who::scope(next.run(request)).await
+}
+
 pub fn router(state: AppState) -> Router {
     let (api, _) = api().split_for_parts();
     let api = api.layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
@@ -108,5 +113,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(browser_guard::guard))
         .layer(CatchPanicLayer::custom(json_errors::panic_response))
         .layer(axum::middleware::from_fn(request_log::log))
+        .layer(axum::middleware::from_fn(audit_scope))
         .with_state(state)
 }

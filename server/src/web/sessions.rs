@@ -6,7 +6,7 @@ use super::extract::ApiJson;
 use super::openapi::CommonErrors;
 use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_COOKIE};
 use super::state::AppState;
-use crate::auth::sign_in_limit::{self, Attempt, Subject};
+use crate::auth::sign_in_limit::{self, Attempt, Purpose, Subject};
 use crate::auth::{hash_token, new_session_token, Role};
 use crate::store::now_millis;
 use axum::extract::State;
@@ -102,7 +102,9 @@ pub async fn sessions_create(
             Subject::Client(client_address(&parts, state.trust_forwarded_for)),
         ],
     };
-    let user = match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now).await?
+    let purpose = Purpose::SignIn { username: &sign_in.username };
+    let user = match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now, purpose)
+        .await?
     {
         Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
         Attempt::Wrong => return Err(ApiError::BadCredentials),

@@ -7,7 +7,7 @@
 mod commands;
 
 use crate::store::sql::{
-    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
     prelude::*,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -132,7 +132,9 @@ async fn insert_events(
     Ok(())
 }
 
+define_audit_append!(sqlx::Postgres);
 impl_account_store!(PostgresStore);
+impl_audit_store!(PostgresStore, sqlx::Postgres);
 impl_catalog_store!(PostgresStore, sqlx::Postgres);
 impl_log_store!(PostgresStore, sqlx::Postgres);
 impl_manufacturer_store!(PostgresStore, sqlx::Postgres);

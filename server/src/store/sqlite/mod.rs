@@ -8,7 +8,7 @@
 mod group_commit;
 
 use crate::store::sql::{
-    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
     prelude::*,
 };
 use group_commit::GroupCommit;
@@ -163,7 +163,9 @@ async fn insert_events(
     Ok(())
 }
 
+define_audit_append!(sqlx::Sqlite);
 impl_account_store!(SqliteStore);
+impl_audit_store!(SqliteStore, sqlx::Sqlite);
 impl_catalog_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
 impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
