@@ -90,9 +90,14 @@ pub async fn wait(store: &dyn Store, subjects: &[Subject], now: i64) -> Result<O
 /// What a password was tried for: signing in, or approving another person's command.
 #[derive(Debug, Clone, Copy)]
 pub enum Purpose<'a> {
-    SignIn { username: &'a str },
+    SignIn {
+        username: &'a str,
+    },
     /// Recorded in the caller's organisation, whoever the approver was meant to be.
-    Approval { username: &'a str, tenant_id: &'a str },
+    Approval {
+        username: &'a str,
+        tenant_id: &'a str,
+    },
 }
 
 impl Purpose<'_> {

@@ -5,7 +5,8 @@ use super::pool::commission_refusal;
 use super::units::{change_of, decide_events, Caller};
 use crate::store::audit::CommandAudit;
 use crate::store::{
-    AuditEntry, EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, ProductRecord, PushContext, PushWrites, UnitRecord,
+    AuditEntry, EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, ProductRecord, PushContext, PushWrites,
+    UnitRecord,
 };
 use serialtrack_shared::ids::ProductCode;
 use serialtrack_shared::sync::{decide_push, LastChange, OpOutcome, OpResult, PendingOp, PushDecision, RefusedOp};
@@ -115,10 +116,8 @@ impl<'a> Batch<'a> {
         };
         let current = self.units.get(&op.unit).map(|(_, unit)| unit.clone());
         let record = self.units.get(&op.unit).map(|(record, _)| record);
-        self.before.insert(
-            op.op_id,
-            (record.map(|record| record.id.clone()), record.map(|record| record.status.clone())),
-        );
+        self.before
+            .insert(op.op_id, (record.map(|record| record.id.clone()), record.map(|record| record.status.clone())));
         if let (None, UnitCommand::Commission { .. }) = (&current, &command.command) {
             let key = (product.record.id.clone(), op.unit.serial.as_str().to_owned());
             let refusal = self.pool.get(&key).and_then(|hold| commission_refusal(hold, Some(&op.device_id)));

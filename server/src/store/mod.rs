@@ -43,7 +43,14 @@ use std::sync::Arc;
 pub trait Store:
     AccountStore
     + AuditStore
-    + CatalogStore + LogStore + ManufacturerStore + OrderStore + SyncStore + Send + Sync + std::fmt::Debug
+    + CatalogStore
+    + LogStore
+    + ManufacturerStore
+    + OrderStore
+    + SyncStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;

@@ -103,13 +103,14 @@ pub async fn sessions_create(
         ],
     };
     let purpose = Purpose::SignIn { username: &sign_in.username };
-    let user = match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now, purpose)
-        .await?
-    {
-        Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
-        Attempt::Wrong => return Err(ApiError::BadCredentials),
-        Attempt::Right(user) => user,
-    };
+    let user =
+        match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now, purpose)
+            .await?
+        {
+            Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
+            Attempt::Wrong => return Err(ApiError::BadCredentials),
+            Attempt::Right(user) => user,
+        };
     // The browser becomes (or stays) a known device of this user; one cookie serves every user of a tablet.
     let new_device_token = device_token.is_none().then(new_session_token);
     let device_hash = new_device_token.as_deref().map(hash_token).or(device_hash).unwrap_or_default();

@@ -207,7 +207,9 @@ async fn check_approval(
     }
     let purpose = Purpose::Approval { username: &approval.username, tenant_id: &principal.tenant_id };
     let user =
-        match sign_in_limit::attempt(store, &subjects, user, &approval.password, state.password_cost, now, purpose).await? {
+        match sign_in_limit::attempt(store, &subjects, user, &approval.password, state.password_cost, now, purpose)
+            .await?
+        {
             Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
             Attempt::Wrong => {
                 return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"))

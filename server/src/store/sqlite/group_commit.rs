@@ -293,7 +293,10 @@ async fn decide_and_record(
                 query = query.bind(kind).bind(payload);
             }
             let written = match query.execute(&mut **connection).await {
-                Ok(_) => record_audit(connection, op.audit_entry(tenant_id, &unit, true, accepted(&events, &change, last))).await,
+                Ok(_) => {
+                    record_audit(connection, op.audit_entry(tenant_id, &unit, true, accepted(&events, &change, last)))
+                        .await
+                }
                 Err(error) => Err(StoreError::from_insert(error, "an op with this op_id")),
             };
             written.map(|_| {

@@ -8,8 +8,8 @@
 mod group_commit;
 
 use crate::store::sql::{
-    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
-    prelude::*,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_log_store,
+    impl_manufacturer_store, impl_order_store, impl_sync_store, prelude::*,
 };
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
