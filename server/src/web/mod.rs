@@ -6,6 +6,7 @@
 //! it adds it to the router, so the document served at `/api/v1/openapi.json` lists exactly the routes served.
 
 mod api_keys;
+mod audit;
 mod authenticate;
 mod browser_guard;
 mod client_address;
@@ -41,6 +42,7 @@ mod request_log;
 mod scan;
 mod sessions;
 mod snapshot;
+mod spreadsheet;
 mod state;
 mod static_app;
 mod stored_json;
@@ -88,6 +90,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(snapshot::router())
         .merge(sync::router())
         .merge(escalations::router())
+        .merge(audit::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

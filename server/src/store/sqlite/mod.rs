@@ -72,6 +72,10 @@ impl SqliteStore {
 
     /// Writes a consistent copy of the whole database to `path` (SQLite's `VACUUM INTO`) while it stays in use.
     pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        // A copy of everything is an export: recorded first, so the copy holds its own entry.
+        let entry = AuditEntry::new(crate::store::SERVER_CHAIN, "database.backed_up", "database", "sqlite")
+            .new_value(serde_json::json!({ "to": path.to_string_lossy() }));
+        audit_commit(self.write.begin().await?, &[entry]).await?;
         sqlx::query("VACUUM INTO $1").bind(path.to_string_lossy().as_ref()).execute(&self.write).await?;
         Ok(())
     }
