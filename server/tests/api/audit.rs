@@ -51,22 +51,17 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("a location", &["location.created"]).await;
 
     app.pool_generate(Role::Admin, &product_id, 6).await.expect(201);
-    steps.expect("generate", &["tenant.serial_secret_made", "product.counters_reserved", "pool.generated"]).await;
+    steps.expect("generate", &["product.counters_reserved", "tenant.serial_secret_made", "pool.generated"]).await;
     app.pool_import(Role::Admin, &product_id, json!({"serials": ["IMP1", "IMP2"]})).await.expect(201);
     steps.expect("import", &["pool.imported"]).await;
     app.pool_import(Role::Admin, &product_id, json!({"serials": ["IMP1"]})).await.expect(409);
     steps.expect("an import of a serial the pool has (refused)", &[]).await;
-    app.post_as(
-        Role::Admin,
-        &format!("/products/{product_id}/pool/assign"),
-        json!({"serials": ["IMP1"], "assigned_to": "line 9"}),
-    )
-    .await
-    .expect(200);
+    let assign = json!({"count": 1, "assigned_to": "line 9"});
+    let assigned = app.post_as(Role::Admin, &format!("/products/{product_id}/pool/assign"), assign).await;
+    let assigned = assigned.expect(200)["serials"].clone();
     steps.expect("assign", &["pool.assigned"]).await;
-    app.post_as(Role::Admin, &format!("/products/{product_id}/pool/release"), json!({"serials": ["IMP1"]}))
-        .await
-        .expect(200);
+    let release = json!({"serials": assigned});
+    app.post_as(Role::Admin, &format!("/products/{product_id}/pool/release"), release).await.expect(200);
     steps.expect("release", &["pool.released"]).await;
 
     let order = json!({"kind": "packaging", "product_id": product_id, "lot": "L1", "expiry": "2030-01-01", "line": "L",
@@ -116,7 +111,7 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
 
     // Keys, as a person: each sign-in is an entry of its own, then the write.
     let made = app.admin_does(Method::POST, "/api_keys", Some(json!({"name": "line-7", "role": "operator"}))).await;
-    let key_id = made.expect(201)["id"].as_str().unwrap().to_owned();
+    let key_id = made.expect(201)["api_key"]["id"].as_str().unwrap().to_owned();
     steps.expect("an API key", &["session.signed_in", "api_key.created"]).await;
     let widen = json!({"max_serials_per_request": 50});
     app.admin_does(Method::PATCH, &format!("/api_keys/{key_id}"), Some(widen)).await.expect(200);
@@ -133,6 +128,30 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("signing in", &["session.signed_in"]).await;
     client.delete(format!("{}/api/v1/sessions/current", app.address)).send().await.unwrap();
     steps.expect("signing out", &["session.signed_out"]).await;
+
+    let (partner_id, _) = app.a_partner().await;
+    steps.expect("a partnership", &["partnership.created"]).await;
+    let limit = json!({"max_serials_per_request": 10});
+    app.admin_does(Method::PATCH, &format!("/partners/{partner_id}"), Some(limit)).await.expect(200);
+    steps.expect("its limit", &["session.signed_in", "partnership.limit_changed"]).await;
+    let to_partner = json!({"count": 2, "assigned_to": "CMO batch", "partner_tenant_id": partner_id});
+    app.post_as(Role::Admin, &format!("/products/{product_id}/pool/assign"), to_partner).await.expect(200);
+    steps.expect("an assignment to the partner", &["pool.assigned"]).await;
+    let filter = AuditFilter { limit: 100, ..Default::default() };
+    let theirs = app.store.audit_entries(&partner_id, &filter).await.unwrap();
+    let tail: Vec<(String, String)> =
+        theirs.iter().rev().take(3).map(|e| (e.action.clone().unwrap(), e.actor.clone().unwrap())).collect();
+    let owner = format!("tenant:{}", app.tenant_id);
+    assert_eq!(
+        tail,
+        [
+            ("pool.received".to_owned(), owner.clone()),
+            ("product.created".to_owned(), owner.clone()),
+            ("partnership.limit_changed".to_owned(), "user:acme-admin".to_owned()),
+        ],
+        "the partner's chain names the owner's organisation, and the person who set its limit"
+    );
+    assert_eq!(theirs.last().unwrap().actor_tenant.as_deref(), Some(app.tenant_id.as_str()), "on whose behalf");
 
     app.get_as(Role::Auditor, "/audit/export.csv").await.expect(200);
     steps.expect("the audit export", &["audit.exported"]).await;
@@ -166,8 +185,8 @@ async fn an_entry_says_who_what_when_and_why() {
         (Some("key:acme-operator-key"), Some("tab-1"), Some("seal broken"))
     );
     assert_eq!(pushed["client_time"], "2026-11-23T08:00:00Z", "the device's clock at the user's action");
-    assert_eq!(pushed["old_value"], json!({"status": "commissioned"}));
-    assert_eq!(pushed["new_value"]["status"], "quarantined");
+    assert_eq!(pushed["old_value"], json!({"status": "available"}), "the status before the command");
+    assert_eq!(pushed["new_value"]["status"], "quarantine");
 
     let by_operator = app.get_as(Role::Auditor, "/audit?actor=key:acme-operator-key").await;
     let kinds: Vec<Value> =
@@ -183,7 +202,8 @@ async fn an_entry_says_who_what_when_and_why() {
 async fn the_list_pages_by_seq_and_bad_filters_are_refused_in_words() {
     let app = spawn_app().await;
     for index in 0..5 {
-        app.a_product(&format!("0952012345{index:03}"), "P").await;
+        let product = json!({"code_schema": "internal", "code": format!("P-{index}"), "name": "P"});
+        app.products_create(Role::Admin, product).await.expect(201);
     }
     let first = app.get_as(Role::Auditor, "/audit?kind=product.created&limit=3").await;
     let first = first.expect(200).clone();
