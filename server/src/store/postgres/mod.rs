@@ -49,6 +49,34 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 
+    /// A chain's entries streamed in seq order and then its head, in one REPEATABLE READ snapshot.
+    async fn audit_scan_rows(
+        &self,
+        tenant_id: &str,
+        visit: VisitEntry<'_>,
+    ) -> Result<Option<AuditHeadRecord>, StoreError> {
+        use futures_util::TryStreamExt;
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(BEGIN_SNAPSHOT).execute(&mut *transaction).await?;
+        {
+            let mut rows =
+                sqlx::query_as::<_, AuditRecord>("SELECT * FROM audit_entries WHERE tenant_id = $1 ORDER BY seq")
+                    .bind(tenant_id)
+                    .fetch(&mut *transaction);
+            while let Some(row) = rows.try_next().await? {
+                if !visit(row) {
+                    break;
+                }
+            }
+        }
+        let head = sqlx::query_as("SELECT * FROM audit_heads WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        transaction.rollback().await?;
+        Ok(head)
+    }
+
     fn writer(&self) -> &PgPool {
         &self.pool
     }

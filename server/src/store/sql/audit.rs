@@ -134,26 +134,8 @@ macro_rules! impl_audit_store {
                 tenant_id: &str,
                 visit: VisitEntry<'_>,
             ) -> Result<Option<AuditHeadRecord>, StoreError> {
-                use futures_util::TryStreamExt;
-                let mut transaction = self.reader().begin().await?;
-                sqlx::query(BEGIN_SNAPSHOT).execute(&mut *transaction).await?;
-                {
-                    let mut rows =
-                        sqlx::query_as::<_, AuditRecord>("SELECT * FROM audit_entries WHERE tenant_id = $1 ORDER BY seq")
-                            .bind(tenant_id)
-                            .fetch(&mut *transaction);
-                    while let Some(row) = rows.try_next().await? {
-                        if !visit(row) {
-                            break;
-                        }
-                    }
-                }
-                let head = sqlx::query_as("SELECT * FROM audit_heads WHERE tenant_id = $1")
-                    .bind(tenant_id)
-                    .fetch_optional(&mut *transaction)
-                    .await?;
-                transaction.rollback().await?;
-                Ok(head)
+                // How a whole chain is read fast differs per backend (`audit_scan_rows` beside each).
+                self.audit_scan_rows(tenant_id, visit).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "audit_heads"))]
