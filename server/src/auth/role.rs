@@ -21,6 +21,8 @@ pub enum Permission {
     SettleEscalations,
     /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
     WorkOrders,
+    /// Read, export and verify the organisation's audit trail (docs/AUDIT.md).
+    Audit,
 }
 
 /// What the roles of the domain (`shared::unit::Role`) may do through the API.
@@ -39,6 +41,7 @@ impl RolePermissions for Role {
             Permission::ApplyCommands => !matches!(self, Auditor),
             Permission::ManageKeys => matches!(self, Admin),
             Permission::SettleEscalations => matches!(self, Supervisor | Quality | Admin),
+            Permission::Audit => matches!(self, Auditor | Quality | Admin),
         }
     }
 }
@@ -68,6 +71,14 @@ mod tests {
         assert!(Role::Auditor.may(Permission::Read));
         for permission in [Permission::ManageCatalog, Permission::RegisterUnits, Permission::ApplyCommands] {
             assert!(!Role::Auditor.may(permission));
+        }
+    }
+
+    #[test]
+    fn auditors_quality_and_admins_read_the_audit_trail_and_no_one_else() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Auditor | Role::Quality | Role::Admin);
+            assert_eq!(role.may(Permission::Audit), expected, "{role:?}");
         }
     }
 }

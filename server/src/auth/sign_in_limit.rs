@@ -10,7 +10,7 @@
 //! throttled client is refused before anything is counted, and old subjects are deleted by age alone).
 
 use super::{decoy_hash, verify_password, PasswordCost};
-use crate::store::{Store, StoreError, UserRecord};
+use crate::store::{AuditEntry, Store, StoreError, UserRecord, SERVER_CHAIN};
 use std::time::Duration;
 
 /// A subject is forgotten after this long without a failure.
@@ -87,9 +87,46 @@ pub async fn wait(store: &dyn Store, subjects: &[Subject], now: i64) -> Result<O
         .max())
 }
 
-/// Counts a failed attempt against every subject.
-pub async fn failed(store: &dyn Store, subjects: &[Subject], now: i64) -> Result<(), StoreError> {
-    store.sign_in_failed(&keys(subjects), now, forget_before(now)).await
+/// What a password was tried for: signing in, or approving another person's command.
+#[derive(Debug, Clone, Copy)]
+pub enum Purpose<'a> {
+    SignIn {
+        username: &'a str,
+    },
+    /// Recorded in the caller's organisation, whoever the approver was meant to be.
+    Approval {
+        username: &'a str,
+        tenant_id: &'a str,
+    },
+}
+
+impl Purpose<'_> {
+    /// The audit entry of a failed attempt (docs/AUDIT.md): in the chain of the user's organisation, or the
+    /// server's own when no such user exists; the subjects counted say from where.
+    fn failure_entry(&self, user: Option<&UserRecord>, subjects: &[String]) -> AuditEntry {
+        let (action, username, tenant) = match *self {
+            Purpose::SignIn { username } => {
+                ("session.sign_in_failed", username, user.map_or(SERVER_CHAIN, |user| user.tenant_id.as_str()))
+            }
+            Purpose::Approval { username, tenant_id } => ("approval.failed", username, tenant_id),
+        };
+        let object = user.map_or(username, |user| user.id.as_str());
+        AuditEntry::new(tenant, action, "user", object)
+            .new_value(serde_json::json!({ "username": username, "counted_against": subjects }))
+    }
+}
+
+/// Counts a failed attempt against every subject, and records it.
+pub async fn failed(
+    store: &dyn Store,
+    subjects: &[Subject],
+    now: i64,
+    purpose: Purpose<'_>,
+    user: Option<&UserRecord>,
+) -> Result<(), StoreError> {
+    let keys = keys(subjects);
+    let entry = purpose.failure_entry(user, &keys);
+    store.sign_in_failed(&keys, now, forget_before(now), entry).await
 }
 
 /// A right password: the subjects that speak for this person start again. A client address is never forgotten
@@ -122,19 +159,20 @@ pub async fn attempt(
     password: &str,
     cost: PasswordCost,
     now: i64,
+    purpose: Purpose<'_>,
 ) -> Result<Attempt, StoreError> {
     if let Some(left) = wait(store, subjects, now).await? {
         return Ok(Attempt::Wait(left));
     }
     let hash = user.as_ref().map_or(decoy_hash(cost), |user| user.password_hash.as_str());
     let verified = verify_password(password, hash);
-    match user.filter(|_| verified) {
-        Some(user) => {
+    match user {
+        Some(user) if verified => {
             succeeded(store, subjects).await?;
             Ok(Attempt::Right(user))
         }
-        None => {
-            failed(store, subjects, now).await?;
+        user => {
+            failed(store, subjects, now, purpose, user.as_ref()).await?;
             Ok(Attempt::Wrong)
         }
     }

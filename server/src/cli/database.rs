@@ -30,6 +30,11 @@ impl DatabaseArgs {
         Ok(DatabaseUrl::parse(&url)?)
     }
 
+    /// The audit signing key's file: `--audit-key`, or `audit.key` in the data folder.
+    pub fn audit_key_path(&self, audit_key: &Option<PathBuf>) -> PathBuf {
+        audit_key.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))
+    }
+
     /// Opens the database and brings its schema up to date.
     pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.url()?;

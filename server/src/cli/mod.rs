@@ -1,5 +1,6 @@
 //! The `serialtrack` command line: one binary for the server and for operators' and integrators' tools.
 
+mod audit;
 mod backup;
 mod database;
 mod gs1_parse;
@@ -28,6 +29,11 @@ pub enum Command {
     /// Bring back a backup (stop the server first); every organisation's log gets a new epoch so devices
     /// reset and push again what the backup does not have.
     Restore(backup::RestoreArgs),
+    /// The audit trail: verify its chains, sign them, export the signed checkpoints (docs/AUDIT.md).
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// GS1 scanner strings, element strings and Digital Link URIs.
     Gs1 {
         #[command(subcommand)]
@@ -59,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rebuild(args) => rebuild::run(args),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
+        Command::Audit { command } => audit::run(command),
         Command::Gs1 { command: Gs1Command::Parse(args) } => gs1_parse::run(args),
         Command::Serials { command: SerialsCommand::Generate(args) } => serials_generate::run(args),
     }

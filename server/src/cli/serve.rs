@@ -3,6 +3,8 @@
 use super::database::DatabaseArgs;
 use crate::auth::PasswordCost;
 use crate::config::default_app_dir;
+use crate::domain::audit_checkpoints;
+use crate::domain::audit_key::AuditKey;
 use crate::seed::{self, AdminPassword};
 use crate::web::{self, AppState};
 use anyhow::Context;
@@ -34,6 +36,13 @@ pub struct ServeArgs {
     /// such as `tenant.id` and `op.id`) for machines that collect logs.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "SERIALTRACK_LOG_FORMAT")]
     log_format: LogFormat,
+    /// The Ed25519 key file that signs the audit chains' checkpoints, kept outside the database (made with
+    /// mode 0600 if absent); default: audit.key in the data folder (docs/AUDIT.md).
+    #[arg(long, env = "SERIALTRACK_AUDIT_KEY")]
+    audit_key: Option<PathBuf>,
+    /// Minutes between signed checkpoints of the audit chains that moved.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), env = "SERIALTRACK_AUDIT_CHECKPOINT_MINUTES")]
+    audit_checkpoint_minutes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +68,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        let audit_key = AuditKey::load_or_create(&args.database.audit_key_path(&args.audit_key))?;
         let store = args.database.open().await?;
         if args.demo {
             if seed::seed_demo(store.as_ref(), PasswordCost::Standard).await? {
@@ -82,6 +92,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let mut state = AppState::new(store.clone(), app_dir);
         state.secure_cookies = args.secure_cookies;
         state.trust_forwarded_for = args.trust_forwarded_for;
+        state.audit_public_key = Some(audit_key.public_key());
+        let interval = std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60);
+        audit_checkpoints::spawn_interval(store.clone(), std::sync::Arc::new(audit_key), interval);
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;

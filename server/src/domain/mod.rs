@@ -1,6 +1,9 @@
 //! The server's use of the shared domain crate: serial generation from a product's settings, unit
 //! registration, and deciding commands with the shared state machine. No SQL and no HTTP here.
 
+pub mod audit_checkpoints;
+pub mod audit_key;
+pub mod audit_verify;
 pub mod pool;
 pub mod push;
 pub mod rebuild;

@@ -3,8 +3,10 @@
 
 use super::pool::commission_refusal;
 use super::units::{change_of, decide_events, Caller};
+use crate::store::audit::CommandAudit;
 use crate::store::{
-    EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, ProductRecord, PushContext, PushWrites, UnitRecord,
+    AuditEntry, EventRecord, NewEvent, OpResultRecord, PoolHoldRecord, ProductRecord, PushContext, PushWrites,
+    UnitRecord,
 };
 use serialtrack_shared::ids::ProductCode;
 use serialtrack_shared::sync::{decide_push, LastChange, OpOutcome, OpResult, PendingOp, PushDecision, RefusedOp};
@@ -53,6 +55,10 @@ struct Batch<'a> {
     pool: HashMap<(String, String), PoolHoldRecord>,
     events: Vec<NewEvent>,
     changed: Vec<UnitKey>,
+    /// Each op's unit as it was when the op ran: its id and status (none for a new unit).
+    before: HashMap<Uuid, (Option<String>, Option<String>)>,
+    /// Each accepted op's unit status right after it.
+    after: HashMap<Uuid, String>,
 }
 
 impl<'a> Batch<'a> {
@@ -88,6 +94,8 @@ impl<'a> Batch<'a> {
             pool,
             events: Vec::new(),
             changed: Vec::new(),
+            before: HashMap::new(),
+            after: HashMap::new(),
         }
     }
 
@@ -107,6 +115,9 @@ impl<'a> Batch<'a> {
             });
         };
         let current = self.units.get(&op.unit).map(|(_, unit)| unit.clone());
+        let record = self.units.get(&op.unit).map(|(record, _)| record);
+        self.before
+            .insert(op.op_id, (record.map(|record| record.id.clone()), record.map(|record| record.status.clone())));
         if let (None, UnitCommand::Commission { .. }) = (&current, &command.command) {
             let key = (product.record.id.clone(), op.unit.serial.as_str().to_owned());
             let refusal = self.pool.get(&key).and_then(|hold| commission_refusal(hold, Some(&op.device_id)));
@@ -151,6 +162,7 @@ impl<'a> Batch<'a> {
                 self.next_seq += count;
                 let seq = self.next_seq - 1;
                 let change = change_of(&unit);
+                self.after.insert(op.op_id, change.status.clone());
                 let record = UnitRecord {
                     id: unit_id.clone(),
                     tenant_id: product.record.tenant_id.clone(),
@@ -198,12 +210,51 @@ impl<'a> Batch<'a> {
                 (result_record(result), payload)
             })
             .collect();
+        let audit = decision
+            .newly_decided
+            .iter()
+            .filter_map(|result| Some(self.audit_entry(result, payloads.get(&result.op_id)?)))
+            .collect();
         let mut units = self.units;
         PushWrites {
             events: self.events,
             units: self.changed.iter().filter_map(|key| units.remove(key).map(|(record, _)| record)).collect(),
             results,
             last_processed_device_seq: decision.last_processed_device_seq as i64,
+            audit,
+        }
+    }
+
+    /// The audit entry of a newly decided op: in the caller's organisation, by the caller, from the device,
+    /// at the device's clock (docs/AUDIT.md).
+    fn audit_entry(&self, result: &OpResult, op: &PendingOp) -> AuditEntry {
+        let (unit_id, status_before) = self.before.get(&op.op_id).cloned().unwrap_or_default();
+        let accepted_unit = self.events.iter().find(|event| event.op_id == op.op_id.to_string());
+        let unit = match (accepted_unit, unit_id) {
+            (Some(event), _) => event.unit_id.clone(),
+            (None, Some(id)) => id,
+            (None, None) => format!("{}/{}", op.unit.product, op.unit.serial.as_str()),
+        };
+        let tenant_id = self.caller.actor.party.clone().unwrap_or_default();
+        let client_time = (op.client_time.unix_timestamp_nanos() / 1_000_000) as i64;
+        let audit = CommandAudit {
+            tenant_id: &tenant_id,
+            unit: &unit,
+            actor: &self.caller.actor.name,
+            device_id: Some(&op.device_id),
+            client_time: Some(client_time),
+            command: &op.command,
+            status_before: status_before.as_deref(),
+        };
+        match &result.outcome {
+            OpOutcome::Accepted { seq } => {
+                let status = self.after.get(&op.op_id);
+                audit.entry(true, serde_json::json!({ "seq": seq, "status": status, "device_seq": op.device_seq }))
+            }
+            OpOutcome::Refused(refused) => audit.entry(
+                false,
+                serde_json::json!({ "code": refused.code, "message": refused.message, "device_seq": op.device_seq }),
+            ),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Tenants, partnerships, users, sessions and API keys.
 
 use super::{
-    ApiKeyRecord, NewApiKey, NewUser, PrincipalRecord, SignInFailureRecord, StoreError, TenantRecord, UserRecord,
+    ApiKeyRecord, AuditEntry, NewApiKey, NewUser, PrincipalRecord, SignInFailureRecord, StoreError, TenantRecord,
+    UserRecord,
 };
 
 #[async_trait::async_trait]
@@ -33,8 +34,14 @@ pub trait AccountStore {
     /// The failed sign-ins counted against these subjects, of those that failed at `since` or later.
     async fn sign_in_failures(&self, subjects: &[String], since: i64) -> Result<Vec<SignInFailureRecord>, StoreError>;
     /// Counts one more failure against each subject at `now` (a count last raised before `since` starts
-    /// again at 1), and forgets every subject quiet since before `since`.
-    async fn sign_in_failed(&self, subjects: &[String], now: i64, since: i64) -> Result<(), StoreError>;
+    /// again at 1), and forgets every subject quiet since before `since`; `entry` records the attempt.
+    async fn sign_in_failed(
+        &self,
+        subjects: &[String],
+        now: i64,
+        since: i64,
+        entry: AuditEntry,
+    ) -> Result<(), StoreError>;
     /// Forgets the failures of these subjects.
     async fn sign_in_forget(&self, subjects: &[String]) -> Result<(), StoreError>;
     /// Remembers a browser (the hash of its cookie) that signed in as the user, or that it did again at `now`.

@@ -1,6 +1,9 @@
 //! The event log and the unit projection kept beside it, written in the same transactions.
 
-use super::{EventRecord, NewEvent, NewUnit, OpResultRecord, StoreError, TenantRecord, UnitChange, UnitRecord};
+use super::audit::CommandAudit;
+use super::{
+    AuditEntry, EventRecord, NewEvent, NewUnit, OpResultRecord, StoreError, TenantRecord, UnitChange, UnitRecord,
+};
 
 /// A command on its way into the log: its idempotency key, who sent it, and its full text (kept if refused).
 #[derive(Debug, Clone)]
@@ -15,6 +18,29 @@ pub struct OpInput {
 }
 
 impl OpInput {
+    /// The audit entry of this command as decided against `unit` (docs/AUDIT.md): `outcome` is what came of
+    /// it (events and the new status, or the refusal's code).
+    pub fn audit_entry(
+        &self,
+        tenant_id: &str,
+        unit: &UnitRecord,
+        accepted: bool,
+        outcome: serde_json::Value,
+    ) -> AuditEntry {
+        let payload: serde_json::Value = serde_json::from_str(&self.payload).unwrap_or_default();
+        let command = payload.get("command").cloned().unwrap_or(payload);
+        let audit = CommandAudit {
+            tenant_id,
+            unit: &self.unit_id,
+            actor: &self.actor,
+            device_id: self.device_id.as_deref(),
+            client_time: None,
+            command: &command,
+            status_before: Some(&unit.status),
+        };
+        audit.entry(accepted, outcome)
+    }
+
     /// This op's result as both backends record an accepted command: its last event at `seq`.
     pub fn accepted(&self, tenant_id: &str, seq: i64, now: i64) -> OpResultRecord {
         OpResultRecord { outcome: "accepted".into(), seq: Some(seq), ..self.result(tenant_id, now) }

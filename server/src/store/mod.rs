@@ -9,6 +9,7 @@
 //! how writes are serialised) stays in the backend module.
 
 mod accounts;
+pub mod audit;
 mod catalog;
 mod error;
 mod log;
@@ -21,6 +22,9 @@ pub mod sqlite;
 mod sync;
 
 pub use accounts::AccountStore;
+pub use audit::{
+    AuditCheckpointRecord, AuditEntry, AuditFilter, AuditHeadRecord, AuditRecord, AuditStore, SERVER_CHAIN,
+};
 pub use catalog::CatalogStore;
 pub use error::StoreError;
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
@@ -37,7 +41,16 @@ use std::sync::Arc;
 
 /// Everything the server stores, behind one object both backends implement.
 pub trait Store:
-    AccountStore + CatalogStore + LogStore + ManufacturerStore + OrderStore + SyncStore + Send + Sync + std::fmt::Debug
+    AccountStore
+    + AuditStore
+    + CatalogStore
+    + LogStore
+    + ManufacturerStore
+    + OrderStore
+    + SyncStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     /// `sqlite` or `postgres`, for the health check and logs.
     fn backend_name(&self) -> &'static str;

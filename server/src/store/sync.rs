@@ -40,6 +40,8 @@ pub struct PushWrites {
     /// Newly decided results; each refused one comes with the op's full payload.
     pub results: Vec<(OpResultRecord, Option<String>)>,
     pub last_processed_device_seq: i64,
+    /// One audit entry per newly decided op, accepted or refused (docs/AUDIT.md).
+    pub audit: Vec<super::AuditEntry>,
 }
 
 /// What [`SyncStore::push`]'s [`StoreError::Conflict`] names when the device id belongs to another tenant.

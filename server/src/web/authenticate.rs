@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::principal::{session_token, Principal, PrincipalKind};
 use super::state::AppState;
 use crate::auth::hash_token;
+use crate::store::audit::who::{self, Who};
 use crate::store::now_millis;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -16,6 +17,8 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let principal = authenticate(parts, state).await?;
         super::request_log::note("tenant.id", &principal.tenant_id);
+        // Every audit entry this request's writes make names this caller (docs/AUDIT.md).
+        who::set(Who { actor: principal.actor(), tenant_id: Some(principal.tenant_id.clone()) });
         Ok(principal)
     }
 }

@@ -6,6 +6,7 @@
 //! it adds it to the router, so the document served at `/api/v1/openapi.json` lists exactly the routes served.
 
 mod api_keys;
+mod audit;
 mod authenticate;
 mod browser_guard;
 mod client_address;
@@ -41,6 +42,7 @@ mod request_log;
 mod scan;
 mod sessions;
 mod snapshot;
+mod spreadsheet;
 mod state;
 mod static_app;
 mod stored_json;
@@ -88,6 +90,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(snapshot::router())
         .merge(sync::router())
         .merge(escalations::router())
+        .merge(audit::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }
@@ -96,6 +99,11 @@ pub fn api() -> OpenApiRouter<AppState> {
 /// what `axum::serve` runs.
 pub fn service(state: AppState) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
     router(state).into_make_service_with_connect_info::<SocketAddr>()
+}
+
+/// Gives each request room for its caller, whom the audit entries of its writes name (`store/audit/who.rs`).
+async fn audit_scope(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    crate::store::audit::who::scope(next.run(request)).await
 }
 
 pub fn router(state: AppState) -> Router {
@@ -108,5 +116,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(browser_guard::guard))
         .layer(CatchPanicLayer::custom(json_errors::panic_response))
         .layer(axum::middleware::from_fn(request_log::log))
+        .layer(axum::middleware::from_fn(audit_scope))
         .with_state(state)
 }

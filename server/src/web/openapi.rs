@@ -24,7 +24,8 @@ use utoipa_axum::routes;
         (name = "api_keys", description = "Keys for machines"), (name = "products"), (name = "locations"), (name = "devices"),
         (name = "pool", description = "The serial number pool"),
         (name = "orders", description = "Packaging and printing orders, device blocks, commissioning"), (name = "units"), (name = "events"),
-        (name = "sync", description = "How devices fill themselves for offline work and catch up")
+        (name = "sync", description = "How devices fill themselves for offline work and catch up"),
+        (name = "audit", description = "The audit trail: every write, who, when and why; its export and its check")
     )
 )]
 struct BaseDocument;

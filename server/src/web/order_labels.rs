@@ -9,6 +9,7 @@ use super::openapi::CommonErrors;
 use super::principal::Principal;
 use super::state::AppState;
 use crate::auth::Permission;
+use crate::store::AuditEntry;
 use crate::store::OrderRecord;
 use axum::extract::State;
 use axum::http::header;
@@ -44,8 +45,10 @@ pub async fn orders_labels(
         None => "code,serial,lot,expiry\r\n",
     });
     let mut after = String::new();
+    let mut labels = 0;
     loop {
         let page = state.store.order_serials(tenant, &order.id, &after, PAGE).await?;
+        labels += page.len();
         for row in &page {
             csv.push_str(&label_row(&order, &row.serial)?);
         }
@@ -54,6 +57,9 @@ pub async fn orders_labels(
             _ => break,
         }
     }
+    // Serials are what counterfeiters want: who downloaded how many is in the audit trail (docs/AUDIT.md).
+    let entry = AuditEntry::new(tenant, "labels.downloaded", "order", &order.id).serials(labels);
+    state.store.audit_record(entry).await?;
     let disposition = format!("attachment; filename=\"order-{}-labels.csv\"", order.id);
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],

@@ -6,7 +6,7 @@ use super::extract::ApiJson;
 use super::openapi::CommonErrors;
 use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_COOKIE};
 use super::state::AppState;
-use crate::auth::sign_in_limit::{self, Attempt, Subject};
+use crate::auth::sign_in_limit::{self, Attempt, Purpose, Subject};
 use crate::auth::{hash_token, new_session_token, Role};
 use crate::store::now_millis;
 use axum::extract::State;
@@ -102,12 +102,15 @@ pub async fn sessions_create(
             Subject::Client(client_address(&parts, state.trust_forwarded_for)),
         ],
     };
-    let user = match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now).await?
-    {
-        Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
-        Attempt::Wrong => return Err(ApiError::BadCredentials),
-        Attempt::Right(user) => user,
-    };
+    let purpose = Purpose::SignIn { username: &sign_in.username };
+    let user =
+        match sign_in_limit::attempt(store, &subjects, user, &sign_in.password, state.password_cost, now, purpose)
+            .await?
+        {
+            Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
+            Attempt::Wrong => return Err(ApiError::BadCredentials),
+            Attempt::Right(user) => user,
+        };
     // The browser becomes (or stays) a known device of this user; one cookie serves every user of a tablet.
     let new_device_token = device_token.is_none().then(new_session_token);
     let device_hash = new_device_token.as_deref().map(hash_token).or(device_hash).unwrap_or_default();

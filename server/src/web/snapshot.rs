@@ -82,6 +82,10 @@ pub async fn snapshot_page(
         }
     }
     let has_more = page.units.len() == limit as usize;
+    let entry = crate::store::AuditEntry::new(tenant, "snapshot.page_read", "snapshot", tenant)
+        .new_value(serde_json::json!({ "after": query.after, "as_of_seq": page.head_seq, "history": per_unit }))
+        .serials(page.units.len());
+    state.store.audit_record(entry).await?;
     let next_after = page.units.last().map(|unit| unit.id.clone());
     let units = page
         .units

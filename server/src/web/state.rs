@@ -24,6 +24,9 @@ pub struct AppState {
     pub(super) credentials: Arc<CredentialCache>,
     /// Tells open `/sync/poke` streams that a tenant's log grew.
     pub pokes: Pokes,
+    /// The public key (hex) of the audit key file: the checkpoints `GET /audit/verify` trusts. `None` trusts
+    /// each checkpoint's own key.
+    pub audit_public_key: Option<String>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
             trust_forwarded_for: false,
             credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
             pokes: Pokes::default(),
+            audit_public_key: None,
         }
     }
 }

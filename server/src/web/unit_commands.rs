@@ -8,7 +8,7 @@ use super::state::AppState;
 use super::stored_json::stored_json;
 use super::views::EventView;
 use super::views::UnitView;
-use crate::auth::sign_in_limit::{self, Attempt, Subject};
+use crate::auth::sign_in_limit::{self, Attempt, Purpose, Subject};
 use crate::auth::Permission;
 use crate::domain::units::{decide, parse_command, workflow};
 use crate::store::{new_id, now_millis, OpInput, OpOutcome, OpResultRecord, ProductRecord, UnitRecord};
@@ -205,8 +205,11 @@ async fn check_approval(
     if user.is_some() {
         subjects.push(Subject::Approver(approval.username.clone()));
     }
+    let purpose = Purpose::Approval { username: &approval.username, tenant_id: &principal.tenant_id };
     let user =
-        match sign_in_limit::attempt(store, &subjects, user, &approval.password, state.password_cost, now).await? {
+        match sign_in_limit::attempt(store, &subjects, user, &approval.password, state.password_cost, now, purpose)
+            .await?
+        {
             Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
             Attempt::Wrong => {
                 return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"))

@@ -6,6 +6,7 @@ mod pending_op;
 
 mod api_keys;
 mod attacks;
+mod audit;
 mod bad_input;
 mod escalations;
 mod idempotency;

@@ -6,7 +6,7 @@
 //! held across the decision, and `decide` (a pure function) may run more than once.
 //!
 //! The recording statement locks the unit, then the tenant's counter row, and holds them only while PostgreSQL
-//! runs it and commits: commands of one tenant queue on the counter for microseconds, not for a network round
+//! runs it, the command's audit entry is appended (the chain's head locked last) and it commits: commands of one tenant queue on the counter for microseconds, not for a network round
 //! trip, and seqs stay gap-free and commit in order.
 use super::PostgresStore;
 use crate::store::sql::prelude::*;
@@ -120,6 +120,7 @@ impl PostgresStore {
     ) -> Result<Option<OpOutcome>, StoreError> {
         let count = events.len() as i64;
         let (kinds, payloads): (Vec<String>, Vec<String>) = events.into_iter().unzip();
+        let mut transaction = self.pool.begin().await?;
         let updated: Option<UnitRecord> = sqlx::query_as(ACCEPT)
             .bind(tenant_id)
             .bind(&unit.id)
@@ -134,10 +135,12 @@ impl PostgresStore {
             .bind(&change.status)
             .bind(&change.state)
             .bind(unit.version)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *transaction)
             .await
             .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
         let Some(updated) = updated else { return Ok(None) };
+        let outcome = serde_json::json!({ "events": kinds, "seq": updated.last_seq, "status": change.status });
+        super::audit_commit(transaction, &[op.audit_entry(tenant_id, unit, true, outcome)]).await?;
         let new_events = op.new_events(kinds.into_iter().zip(payloads));
         let events = event_records(tenant_id, updated.last_seq - count + 1, &new_events, now);
         Ok(Some(OpOutcome::Accepted { events, unit: updated }))
@@ -154,6 +157,7 @@ impl PostgresStore {
         now: i64,
     ) -> Result<Option<OpOutcome>, StoreError> {
         let result = op.refused(tenant_id, &unit.state, code, message, now);
+        let mut transaction = self.pool.begin().await?;
         let written = sqlx::query(REFUSE)
             .bind(&result.op_id)
             .bind(tenant_id)
@@ -166,9 +170,14 @@ impl PostgresStore {
             .bind(&op.payload)
             .bind(&unit.id)
             .bind(unit.version)
-            .execute(&self.pool)
+            .execute(&mut *transaction)
             .await
             .map_err(|error| StoreError::from_insert(error, "an op with this op_id"))?;
-        Ok((written.rows_affected() == 1).then_some(OpOutcome::Refused { result, unit }))
+        if written.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let entry = op.audit_entry(tenant_id, &unit, false, serde_json::json!({ "code": result.reason_code }));
+        super::audit_commit(transaction, &[entry]).await?;
+        Ok(Some(OpOutcome::Refused { result, unit }))
     }
 }

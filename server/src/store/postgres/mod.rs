@@ -7,8 +7,8 @@
 mod commands;
 
 use crate::store::sql::{
-    impl_account_store, impl_catalog_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store,
-    prelude::*,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_log_store,
+    impl_manufacturer_store, impl_order_store, impl_sync_store, prelude::*,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -47,6 +47,34 @@ impl PostgresStore {
             .await?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// A chain's entries streamed in seq order and then its head, in one REPEATABLE READ snapshot.
+    async fn audit_scan_rows(
+        &self,
+        tenant_id: &str,
+        visit: VisitEntry<'_>,
+    ) -> Result<Option<AuditHeadRecord>, StoreError> {
+        use futures_util::TryStreamExt;
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(BEGIN_SNAPSHOT).execute(&mut *transaction).await?;
+        {
+            let mut rows =
+                sqlx::query_as::<_, AuditRecord>("SELECT * FROM audit_entries WHERE tenant_id = $1 ORDER BY seq")
+                    .bind(tenant_id)
+                    .fetch(&mut *transaction);
+            while let Some(row) = rows.try_next().await? {
+                if !visit(row) {
+                    break;
+                }
+            }
+        }
+        let head = sqlx::query_as("SELECT * FROM audit_heads WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        transaction.rollback().await?;
+        Ok(head)
     }
 
     fn writer(&self) -> &PgPool {
@@ -132,7 +160,9 @@ async fn insert_events(
     Ok(())
 }
 
+define_audit_append!(sqlx::Postgres);
 impl_account_store!(PostgresStore);
+impl_audit_store!(PostgresStore, sqlx::Postgres);
 impl_catalog_store!(PostgresStore, sqlx::Postgres);
 impl_log_store!(PostgresStore, sqlx::Postgres);
 impl_manufacturer_store!(PostgresStore, sqlx::Postgres);

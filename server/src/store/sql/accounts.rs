@@ -14,6 +14,7 @@ macro_rules! impl_account_store {
                     log_epoch: new_id(),
                     created_at: now_millis(),
                 };
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO tenants (id, name, kind, last_seq, log_epoch, created_at) VALUES ($1, $2, $3, 0, $4, $5)",
                 )
@@ -22,8 +23,11 @@ macro_rules! impl_account_store {
                 .bind(&record.kind)
                 .bind(&record.log_epoch)
                 .bind(record.created_at)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
+                let entry = AuditEntry::new(&record.id, "tenant.created", "tenant", &record.id)
+                    .new_value(serde_json::json!({"name": record.name, "kind": record.kind}));
+                audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
 
@@ -38,15 +42,23 @@ macro_rules! impl_account_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "tenant_serial_secret", tenant.id = %tenant_id))]
             async fn tenant_serial_secret(&self, tenant_id: &str, fresh: &str) -> Result<String, StoreError> {
                 // Set only while empty, so two first uses at once agree on one secret.
+                let mut transaction = self.writer().begin().await?;
                 let row: Option<(String,)> = sqlx::query_as(
                     "UPDATE tenants SET serial_secret = CASE WHEN serial_secret = '' THEN $2 ELSE serial_secret END \
                      WHERE id = $1 RETURNING serial_secret",
                 )
                 .bind(tenant_id)
                 .bind(fresh)
-                .fetch_optional(self.writer())
+                .fetch_optional(&mut *transaction)
                 .await?;
-                Ok(row.ok_or_else(|| StoreError::NotFound("the tenant".into()))?.0)
+                let secret = row.ok_or_else(|| StoreError::NotFound("the tenant".into()))?.0;
+                // Recorded when it is made (never the secret itself); a later use changes nothing.
+                let entries: Vec<AuditEntry> = (secret == fresh)
+                    .then(|| AuditEntry::new(tenant_id, "tenant.serial_secret_made", "tenant", tenant_id))
+                    .into_iter()
+                    .collect();
+                audit_commit(transaction, &entries).await?;
+                Ok(secret)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "has_users", tenant.id = %tenant_id))]
@@ -66,6 +78,13 @@ macro_rules! impl_account_store {
                 name: &str,
                 by: &str,
             ) -> Result<(), StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let old: Option<(String,)> =
+                    sqlx::query_as("SELECT name FROM device_names WHERE tenant_id = $1 AND device_id = $2")
+                        .bind(tenant_id)
+                        .bind(device_id)
+                        .fetch_optional(&mut *transaction)
+                        .await?;
                 sqlx::query(
                     "INSERT INTO device_names (tenant_id, device_id, name, named_by, named_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (tenant_id, device_id) DO UPDATE SET name = excluded.name, \
@@ -76,9 +95,14 @@ macro_rules! impl_account_store {
                 .bind(name)
                 .bind(by)
                 .bind(now_millis())
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
-                Ok(())
+                let mut entry = AuditEntry::new(tenant_id, "device.named", "device", device_id)
+                    .new_value(serde_json::json!({ "name": name }));
+                if let Some((old,)) = old {
+                    entry = entry.old(serde_json::json!({ "name": old }));
+                }
+                audit_commit(transaction, &[entry]).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "device_names", tenant.id = %tenant_id))]
@@ -97,27 +121,43 @@ macro_rules! impl_account_store {
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "renew_log_epochs"))]
             async fn renew_log_epochs(&self) -> Result<u64, StoreError> {
-                let tenants: Vec<(String,)> = sqlx::query_as("SELECT id FROM tenants").fetch_all(self.writer()).await?;
-                for (id,) in &tenants {
+                let mut transaction = self.writer().begin().await?;
+                let tenants: Vec<(String, String)> =
+                    sqlx::query_as("SELECT id, log_epoch FROM tenants").fetch_all(&mut *transaction).await?;
+                let mut entries = Vec::new();
+                for (id, old_epoch) in &tenants {
+                    let epoch = new_id();
                     sqlx::query("UPDATE tenants SET log_epoch = $2 WHERE id = $1")
                         .bind(id)
-                        .bind(new_id())
-                        .execute(self.writer())
+                        .bind(&epoch)
+                        .execute(&mut *transaction)
                         .await?;
+                    entries.push(
+                        AuditEntry::new(id, "database.restored", "tenant", id)
+                            .old(serde_json::json!({ "log_epoch": old_epoch }))
+                            .new_value(serde_json::json!({ "log_epoch": epoch })),
+                    );
                 }
+                audit_commit(transaction, &entries).await?;
                 Ok(tenants.len() as u64)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_create"))]
             async fn partnership_create(&self, owner: &str, partner: &str) -> Result<(), StoreError> {
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query("INSERT INTO partnerships (owner_tenant_id, partner_tenant_id, created_at) VALUES ($1, $2, $3)")
                     .bind(owner)
                     .bind(partner)
                     .bind(now_millis())
-                    .execute(self.writer())
+                    .execute(&mut *transaction)
                     .await
                     .map_err(|error| StoreError::from_insert(error, "this partnership"))?;
-                Ok(())
+                let value = serde_json::json!({"owner_tenant_id": owner, "partner_tenant_id": partner});
+                let entries = [owner, partner].map(|tenant| {
+                    AuditEntry::new(tenant, "partnership.created", "partnership", &format!("{owner}/{partner}"))
+                        .new_value(value.clone())
+                });
+                audit_commit(transaction, &entries).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partners", tenant.id = %tenant_id))]
@@ -143,6 +183,7 @@ macro_rules! impl_account_store {
                     password_hash: user.password_hash,
                     created_at: now_millis(),
                 };
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO users (id, tenant_id, username, display_name, role, password_hash, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -154,9 +195,14 @@ macro_rules! impl_account_store {
                 .bind(&record.role)
                 .bind(&record.password_hash)
                 .bind(record.created_at)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await
                 .map_err(|error| StoreError::from_insert(error, "a user with this username"))?;
+                // Never the password's hash.
+                let entry = AuditEntry::new(&record.tenant_id, "user.created", "user", &record.id).new_value(
+                    serde_json::json!({"username": record.username, "display_name": record.display_name, "role": record.role}),
+                );
+                audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
 
@@ -183,6 +229,7 @@ macro_rules! impl_account_store {
                 user: &UserRecord,
                 expires_at: i64,
             ) -> Result<(), StoreError> {
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
                 )
@@ -191,9 +238,12 @@ macro_rules! impl_account_store {
                 .bind(&user.tenant_id)
                 .bind(now_millis())
                 .bind(expires_at)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
-                Ok(())
+                let entry = AuditEntry::new(&user.tenant_id, "session.signed_in", "user", &user.id)
+                    .by(&format!("user:{}", user.username))
+                    .new_value(serde_json::json!({ "username": user.username, "expires_at": expires_at }));
+                audit_commit(transaction, &[entry]).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_principal"))]
@@ -214,8 +264,21 @@ macro_rules! impl_account_store {
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_delete"))]
             async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError> {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
-                Ok(())
+                let mut transaction = self.writer().begin().await?;
+                let ended: Option<(String, String, String)> = sqlx::query_as(
+                    "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id, tenant_id, \
+                     (SELECT username FROM users WHERE id = sessions.user_id)",
+                )
+                .bind(token_hash)
+                .fetch_optional(&mut *transaction)
+                .await?;
+                let entries: Vec<AuditEntry> = ended
+                    .map(|(user_id, tenant_id, username)| {
+                        AuditEntry::new(&tenant_id, "session.signed_out", "user", &user_id).by(&format!("user:{username}"))
+                    })
+                    .into_iter()
+                    .collect();
+                audit_commit(transaction, &entries).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_failures"))]
@@ -241,7 +304,14 @@ macro_rules! impl_account_store {
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_failed"))]
-            async fn sign_in_failed(&self, subjects: &[String], now: i64, since: i64) -> Result<(), StoreError> {
+            async fn sign_in_failed(
+                &self,
+                subjects: &[String],
+                now: i64,
+                since: i64,
+                entry: AuditEntry,
+            ) -> Result<(), StoreError> {
+                let mut transaction = self.writer().begin().await?;
                 for subject in subjects {
                     sqlx::query(
                         "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES ($1, 1, $2) \
@@ -251,14 +321,14 @@ macro_rules! impl_account_store {
                     .bind(subject)
                     .bind(now)
                     .bind(since)
-                    .execute(self.writer())
+                    .execute(&mut *transaction)
                     .await?;
                 }
                 sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < $1")
                     .bind(since)
-                    .execute(self.writer())
+                    .execute(&mut *transaction)
                     .await?;
-                Ok(())
+                audit_commit(transaction, &[entry]).await
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sign_in_forget"))]
@@ -309,6 +379,7 @@ macro_rules! impl_account_store {
                     revoked_at: None,
                     grants: key.grants,
                 };
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO api_keys (id, tenant_id, name, role, prefix, key_hash, created_at, \
                      max_serials_per_request, reads_extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -322,9 +393,16 @@ macro_rules! impl_account_store {
                 .bind(record.created_at)
                 .bind(record.grants.max_serials_per_request)
                 .bind(i64::from(record.grants.reads_extra))
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await
                 .map_err(|error| StoreError::from_insert(error, "this API key"))?;
+                // The key's prefix names it; the secret and its hash are never recorded.
+                let entry = AuditEntry::new(&record.tenant_id, "api_key.created", "api_key", &record.id).new_value(
+                    serde_json::json!({"name": record.name, "role": record.role, "prefix": record.prefix,
+                        "max_serials_per_request": record.grants.max_serials_per_request,
+                        "reads_extra": record.grants.reads_extra}),
+                );
+                audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
 
@@ -352,15 +430,35 @@ macro_rules! impl_account_store {
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_revoke", tenant.id = %tenant_id))]
             async fn api_key_revoke(&self, tenant_id: &str, key_id: &str) -> Result<bool, StoreError> {
-                let done = sqlx::query(
-                    "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant_id = $1 AND id = $2",
-                )
-                .bind(tenant_id)
-                .bind(key_id)
-                .bind(now_millis())
-                .execute(self.writer())
-                .await?;
-                Ok(done.rows_affected() > 0)
+                let mut transaction = self.writer().begin().await?;
+                let old: Option<(Option<i64>,)> =
+                    sqlx::query_as("SELECT revoked_at FROM api_keys WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant_id)
+                        .bind(key_id)
+                        .fetch_optional(&mut *transaction)
+                        .await?;
+                let Some((revoked_before,)) = old else {
+                    return Ok(false);
+                };
+                let now = now_millis();
+                sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(key_id)
+                    .bind(now)
+                    .execute(&mut *transaction)
+                    .await?;
+                // Revoking a revoked key again changes nothing and records nothing.
+                let entries: Vec<AuditEntry> = revoked_before
+                    .is_none()
+                    .then(|| {
+                        AuditEntry::new(tenant_id, "api_key.revoked", "api_key", key_id)
+                            .old(serde_json::json!({ "revoked_at": null }))
+                            .new_value(serde_json::json!({ "revoked_at": now }))
+                    })
+                    .into_iter()
+                    .collect();
+                audit_commit(transaction, &entries).await?;
+                Ok(true)
             }
         }
     };

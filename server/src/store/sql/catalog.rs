@@ -7,7 +7,11 @@ macro_rules! impl_catalog_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product_create", tenant.id = %tenant_id))]
             async fn product_create(&self, tenant_id: &str, product: NewProduct) -> Result<ProductRecord, StoreError> {
                 let record = product_record(tenant_id, product);
-                insert_product(self.writer(), &record).await?;
+                let mut transaction = self.writer().begin().await?;
+                insert_product(&mut *transaction, &record).await?;
+                let entry = AuditEntry::new(tenant_id, "product.created", "product", &record.id)
+                    .new_value(product_settings(&record));
+                audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
 
@@ -18,7 +22,17 @@ macro_rules! impl_catalog_store {
                 product_id: &str,
                 changes: ProductChanges,
             ) -> Result<Option<ProductRecord>, StoreError> {
-                Ok(sqlx::query_as(
+                let mut transaction = self.writer().begin().await?;
+                let before: Option<ProductRecord> =
+                    sqlx::query_as(&format!("SELECT * FROM products WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"))
+                        .bind(tenant_id)
+                        .bind(product_id)
+                        .fetch_optional(&mut *transaction)
+                        .await?;
+                let Some(before) = before else {
+                    return Ok(None);
+                };
+                let after: ProductRecord = sqlx::query_as(
                     "UPDATE products SET name = COALESCE($3, name), serial_source = COALESCE($4, serial_source), \
                      serial_scheme = COALESCE($5, serial_scheme), workflow = COALESCE($6, workflow), updated_at = $7 \
                      WHERE tenant_id = $1 AND id = $2 RETURNING *",
@@ -30,8 +44,12 @@ macro_rules! impl_catalog_store {
                 .bind(changes.serial_scheme)
                 .bind(changes.workflow)
                 .bind(now_millis())
-                .fetch_optional(self.writer())
-                .await?)
+                .fetch_one(&mut *transaction)
+                .await?;
+                let (old, new) = changed_fields(&product_settings(&before), &product_settings(&after));
+                let entry = AuditEntry::new(tenant_id, "product.changed", "product", product_id).old(old).new_value(new);
+                audit_commit(transaction, &[entry]).await?;
+                Ok(Some(after))
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "product", tenant.id = %tenant_id))]
@@ -104,6 +122,7 @@ macro_rules! impl_catalog_store {
             ) -> Result<i64, StoreError> {
                 // Both backends evaluate SET expressions on the row's old values, so one statement restarts and
                 // reserves atomically.
+                let mut transaction = self.writer().begin().await?;
                 let next: Option<(i64,)> = sqlx::query_as(
                     "UPDATE products SET next_counter = CASE WHEN counter_year = $4 THEN next_counter ELSE 0 END + $3, \
                      counter_year = $4 WHERE tenant_id = $1 AND id = $2 RETURNING next_counter",
@@ -112,9 +131,12 @@ macro_rules! impl_catalog_store {
                 .bind(product_id)
                 .bind(count)
                 .bind(year)
-                .fetch_optional(self.writer())
+                .fetch_optional(&mut *transaction)
                 .await?;
                 let (next,) = next.ok_or_else(|| StoreError::NotFound("the product".into()))?;
+                let entry = AuditEntry::new(tenant_id, "product.counters_reserved", "product", product_id)
+                    .new_value(serde_json::json!({"first": next - count, "count": count, "year": year}));
+                audit_commit(transaction, &[entry]).await?;
                 Ok(next - count)
             }
 
@@ -132,15 +154,19 @@ macro_rules! impl_catalog_store {
                     gln: gln.map(str::to_owned),
                     created_at: now_millis(),
                 };
+                let mut transaction = self.writer().begin().await?;
                 sqlx::query("INSERT INTO locations (id, tenant_id, name, gln, created_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(&record.id)
                     .bind(&record.tenant_id)
                     .bind(&record.name)
                     .bind(&record.gln)
                     .bind(record.created_at)
-                    .execute(self.writer())
+                    .execute(&mut *transaction)
                     .await
                     .map_err(|error| StoreError::from_insert(error, "a location with this name"))?;
+                let entry = AuditEntry::new(tenant_id, "location.created", "location", &record.id)
+                    .new_value(serde_json::json!({"name": record.name, "gln": record.gln}));
+                audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
 
@@ -166,7 +192,8 @@ macro_rules! impl_catalog_store {
                 let mut sorted: Vec<&(&str, Option<&str>)> = entries.iter().collect();
                 sorted.sort_unstable_by_key(|(serial, _)| *serial);
                 let mut transaction = self.writer().begin().await?;
-                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
+                let mut audit = Vec::new();
+                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action, &mut audit).await?;
                 let mut inserted = 0;
                 // Eight bound columns a row.
                 for chunk in sorted.chunks(MAX_BIND_PARAMS / 8) {
@@ -191,7 +218,8 @@ macro_rules! impl_catalog_store {
                         .map_err(|error| StoreError::from_insert(error, "a serial in this list"))?
                         .rows_affected();
                 }
-                transaction.commit().await?;
+                let audit: Vec<AuditEntry> = audit.into_iter().map(|entry| entry.serials(inserted as usize)).collect();
+                audit_commit(transaction, &audit).await?;
                 Ok(inserted)
             }
 
@@ -228,11 +256,12 @@ macro_rules! impl_catalog_store {
                 action: &PoolAction,
             ) -> Result<bool, StoreError> {
                 let mut transaction = self.writer().begin().await?;
-                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
+                let mut audit = Vec::new();
+                let action = insert_pool_action(&mut transaction, tenant_id, product_id, action, &mut audit).await?;
                 let mut released = 0u64;
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
                     // Serials assigned to a partner leave its pool first, unless the partner holds them.
-                    if !unstock_partner_pool(&mut transaction, tenant_id, product_id, chunk).await? {
+                    if !unstock_partner_pool(&mut transaction, tenant_id, product_id, chunk, &mut audit).await? {
                         return Ok(false);
                     }
                     let mut query = sqlx::QueryBuilder::<$db>::new(format!(
@@ -251,7 +280,8 @@ macro_rules! impl_catalog_store {
                 if released != serials.len() as u64 {
                     return Ok(false);
                 }
-                transaction.commit().await?;
+                audit[0] = audit[0].clone().serials(serials.len());
+                audit_commit(transaction, &audit).await?;
                 Ok(true)
             }
 
@@ -277,7 +307,8 @@ macro_rules! impl_catalog_store {
                 action: &PoolAction,
             ) -> Result<u64, StoreError> {
                 let mut transaction = self.writer().begin().await?;
-                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
+                let mut audit = Vec::new();
+                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action, &mut audit).await?;
                 let mut assigned = 0;
                 for chunk in serials.chunks(ROWS_PER_INSERT) {
                     let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE pool_serials SET status = 'assigned', assigned_to = ");
@@ -289,10 +320,11 @@ macro_rules! impl_catalog_store {
                     query.push(")");
                     assigned += query.build().execute(&mut *transaction).await?.rows_affected();
                 }
+                audit[0] = audit[0].clone().serials(assigned as usize);
                 if let Some(partner) = partner_tenant_id {
-                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, serials).await?;
+                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, serials, &mut audit).await?;
                 }
-                transaction.commit().await?;
+                audit_commit(transaction, &audit).await?;
                 Ok(assigned)
             }
 
@@ -309,7 +341,8 @@ macro_rules! impl_catalog_store {
                 // The picked serials are materialised first: PostgreSQL may re-run a LIMIT sub-select inside
                 // `IN (…)` while it updates, and with SKIP LOCKED each run can pick other rows — more than `count`.
                 let mut transaction = self.writer().begin().await?;
-                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action).await?;
+                let mut audit = Vec::new();
+                let action_id = insert_pool_action(&mut transaction, tenant_id, product_id, action, &mut audit).await?;
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
                     "WITH picked AS MATERIALIZED (SELECT serial FROM pool_serials WHERE tenant_id = $1 AND product_id = $2 \
                      AND status = 'available' ORDER BY serial LIMIT $3{SKIP_LOCKED}) \
@@ -327,10 +360,11 @@ macro_rules! impl_catalog_store {
                 .await?;
                 let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();
                 serials.sort();
+                audit[0] = audit[0].clone().serials(serials.len());
                 if let Some(partner) = partner_tenant_id {
-                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, &serials).await?;
+                    stock_partner_pool(&mut transaction, tenant_id, product_id, partner, &serials, &mut audit).await?;
                 }
-                transaction.commit().await?;
+                audit_commit(transaction, &audit).await?;
                 Ok(serials)
             }
 
@@ -354,6 +388,14 @@ macro_rules! impl_catalog_store {
                 .fetch_all(self.reader())
                 .await?)
             }
+        }
+
+        /// A product's settings as its audit entries show them.
+        fn product_settings(record: &ProductRecord) -> serde_json::Value {
+            serde_json::json!({
+                "code_schema": record.code_schema, "code": record.code, "gtin": record.gtin, "name": record.name,
+                "serial_source": record.serial_source, "serial_scheme": record.serial_scheme, "workflow": record.workflow,
+            })
         }
 
         /// A new product's row: a fresh id, counters at 0, created now.

@@ -17,8 +17,26 @@ macro_rules! impl_log_store {
                 let first = allocate_seqs(&mut transaction, tenant_id, events.len() as i64).await?;
                 insert_units(&mut transaction, tenant_id, first, units, now).await?;
                 insert_events(&mut transaction, tenant_id, first, events, now).await?;
-                transaction.commit().await?;
-                Ok(first + events.len() as i64 - 1)
+                let last = first + events.len() as i64 - 1;
+                // One entry per registration, per product: its units' commissioning events are the log's seqs
+                // `first..=last`, each with its serial (docs/AUDIT.md, "What is recorded").
+                let mut by_product: std::collections::BTreeMap<&str, Vec<&NewUnit>> = Default::default();
+                for unit in units {
+                    by_product.entry(unit.product_id.as_str()).or_default().push(unit);
+                }
+                let entries: Vec<AuditEntry> = by_product
+                    .into_iter()
+                    .map(|(product_id, units)| {
+                        AuditEntry::new(tenant_id, "units.registered", "product", product_id)
+                            .new_value(serde_json::json!({
+                                "first_seq": first, "last_seq": last, "lot": units[0].lot,
+                                "first_serial": units[0].serial, "last_serial": units[units.len() - 1].serial,
+                            }))
+                            .serials(units.len())
+                    })
+                    .collect();
+                audit_commit(transaction, &entries).await?;
+                Ok(last)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "events_append", tenant.id = %tenant_id))]
@@ -27,8 +45,11 @@ macro_rules! impl_log_store {
                 let mut transaction = self.writer().begin().await?;
                 let first = allocate_seqs(&mut transaction, tenant_id, events.len() as i64).await?;
                 insert_events(&mut transaction, tenant_id, first, events, now).await?;
-                transaction.commit().await?;
-                Ok(first + events.len() as i64 - 1)
+                let last = first + events.len() as i64 - 1;
+                let entry = AuditEntry::new(tenant_id, "events.appended", "log", tenant_id)
+                    .new_value(serde_json::json!({ "first_seq": first, "last_seq": last, "events": events.len() }));
+                audit_commit(transaction, &[entry]).await?;
+                Ok(last)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "units_existing", tenant.id = %tenant_id))]
@@ -151,8 +172,9 @@ macro_rules! impl_log_store {
                 let mut transaction = self.writer().begin().await?;
                 sqlx::query("DELETE FROM units WHERE tenant_id = $1").bind(tenant_id).execute(&mut *transaction).await?;
                 write_unit_rows(&mut transaction, tenant_id, units).await?;
-                transaction.commit().await?;
-                Ok(())
+                let entry = AuditEntry::new(tenant_id, "projection.rebuilt", "log", tenant_id)
+                    .new_value(serde_json::json!({ "units": units.len() }));
+                audit_commit(transaction, &[entry]).await
             }
         }
 

@@ -24,16 +24,33 @@ macro_rules! impl_manufacturer_store {
                 key_id: &str,
                 grants: KeyGrants,
             ) -> Result<bool, StoreError> {
-                let done = sqlx::query(
+                let mut transaction = self.writer().begin().await?;
+                let before: Option<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT max_serials_per_request, reads_extra FROM api_keys WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"
+                ))
+                .bind(tenant_id)
+                .bind(key_id)
+                .fetch_optional(&mut *transaction)
+                .await?;
+                let Some((max_before, reads_before)) = before else {
+                    return Ok(false);
+                };
+                sqlx::query(
                     "UPDATE api_keys SET max_serials_per_request = $3, reads_extra = $4 WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant_id)
                 .bind(key_id)
                 .bind(grants.max_serials_per_request)
                 .bind(i64::from(grants.reads_extra))
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
-                Ok(done.rows_affected() > 0)
+                let entry = AuditEntry::new(tenant_id, "api_key.changed", "api_key", key_id)
+                    .old(serde_json::json!({"max_serials_per_request": max_before, "reads_extra": reads_before != 0}))
+                    .new_value(serde_json::json!({
+                        "max_serials_per_request": grants.max_serials_per_request, "reads_extra": grants.reads_extra,
+                    }));
+                audit_commit(transaction, &[entry]).await?;
+                Ok(true)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_max_serials"))]
@@ -50,15 +67,34 @@ macro_rules! impl_manufacturer_store {
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "partnership_set_max_serials"))]
             async fn partnership_set_max_serials(&self, owner: &str, partner: &str, max: i64) -> Result<bool, StoreError> {
-                let done = sqlx::query(
+                let mut transaction = self.writer().begin().await?;
+                let before: Option<(i64,)> = sqlx::query_as(&format!(
+                    "SELECT max_serials_per_request FROM partnerships WHERE owner_tenant_id = $1 \
+                     AND partner_tenant_id = $2{LOCK_ROW}"
+                ))
+                .bind(owner)
+                .bind(partner)
+                .fetch_optional(&mut *transaction)
+                .await?;
+                let Some((before,)) = before else {
+                    return Ok(false);
+                };
+                sqlx::query(
                     "UPDATE partnerships SET max_serials_per_request = $3 WHERE owner_tenant_id = $1 AND partner_tenant_id = $2",
                 )
                 .bind(owner)
                 .bind(partner)
                 .bind(max)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
-                Ok(done.rows_affected() > 0)
+                // Both organisations' chains say so: the limit binds the one and is set by the other.
+                let entries = [owner, partner].map(|tenant| {
+                    AuditEntry::new(tenant, "partnership.limit_changed", "partnership", &format!("{owner}/{partner}"))
+                        .old(serde_json::json!({ "max_serials_per_request": before }))
+                        .new_value(serde_json::json!({ "max_serials_per_request": max }))
+                });
+                audit_commit(transaction, &entries).await?;
+                Ok(true)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "pool_extra", tenant.id = %tenant_id))]
@@ -222,6 +258,7 @@ macro_rules! impl_manufacturer_store {
             product_id: &str,
             partner_tenant_id: &str,
             serials: &[String],
+            audit: &mut Vec<AuditEntry>,
         ) -> Result<(), StoreError> {
             let owner: ProductRecord = sqlx::query_as("SELECT * FROM products WHERE tenant_id = $1 AND id = $2")
                 .bind(owner_tenant_id)
@@ -254,6 +291,11 @@ macro_rules! impl_manufacturer_store {
                         ),
                         other => other,
                     })?;
+                    audit.push(
+                        AuditEntry::new(partner_tenant_id, "product.created", "product", &partner_product.id)
+                            .by(&format!("tenant:{owner_tenant_id}"))
+                            .new_value(product_settings(&partner_product)),
+                    );
                     partner_product.id
                 }
             };
@@ -263,7 +305,13 @@ macro_rules! impl_manufacturer_store {
                 .await?;
             // Who at the owner's assigned them is the owner's business: the partner sees only from whom.
             let received = PoolAction { action: "received", actor: None, detail: format!("from {owner_name}") };
-            let action = insert_pool_action(transaction, partner_tenant_id, &partner_product_id, &received).await?;
+            let action =
+                insert_pool_action(transaction, partner_tenant_id, &partner_product_id, &received, audit).await?;
+            if let Some(entry) = audit.last_mut() {
+                // The partner's chain names the organisation, not the owner's person.
+                entry.actor = format!("tenant:{owner_tenant_id}");
+                *entry = entry.clone().serials(serials.len());
+            }
             let now = now_millis();
             for chunk in serials.chunks(ROWS_PER_INSERT) {
                 let mut query = sqlx::QueryBuilder::<$db>::new(
@@ -294,6 +342,7 @@ macro_rules! impl_manufacturer_store {
             owner_tenant_id: &str,
             product_id: &str,
             serials: &[String],
+            audit: &mut Vec<AuditEntry>,
         ) -> Result<bool, StoreError> {
             let mut query = sqlx::QueryBuilder::<$db>::new(
                 "DELETE FROM pool_serials WHERE status = 'available' AND source = 'partner' \
@@ -307,8 +356,20 @@ macro_rules! impl_manufacturer_store {
             query.push_bind(owner_tenant_id).push(" AND o.product_id = ").push_bind(product_id);
             query.push(" AND o.serial IN (");
             push_list(&mut query, serials);
-            query.push("))");
-            query.build().execute(&mut **transaction).await?;
+            query.push(")) RETURNING tenant_id, product_id");
+            let taken: Vec<(String, String)> = query.build_query_as().fetch_all(&mut **transaction).await?;
+            let mut by_pool: std::collections::BTreeMap<(String, String), usize> = Default::default();
+            for pool in taken {
+                *by_pool.entry(pool).or_default() += 1;
+            }
+            for ((partner_tenant_id, partner_product_id), count) in by_pool {
+                audit.push(
+                    AuditEntry::new(&partner_tenant_id, "pool.withdrawn", "product", &partner_product_id)
+                        .by(&format!("tenant:{owner_tenant_id}"))
+                        .new_value(serde_json::json!({ "by_owner": owner_tenant_id }))
+                        .serials(count),
+                );
+            }
             Ok(partner_rows(&mut **transaction, owner_tenant_id, product_id, serials).await?.is_empty())
         }
     };

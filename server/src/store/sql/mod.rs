@@ -8,6 +8,7 @@
 //! brings [`prelude`] into scope, then invokes the macros.
 
 mod accounts;
+mod audit;
 mod catalog;
 mod log;
 mod manufacturer;
@@ -15,6 +16,7 @@ mod orders;
 mod sync;
 
 pub(crate) use accounts::impl_account_store;
+pub(crate) use audit::{define_audit_append, impl_audit_store};
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use log::impl_log_store;
 pub(crate) use manufacturer::impl_manufacturer_store;
@@ -48,14 +50,16 @@ where
 pub mod prelude {
     pub(crate) use super::ESCALATION_SELECT;
     pub use super::{event_records, push_list, APPEND_ACTION, MAX_BIND_PARAMS, ROWS_PER_INSERT};
+    pub use crate::store::audit::{changed_fields, VisitEntry};
     pub use crate::store::log::Decide;
     pub use crate::store::{
-        new_id, now_millis, ApiKeyRecord, Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope,
-        KeyGrants, LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome,
-        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction,
-        PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
-        ProductChanges, ProductRecord, SerialExtraRecord, SignInFailureRecord, StoreError, StoredAnswer, TenantRecord,
-        UnitRecord, UserRecord,
+        new_id, now_millis, ApiKeyRecord, AuditCheckpointRecord, AuditEntry, AuditFilter, AuditHeadRecord, AuditRecord,
+        Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope, KeyGrants, LocationRecord,
+        NewApiKey, NewEvent, NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord,
+        OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction, PoolActionRecord,
+        PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord, ProductChanges,
+        ProductRecord, SerialExtraRecord, SignInFailureRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord,
+        UserRecord,
     };
 }
 

@@ -21,6 +21,7 @@ macro_rules! impl_order_store {
             tenant_id: &str,
             product_id: &str,
             action: &PoolAction,
+            audit: &mut Vec<AuditEntry>,
         ) -> Result<String, StoreError> {
             let id = new_id();
             sqlx::query(
@@ -36,6 +37,13 @@ macro_rules! impl_order_store {
             .bind(&action.detail)
             .execute(&mut **transaction)
             .await?;
+            // Its audit entry goes with the transaction's others, appended right before COMMIT.
+            let mut entry = AuditEntry::new(tenant_id, &format!("pool.{}", action.action), "pool_action", &id)
+                .new_value(serde_json::json!({ "product_id": product_id, "detail": action.detail }));
+            if let Some(actor) = &action.actor {
+                entry = entry.by(actor);
+            }
+            audit.push(entry);
             Ok(id)
         }
 
@@ -79,6 +87,7 @@ macro_rules! impl_order_store {
                 let now = now_millis();
                 let actor = order.created_by.as_str();
                 let mut transaction = self.writer().begin().await?;
+                let mut audit = Vec::new();
                 let generated_action = match generated.is_empty() {
                     true => None,
                     false => Some(
@@ -87,10 +96,14 @@ macro_rules! impl_order_store {
                             tenant_id,
                             &order.product_id,
                             &PoolAction::new("generated", actor, format!("{} serials for an order", generated.len())),
+                            &mut audit,
                         )
                         .await?,
                     ),
                 };
+                if let Some(entry) = audit.last_mut() {
+                    *entry = entry.clone().serials(generated.len());
+                }
                 let id = new_id();
                 sqlx::query(
                     "INSERT INTO orders (id, tenant_id, kind, product_id, lot, expiry, line, quantity, reference, status, \
@@ -112,7 +125,12 @@ macro_rules! impl_order_store {
                 let assigned_to = format!("{} order {id}", order.kind);
                 let detail = format!("to {assigned_to}");
                 let assigned = PoolAction::new("assigned", actor, detail);
-                let action = insert_pool_action(&mut transaction, tenant_id, &order.product_id, &assigned).await?;
+                audit.push(AuditEntry::new(tenant_id, "order.created", "order", &id).by(actor).new_value(serde_json::json!({
+                    "kind": order.kind, "product_id": order.product_id, "lot": order.lot, "expiry": order.expiry,
+                    "line": order.line, "quantity": order.quantity, "reference": order.reference,
+                })));
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &order.product_id, &assigned, &mut audit).await?;
                 // What the pool already had first, then the serials generated for the shortfall, written already
                 // assigned: each row is written once, not inserted and then updated.
                 let from_pool = order.quantity - generated.len() as i64;
@@ -167,7 +185,10 @@ macro_rules! impl_order_store {
                     let available = self.pool_available(tenant_id, &order.product_id).await?;
                     return Ok($crate::store::OrderCreated::PoolShort { available });
                 }
-                transaction.commit().await?;
+                if let Some(entry) = audit.last_mut() {
+                    *entry = entry.clone().serials(assigned as usize);
+                }
+                audit_commit(transaction, &audit).await?;
                 let record = self.order(tenant_id, &id).await?;
                 record.map(|record| $crate::store::OrderCreated::Created(Box::new(record))).ok_or_else(|| StoreError::NotFound("the new order".into()))
             }
@@ -276,7 +297,8 @@ macro_rules! impl_order_store {
                 }
                 let detail = format!("to device {device_id}");
                 let reserved = PoolAction::new("reserved", actor, detail);
-                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &reserved).await?;
+                let mut audit = Vec::new();
+                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &reserved, &mut audit).await?;
                 // SKIP LOCKED: a concurrent reserve holds its rows until commit, and this one takes others; the
                 // UPDATE checks `device_id IS NULL` again on the row as it is now.
                 let rows: Vec<(String,)> = sqlx::query_as(&format!(
@@ -298,7 +320,9 @@ macro_rules! impl_order_store {
                 if rows.is_empty() {
                     return Ok(Reserved::OrderExhausted);
                 }
-                transaction.commit().await?;
+                let audit: Vec<AuditEntry> =
+                    audit.into_iter().map(|entry| entry.device(Some(device_id)).serials(rows.len())).collect();
+                audit_commit(transaction, &audit).await?;
                 let mut serials: Vec<String> = rows.into_iter().map(|(serial,)| serial).collect();
                 serials.sort();
                 Ok(Reserved::Serials(serials))
@@ -317,7 +341,9 @@ macro_rules! impl_order_store {
                 let (product_id, _) = lock_order(&mut transaction, tenant_id, order_id).await?;
                 let detail = format!("from device {device_id}");
                 let returned_action = PoolAction::new("returned", actor, detail);
-                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &returned_action).await?;
+                let mut audit = Vec::new();
+                let action =
+                    insert_pool_action(&mut transaction, tenant_id, &product_id, &returned_action, &mut audit).await?;
                 let statement = |chunk: Option<&[String]>| {
                     let mut query = sqlx::QueryBuilder::<$db>::new(format!("UPDATE pool_serials SET device_id = NULL, {APPEND_ACTION}"));
                     query.push_bind(action.clone()).push(" WHERE tenant_id = ").push_bind(tenant_id.to_owned());
@@ -346,7 +372,9 @@ macro_rules! impl_order_store {
                     transaction.rollback().await?;
                     return Ok(0);
                 }
-                transaction.commit().await?;
+                let audit: Vec<AuditEntry> =
+                    audit.into_iter().map(|entry| entry.device(Some(device_id)).serials(returned as usize)).collect();
+                audit_commit(transaction, &audit).await?;
                 Ok(returned)
             }
 
@@ -359,8 +387,9 @@ macro_rules! impl_order_store {
                 }
                 let detail = format!("order {order_id} closed");
                 let released = PoolAction::new("released", actor, detail);
-                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &released).await?;
-                sqlx::query(&format!(
+                let mut audit = Vec::new();
+                let action = insert_pool_action(&mut transaction, tenant_id, &product_id, &released, &mut audit).await?;
+                let freed = sqlx::query(&format!(
                     "UPDATE pool_serials SET status = 'available', assigned_to = NULL, order_id = NULL, \
                      {APPEND_ACTION}$3 WHERE tenant_id = $1 AND order_id = $2 AND device_id IS NULL \
                      AND source <> 'external' AND NOT EXISTS (SELECT 1 FROM units u WHERE u.tenant_id = pool_serials.tenant_id \
@@ -370,14 +399,23 @@ macro_rules! impl_order_store {
                 .bind(order_id)
                 .bind(&action)
                 .execute(&mut *transaction)
-                .await?;
+                .await?
+                .rows_affected();
+                let closed_at = now_millis();
                 sqlx::query("UPDATE orders SET status = 'closed', closed_at = $3 WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant_id)
                     .bind(order_id)
-                    .bind(now_millis())
+                    .bind(closed_at)
                     .execute(&mut *transaction)
                     .await?;
-                transaction.commit().await?;
+                audit[0] = audit[0].clone().serials(freed as usize);
+                audit.push(
+                    AuditEntry::new(tenant_id, "order.closed", "order", order_id)
+                        .by(actor)
+                        .old(serde_json::json!({ "status": status }))
+                        .new_value(serde_json::json!({ "status": "closed", "closed_at": closed_at })),
+                );
+                audit_commit(transaction, &audit).await?;
                 Ok(true)
             }
 

@@ -165,7 +165,7 @@ macro_rules! impl_sync_store {
                     .bind(now)
                     .execute(&mut *transaction)
                     .await?;
-                transaction.commit().await?;
+                audit_commit(transaction, &writes.audit).await?;
                 Ok(head)
             }
 
@@ -198,7 +198,8 @@ macro_rules! impl_sync_store {
                 note: Option<&str>,
             ) -> Result<Option<EscalationRecord>, StoreError> {
                 // Only a refusal of this tenant can be escalated: the INSERT selects from its refused_ops row.
-                sqlx::query(
+                let mut transaction = self.writer().begin().await?;
+                let done = sqlx::query(
                     "INSERT INTO escalations (op_id, tenant_id, escalated_by, escalated_at, note) \
                      SELECT op_id, tenant_id, $3, $4, $5 FROM refused_ops WHERE tenant_id = $1 AND op_id = $2 \
                      ON CONFLICT (op_id) DO NOTHING",
@@ -208,8 +209,18 @@ macro_rules! impl_sync_store {
                 .bind(by)
                 .bind(now_millis())
                 .bind(note)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
+                // Escalating again changes nothing and records nothing.
+                let entries: Vec<AuditEntry> = (done.rows_affected() > 0)
+                    .then(|| {
+                        AuditEntry::new(tenant_id, "escalation.raised", "op", op_id)
+                            .by(by)
+                            .new_value(serde_json::json!({ "note": note }))
+                    })
+                    .into_iter()
+                    .collect();
+                audit_commit(transaction, &entries).await?;
                 self.escalation(tenant_id, op_id).await
             }
 
@@ -236,7 +247,8 @@ macro_rules! impl_sync_store {
                 by: &str,
                 note: &str,
             ) -> Result<Option<EscalationRecord>, StoreError> {
-                sqlx::query(
+                let mut transaction = self.writer().begin().await?;
+                let done = sqlx::query(
                     "UPDATE escalations SET settled_by = $3, settled_at = $4, settle_note = $5 \
                      WHERE tenant_id = $1 AND op_id = $2 AND settled_at IS NULL",
                 )
@@ -245,8 +257,19 @@ macro_rules! impl_sync_store {
                 .bind(by)
                 .bind(now_millis())
                 .bind(note)
-                .execute(self.writer())
+                .execute(&mut *transaction)
                 .await?;
+                let entries: Vec<AuditEntry> = (done.rows_affected() > 0)
+                    .then(|| {
+                        AuditEntry::new(tenant_id, "escalation.settled", "op", op_id)
+                            .by(by)
+                            .old(serde_json::json!({ "settled": false }))
+                            .new_value(serde_json::json!({ "settled": true, "note": note }))
+                            .reason(Some(note.to_owned()))
+                    })
+                    .into_iter()
+                    .collect();
+                audit_commit(transaction, &entries).await?;
                 self.escalation(tenant_id, op_id).await
             }
 

@@ -202,8 +202,7 @@ async fn begin(pool: &SqlitePool) -> Result<PoolConnection<Sqlite>, StoreError> 
 const REFUSE: &str = "SAVEPOINT command; \
      INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, reason_code, reason_message, unit_state, \
      recorded_at) VALUES ($1, $2, $3, $4, 'refused', $5, $6, $7, $8); \
-     INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) VALUES ($1, $2, $9, $8); \
-     RELEASE command";
+     INSERT INTO refused_ops (op_id, tenant_id, payload, recorded_at) VALUES ($1, $2, $9, $8)";
 
 /// The statements that record an accepted command with `count` events, sent as one batch: the counter, the
 /// events, the unit and the op's result. Binds: $1 the new last seq, $2 tenant, $3 unit, $4 op id, $5 actor,
@@ -226,7 +225,7 @@ fn accept_sql(count: usize) -> String {
         "; UPDATE units SET status = $9, state = $10, version = version + $11, last_seq = $1, updated_at = $8 \
          WHERE tenant_id = $2 AND id = $3; \
          INSERT INTO op_results (op_id, tenant_id, device_id, device_seq, outcome, seq, recorded_at) \
-         VALUES ($4, $2, $6, $7, 'accepted', $1, $8); RELEASE command",
+         VALUES ($4, $2, $6, $7, 'accepted', $1, $8)",
     );
     sql
 }
@@ -239,7 +238,7 @@ async fn apply_one(
     op: OpInput,
     read: oneshot::Sender<Read>,
 ) -> (Result<OpOutcome, StoreError>, bool) {
-    let recorded = match decide_and_record(connection, view, tenant_id, op, read).await {
+    let failed = match decide_and_record(connection, view, tenant_id, op, read).await {
         Ok(Ok(outcome)) => return (Ok(outcome), false),
         Ok(Err(error)) => error,
         Err(error) => return (Err(error), false),
@@ -247,18 +246,18 @@ async fn apply_one(
     // Undo whatever part of this command ran; the rest of the group stays as it was. (If the savepoint was
     // never opened this fails harmlessly.)
     let _ = sqlx::query("ROLLBACK TO command; RELEASE command").execute(&mut **connection).await;
-    (Err(StoreError::from_insert(recorded, "an op with this op_id")), true)
+    (Err(failed), true)
 }
 
-/// Looks the command up, asks for the decision and records it. The outer error means nothing was written; the
-/// inner one is a failed write.
+/// Looks the command up, asks for the decision and records it with its audit entry, inside the command's
+/// savepoint. The outer error means nothing was written; the inner one is a failed write.
 async fn decide_and_record(
     connection: &mut PoolConnection<Sqlite>,
     view: &mut GroupView,
     tenant_id: &str,
     op: OpInput,
     read: oneshot::Sender<Read>,
-) -> Result<Result<OpOutcome, sqlx::Error>, StoreError> {
+) -> Result<Result<OpOutcome, StoreError>, StoreError> {
     let now = now_millis();
     let unit = view.units.get(&op.unit_id).filter(|unit| unit.tenant_id == tenant_id);
     let unit = unit.cloned().ok_or_else(|| StoreError::NotFound("the unit".into()))?;
@@ -293,7 +292,14 @@ async fn decide_and_record(
             for (kind, payload) in &events {
                 query = query.bind(kind).bind(payload);
             }
-            query.execute(&mut **connection).await.map(|_| {
+            let written = match query.execute(&mut **connection).await {
+                Ok(_) => {
+                    record_audit(connection, op.audit_entry(tenant_id, &unit, true, accepted(&events, &change, last)))
+                        .await
+                }
+                Err(error) => Err(StoreError::from_insert(error, "an op with this op_id")),
+            };
+            written.map(|_| {
                 let new_events = op.new_events(events);
                 let events = event_records(tenant_id, last - count + 1, &new_events, now);
                 let unit = UnitRecord {
@@ -314,7 +320,8 @@ async fn decide_and_record(
         }
         Decision::Refuse { code, message } => {
             let result = op.refused(tenant_id, &unit.state, code, message, now);
-            sqlx::query(REFUSE)
+            let entry = op.audit_entry(tenant_id, &unit, false, serde_json::json!({ "code": result.reason_code }));
+            let written = sqlx::query(REFUSE)
                 .bind(&result.op_id)
                 .bind(tenant_id)
                 .bind(&result.device_id)
@@ -325,12 +332,30 @@ async fn decide_and_record(
                 .bind(now)
                 .bind(&op.payload)
                 .execute(&mut **connection)
-                .await
-                .map(|_| {
-                    view.ops.insert(result.op_id.clone(), result.clone());
-                    OpOutcome::Refused { result, unit }
-                })
+                .await;
+            let written = match written {
+                Ok(_) => record_audit(connection, entry).await,
+                Err(error) => Err(StoreError::from_insert(error, "an op with this op_id")),
+            };
+            written.map(|_| {
+                view.ops.insert(result.op_id.clone(), result.clone());
+                OpOutcome::Refused { result, unit }
+            })
         }
     };
     Ok(recorded)
+}
+
+/// What an accepted command's audit entry says came of it.
+fn accepted(events: &[(String, String)], change: &crate::store::UnitChange, last: i64) -> serde_json::Value {
+    let kinds: Vec<&str> = events.iter().map(|(kind, _)| kind.as_str()).collect();
+    serde_json::json!({ "events": kinds, "seq": last, "status": change.status })
+}
+
+/// The command's audit entry, appended inside its savepoint (the group's one writer holds the chains' heads),
+/// then the savepoint released.
+async fn record_audit(connection: &mut PoolConnection<Sqlite>, entry: AuditEntry) -> Result<(), StoreError> {
+    super::audit_append(&mut **connection, &[entry]).await?;
+    sqlx::query("RELEASE command").execute(&mut **connection).await?;
+    Ok(())
 }
