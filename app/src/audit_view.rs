@@ -196,11 +196,12 @@ pub fn verify_words(report: &VerifyReport) -> String {
     let entries: u64 = report.chains.iter().map(|chain| chain.entries).sum();
     let checkpoints: u64 = report.chains.iter().map(|chain| chain.checkpoints).sum();
     let purged: u64 = report.chains.iter().map(|chain| chain.purged).sum();
-    let mut words = format!(
-        "Intact: {} entries, each linked to the one before, and {} signed checkpoints agree.",
-        thousands(entries),
-        thousands(checkpoints)
-    );
+    let agree = match checkpoints {
+        0 => "no signed checkpoint yet".to_owned(),
+        1 => "the signed checkpoint agrees".to_owned(),
+        more => format!("{} signed checkpoints agree", thousands(more)),
+    };
+    let mut words = format!("Intact: {} entries, each linked to the one before, and {agree}.", thousands(entries));
     if purged > 0 {
         words.push_str(&format!(" {} purged entries keep their hashes.", thousands(purged)));
     }

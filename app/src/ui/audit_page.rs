@@ -134,6 +134,7 @@ pub fn AuditTrailPage(online: ReadSignal<bool>) -> impl IntoView {
                     (false, count) => format!("{} entries shown", serialtrack_shared::words::thousands(count as u64)),
                 }}
             </p>
+            <div class="table-scroll">
             <table class="pool-table audit-table">
                 <caption class="visually-hidden">"Audit entries"</caption>
                 <thead>
@@ -150,6 +151,7 @@ pub fn AuditTrailPage(online: ReadSignal<bool>) -> impl IntoView {
                 // Read-only rows, rebuilt when the entries change: a keyed list would weigh more than it saves.
                 <tbody>{move || entries.with(|shown| shown.iter().map(entry_row).collect_view())}</tbody>
             </table>
+            </div>
             {move || next_after.get().map(|_| view! {
                 <button type="button" class="secondary" on:click=move |_| load(true) disabled=move || loading.get()>
                     "Show more"
