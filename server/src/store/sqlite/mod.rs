@@ -25,6 +25,9 @@ const LOCK_ROW: &str = "";
 /// A SQLite read transaction already sees one snapshot (taken at its first read): nothing to set.
 const BEGIN_SNAPSHOT: &str = "SELECT 1";
 
+/// SQLite has no UPDATE inside WITH: the head moves in a statement of its own.
+const AUDIT_HEAD_IN_INSERT: bool = false;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/sqlite/migrations");
 
 #[derive(Debug, Clone)]
