@@ -10,7 +10,6 @@ use crate::model::{HistoryRecord, UnitRecord};
 use serde::{Deserialize, Serialize};
 use serialtrack_shared::sync::{ConfirmedUnit, Conflict, DeviceReplica, OutboxEntry, SettledOp};
 use serialtrack_shared::unit::UnitKey;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The key a unit is stored under on the device: `{product code}/{serial}` (for GS1 products, the GTIN-14).
@@ -130,11 +129,15 @@ impl StoredUnit {
 
     /// Adds history lines (a line the unit already has is replaced), keeping the newest `KEPT_HISTORY`.
     pub fn add_history(&mut self, lines: impl IntoIterator<Item = HistoryRecord>) {
-        let mut by_seq: BTreeMap<u64, HistoryRecord> =
-            std::mem::take(&mut self.history).into_iter().map(|line| (line.seq, line)).collect();
-        by_seq.extend(lines.into_iter().map(|line| (line.seq, line)));
-        let skip = by_seq.len().saturating_sub(KEPT_HISTORY);
-        self.history = by_seq.into_values().skip(skip).collect();
+        // The new lines go first, so the stable sort puts a new line before the old one of its seq and `dedup`
+        // keeps it. A Vec, not a map by seq: one more B-tree type in the app (README.md, "The app's weight").
+        let mut all: Vec<HistoryRecord> = lines.into_iter().collect();
+        all.append(&mut self.history);
+        all.sort_by_key(|line| line.seq);
+        all.dedup_by_key(|line| line.seq);
+        let skip = all.len().saturating_sub(KEPT_HISTORY);
+        all.drain(..skip);
+        self.history = all;
     }
 }
 
