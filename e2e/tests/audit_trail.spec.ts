@@ -10,6 +10,13 @@ test('an auditor filters the trail, exports it as CSV and checks the chain', asy
   const rows = page.getByRole('table', { name: 'Audit entries' }).getByRole('row');
   await expect(rows.nth(1)).toBeVisible();
 
+  // "Show more" goes on with what is shown, even after a filter was typed but not yet asked for.
+  await expect(page.getByText('100 entries shown')).toBeVisible();
+  await page.getByLabel('Who').fill('user:nobody');
+  await page.getByRole('button', { name: 'Show more' }).click();
+  await expect(page.getByText('200 entries shown')).toBeVisible();
+  await expect(rows.nth(200).getByRole('cell').first()).toHaveText('200');
+
   // Who did what: the auditor's own sign-in is on the trail.
   await page.getByLabel('Who').fill('user:auditor');
   await page.getByLabel('Who').press('Enter');

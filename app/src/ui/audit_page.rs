@@ -19,12 +19,16 @@ pub fn AuditTrailPage(online: ReadSignal<bool>) -> impl IntoView {
     // The query the shown entries (and the export) were read with; `None` until the filters are valid.
     let shown_query = RwSignal::new(None::<Vec<(&'static str, String)>>);
 
+    // "Show more" goes on with the query the shown entries came from, not with filters typed since.
     let load = move |more: bool| {
-        let query = match filters.get_untracked().query() {
-            Ok(query) => query,
-            Err(message) => return set_problem.set(Some(message)),
+        let shown = if more { shown_query.get_untracked().zip(next_after.get_untracked()) } else { None };
+        let (query, after) = match shown {
+            Some(more) => more,
+            None => match filters.get_untracked().query() {
+                Ok(query) => (query, 0),
+                Err(message) => return set_problem.set(Some(message)),
+            },
         };
-        let after = if more { next_after.get_untracked().unwrap_or(0) } else { 0 };
         set_problem.set(None);
         set_loading.set(true);
         spawn_local(async move {
