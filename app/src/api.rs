@@ -1,6 +1,7 @@
 //! The server's HTTP API, as the app uses it. Only this module and the sync module touch the network;
 //! screens read IndexedDB. Server JSON is mapped here into the device's records.
 
+mod admin;
 mod audit;
 pub mod orders;
 
@@ -18,6 +19,7 @@ use serialtrack_shared::sync::{ConfirmedUnit, PullAnswer, PushRequest, PushRespo
 use serialtrack_shared::unit::{upcast, Unit, UnitKey};
 
 mod pool_calls;
+pub use admin::*;
 pub use audit::*;
 pub use pool_calls::*;
 
@@ -128,6 +130,31 @@ pub async fn post_once<B: serde::Serialize, T: DeserializeOwned>(
     without_items(
         call(Request::post(path).header("Idempotency-Key", key), without_items(body(json))?).await.and_then(parse),
     )
+}
+
+/// A call the administration screens make: any method, a JSON body or none, the answer as JSON fields (`Null`
+/// for an empty answer). One reader for every settings record on purpose: a typed reader per record would weigh
+/// more than the screens that show a few fields of each (README.md, "The app's weight").
+pub async fn send_json(
+    method: &str,
+    path: &str,
+    json: Option<&serde_json::Value>,
+) -> Result<serde_json::Value, ApiError> {
+    let request = match method {
+        "POST" => Request::post(path),
+        "PATCH" => Request::patch(path),
+        "DELETE" => Request::delete(path),
+        _ => Request::get(path),
+    };
+    let body = match json {
+        Some(json) => without_items(body(json))?,
+        None => None,
+    };
+    let (status, text) = without_items(call(request, body).await)?;
+    if text.trim().is_empty() {
+        return Ok(serde_json::Value::Null);
+    }
+    without_items(parse((status, text)))
 }
 
 // ---- The calls the screens need, mapped into the device's records. ----

@@ -23,6 +23,7 @@
 //! - `sync` (wasm32 only): the sync loop: push, pull, snapshot, backoff, one syncing tab.
 //! - `ui` (wasm32 only): the Leptos components; they hold no logic beyond wiring signals to views.
 
+pub mod admin_view;
 pub mod audit_view;
 pub mod device_names;
 pub mod donut;
@@ -34,6 +35,7 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_form;
 pub mod product_view;
 pub mod product_wire;
 pub mod replica_parts;

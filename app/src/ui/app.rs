@@ -1,5 +1,6 @@
 //! The app shell: opens the device's database, decides between signing in and working, lays out the screens.
 
+use super::admin_page::AdminPage;
 use super::app_state;
 use super::attention_page::AttentionPage;
 use super::audit_page::AuditTrailPage;
@@ -8,7 +9,7 @@ use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
 use super::lookup_page::LookupPage;
 use super::name_device::NameDevice;
-use super::nav::{audits, use_screen, Nav, Screen};
+use super::nav::{use_screen, Nav, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use super::pool_page::PoolPage;
 use super::scan_box::ScanBox;
@@ -60,7 +61,7 @@ pub fn App() -> impl IntoView {
         <header class="app-header">
             <span class="brand">"serialtrack"</span>
             <Show when=move || user.get().is_some()>
-                <Nav screen=screen audits=Signal::derive(move || user.with(|user| user.as_ref().is_some_and(|user| audits(&user.role))))/>
+                <Nav screen=screen role=Signal::derive(move || user.with(|user| user.as_ref().map(|user| user.role.clone()).unwrap_or_default()))/>
             </Show>
             <div class="header-status">
                 <OnlineBadge online=online/>
@@ -133,6 +134,10 @@ pub fn App() -> impl IntoView {
                         .into_any(),
                         Screen::Line => view! { <LinePage/> }.into_any(),
                         Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
+                        Screen::Products | Screen::Locations | Screen::ApiKeys | Screen::Partners => {
+                            let role = user.with_untracked(|user| user.as_ref().map(|u| u.role.clone()));
+                            view! { <AdminPage screen=screen.get() role=role.unwrap_or_default()/> }.into_any()
+                        }
                         Screen::Attention => {
                             // Supervisors, quality and admins also settle what others escalated.
                             let settles = user

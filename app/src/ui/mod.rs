@@ -1,5 +1,10 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
+mod admin_keys;
+mod admin_locations;
+mod admin_page;
+mod admin_partners;
+mod admin_products;
 mod app_state;
 mod assign_form;
 mod attention_page;
@@ -21,6 +26,7 @@ mod pool_actions_panel;
 mod pool_page;
 mod pool_state;
 mod problem_list;
+mod product_editor;
 mod release_form;
 pub mod scan_box;
 mod session_ended;
@@ -30,6 +36,7 @@ mod sync_badge;
 mod unit_actions_panel;
 mod unit_card;
 mod unit_state;
+mod workflow_grid;
 
 pub use app::App;
 

@@ -12,11 +12,27 @@ pub enum Screen {
     Attention,
     Line,
     Audit,
+    Products,
+    Locations,
+    ApiKeys,
+    Partners,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] =
-        [Screen::Pool, Screen::Lookup, Screen::Settings, Screen::Attention, Screen::Line, Screen::Audit];
+    pub const ALL: [Screen; 10] = [
+        Screen::Pool,
+        Screen::Lookup,
+        Screen::Settings,
+        Screen::Attention,
+        Screen::Line,
+        Screen::Audit,
+        Screen::Products,
+        Screen::Locations,
+        Screen::ApiKeys,
+        Screen::Partners,
+    ];
+    /// The administration screens, in the order of their tabs.
+    pub const ADMIN: [Screen; 4] = [Screen::Products, Screen::Locations, Screen::ApiKeys, Screen::Partners];
     /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
     pub const NAV: [Screen; 4] = [Screen::Pool, Screen::Line, Screen::Lookup, Screen::Settings];
 
@@ -28,6 +44,10 @@ impl Screen {
             Screen::Attention => "#/attention",
             Screen::Line => "#/line",
             Screen::Audit => "#/audit",
+            Screen::Products => "#/admin/products",
+            Screen::Locations => "#/admin/locations",
+            Screen::ApiKeys => "#/admin/api-keys",
+            Screen::Partners => "#/admin/partners",
         }
     }
 
@@ -39,6 +59,21 @@ impl Screen {
             Screen::Attention => "Needs attention",
             Screen::Line => "Packaging line",
             Screen::Audit => "Audit trail",
+            Screen::Products => "Products",
+            Screen::Locations => "Locations",
+            Screen::ApiKeys => "API keys",
+            Screen::Partners => "Partners",
+        }
+    }
+
+    /// Whether a role may use an administration screen: the server's permissions (`server/src/auth/role.rs`)
+    /// decide; the app only leaves out the tabs a role would be refused on. Products and locations are
+    /// `ManageCatalog` (supervisors and admins), keys and partners' limits `ManageKeys` (admins).
+    pub fn administered_by(self, role: &str) -> bool {
+        match self {
+            Screen::Products | Screen::Locations => matches!(role, "supervisor" | "admin"),
+            Screen::ApiKeys | Screen::Partners => role == "admin",
+            _ => false,
         }
     }
 
@@ -66,22 +101,26 @@ pub fn audits(role: &str) -> bool {
 }
 
 #[component]
-pub fn Nav(screen: ReadSignal<Screen>, audits: Signal<bool>) -> impl IntoView {
+pub fn Nav(screen: ReadSignal<Screen>, role: Signal<String>) -> impl IntoView {
+    let link = move |target: Screen, title: &'static str, current: fn(Screen, Screen) -> bool| {
+        view! {
+            <a href=target.hash() class="nav-link" aria-current=move || current(screen.get(), target).then_some("page")>
+                {title}
+            </a>
+        }
+    };
     view! {
         <nav class="app-nav" aria-label="Screens">
-            {move || Screen::NAV
-                .into_iter()
-                .chain(audits.get().then_some(Screen::Audit))
-                .map(|target| view! {
-                    <a
-                        href=target.hash()
-                        class="nav-link"
-                        aria-current=move || (screen.get() == target).then_some("page")
-                    >
-                        {target.title()}
-                    </a>
-                })
-                .collect_view()}
+            {move || {
+                let role = role.get();
+                let admin = Screen::ADMIN.into_iter().find(|tab| tab.administered_by(&role));
+                Screen::NAV
+                    .into_iter()
+                    .chain(audits(&role).then_some(Screen::Audit))
+                    .map(|target| link(target, target.title(), |shown, target| shown == target))
+                    .chain(admin.map(|first| link(first, "Administration", |shown, _| Screen::ADMIN.contains(&shown))))
+                    .collect_view()
+            }}
         </nav>
     }
 }

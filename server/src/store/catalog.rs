@@ -44,6 +44,15 @@ pub trait CatalogStore {
         name: &str,
         gln: Option<&str>,
     ) -> Result<LocationRecord, StoreError>;
+    /// Renames a location of the tenant and sets its GLN (`None` removes it); `None` when the tenant has no such
+    /// location, [`StoreError::Conflict`] when another location has the name.
+    async fn location_update(
+        &self,
+        tenant_id: &str,
+        location_id: &str,
+        name: &str,
+        gln: Option<&str>,
+    ) -> Result<Option<LocationRecord>, StoreError>;
     async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError>;
 
     /// Adds serials to a product's pool as `available`, all or none: one already there is a

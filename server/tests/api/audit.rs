@@ -47,8 +47,14 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("a duplicate product (refused)", &[]).await;
     app.products_update(Role::Admin, &product_id, json!({"name": "Pill 20 mg"})).await.expect(200);
     steps.expect("a product's name", &["product.changed"]).await;
-    app.post_as(Role::Admin, "/locations", json!({"name": "Dock 1"})).await.expect(201);
+    let dock = app.post_as(Role::Admin, "/locations", json!({"name": "Dock 1"})).await;
+    let dock_id = dock.expect(201)["id"].as_str().unwrap().to_owned();
     steps.expect("a location", &["location.created"]).await;
+    let renamed = json!({"name": "Dock 2", "gln": "4012345000009"});
+    app.call(Method::PATCH, &format!("/locations/{dock_id}"), Some(app.key(Role::Admin)), Some(renamed))
+        .await
+        .expect(200);
+    steps.expect("a location renamed", &["location.changed"]).await;
 
     app.pool_generate(Role::Admin, &product_id, 6).await.expect(201);
     steps.expect("generate", &["product.counters_reserved", "tenant.serial_secret_made", "pool.generated"]).await;

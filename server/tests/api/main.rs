@@ -10,6 +10,7 @@ mod audit;
 mod bad_input;
 mod escalations;
 mod idempotency;
+mod locations;
 mod openapi;
 mod order_blocks;
 mod orders;

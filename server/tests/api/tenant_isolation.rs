@@ -24,6 +24,7 @@ fn body_for(path: &str) -> Option<Value> {
         p if p.starts_with("/api/v1/partners/") => json!({"max_serials_per_request": 10_000_000}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
+        p if p.starts_with("/api/v1/locations/") => json!({"name": "Hijacked"}),
         "/api/v1/products" => json!({"code_schema": "internal", "code": "PROBE-1", "name": "Probe"}),
         "/api/v1/units" => json!({"product_id": "{product_id}", "serials": ["PROBE2"]}),
         "/api/v1/sessions" => json!({"username": "acme-admin", "password": "wrong"}),
@@ -40,13 +41,23 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     let order = json!({"kind": "packaging", "product_id": product_id, "lot": "L1", "expiry": "2030-01-01", "line": "L",
                        "quantity": 1});
     let order_id = app.post_as(Role::Admin, "/orders", order).await.expect(201)["id"].as_str().unwrap().to_owned();
-    let markers = ["Secret Pill", "SECRET1", "09527770001118", product_id.as_str(), app.tenant_id.as_str(), &order_id];
+    let location = app.post_as(Role::Admin, "/locations", json!({"name": "Secret Dock"})).await;
+    let location_id = location.expect(201)["id"].as_str().unwrap().to_owned();
+    let markers = [
+        "Secret Pill",
+        "Secret Dock",
+        "SECRET1",
+        "09527770001118",
+        product_id.as_str(),
+        app.tenant_id.as_str(),
+        &order_id,
+    ];
 
     for (method, path) in app.documented_operations().await {
         let url_path = path.replace("{product_id}", &product_id).replace("{unit_id}", &product_id);
         let url_path = url_path.replace("{key_id}", &product_id).replace("{order_id}", &order_id);
         let url_path = url_path.replace("{op_id}", &product_id).replace("{partner_id}", &app.tenant_id);
-        let url_path = url_path.replace("{serial}", "SECRET1");
+        let url_path = url_path.replace("{serial}", "SECRET1").replace("{location_id}", &location_id);
         let relative = url_path.strip_prefix("/api/v1").unwrap_or(&url_path).to_owned();
         let body = body_for(&path)
             .map(|body| serde_json::from_str(&body.to_string().replace("{product_id}", &product_id)).unwrap_or(body));

@@ -170,6 +170,40 @@ macro_rules! impl_catalog_store {
                 Ok(record)
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "location_update", tenant.id = %tenant_id))]
+            async fn location_update(
+                &self,
+                tenant_id: &str,
+                location_id: &str,
+                name: &str,
+                gln: Option<&str>,
+            ) -> Result<Option<LocationRecord>, StoreError> {
+                let mut transaction = self.writer().begin().await?;
+                let before: Option<LocationRecord> =
+                    sqlx::query_as(&format!("SELECT * FROM locations WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"))
+                        .bind(tenant_id)
+                        .bind(location_id)
+                        .fetch_optional(&mut *transaction)
+                        .await?;
+                let Some(before) = before else {
+                    return Ok(None);
+                };
+                let after: LocationRecord =
+                    sqlx::query_as("UPDATE locations SET name = $3, gln = $4 WHERE tenant_id = $1 AND id = $2 RETURNING *")
+                        .bind(tenant_id)
+                        .bind(location_id)
+                        .bind(name)
+                        .bind(gln)
+                        .fetch_one(&mut *transaction)
+                        .await
+                        .map_err(|error| StoreError::from_insert(error, "a location with this name"))?;
+                let settings = |record: &LocationRecord| serde_json::json!({"name": record.name, "gln": record.gln});
+                let (old, new) = changed_fields(&settings(&before), &settings(&after));
+                let entry = AuditEntry::new(tenant_id, "location.changed", "location", location_id).old(old).new_value(new);
+                audit_commit(transaction, &[entry]).await?;
+                Ok(Some(after))
+            }
+
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "locations", tenant.id = %tenant_id))]
             async fn locations(&self, tenant_id: &str) -> Result<Vec<LocationRecord>, StoreError> {
                 Ok(sqlx::query_as("SELECT * FROM locations WHERE tenant_id = $1 ORDER BY name")
