@@ -50,11 +50,14 @@ pub fn location_body(name: &str, gln: &str) -> Result<Value, String> {
 
 /// A limit on serials as typed (`100,000` or `100000`): 1 to 10,000,000.
 pub fn serials_limit(text: &str) -> Result<u64, String> {
+    count_within(text, 1, MAX_SERIALS_LIMIT)
+        .ok_or_else(|| format!("Give a limit of 1 to {} serials.", thousands(MAX_SERIALS_LIMIT)))
+}
+
+/// A whole number as typed, digits grouped or not (`100,000`, `100 000`), if it lies within `min..=max`.
+pub fn count_within(text: &str, min: u64, max: u64) -> Option<u64> {
     let digits: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '.')).collect();
-    match digits.parse::<u64>() {
-        Ok(limit) if (1..=MAX_SERIALS_LIMIT).contains(&limit) => Ok(limit),
-        _ => Err(format!("Give a limit of 1 to {} serials.", thousands(MAX_SERIALS_LIMIT))),
-    }
+    digits.parse::<u64>().ok().filter(|count| (min..=max).contains(count))
 }
 
 /// The body of `POST /api_keys`: what the key is for, its role, its limit and whether it reads extra parameters.

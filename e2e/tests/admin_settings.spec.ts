@@ -99,9 +99,10 @@ test('an admin makes an API key, sees it once, narrows it and revokes it', async
   expect((await context.request.get('/api/v1/products', asMachine)).status()).toBe(200);
 
   await page.getByLabel(`Serials per request for ${purpose}`).fill('5,000');
+  await page.getByLabel(`Exported serials a day for ${purpose}`).fill('20,000');
   await page.getByRole('row').filter({ hasText: purpose }).getByRole('button', { name: 'Set' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'per request' }))
-    .toHaveText(`${purpose} may now ask for 5,000 serials per request.`);
+    .toHaveText(`${purpose} may now ask for 5,000 serials per request; it may export 20,000 serials a day.`);
 
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: `Revoke ${purpose}` }).click();

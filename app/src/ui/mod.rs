@@ -1,13 +1,17 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
+mod admin_exports;
 mod admin_keys;
 mod admin_locations;
 mod admin_page;
 mod admin_partners;
 mod admin_products;
+mod admin_user_panel;
+mod admin_users;
 mod app_state;
 mod assign_form;
 mod attention_page;
+mod audit_alerts;
 mod audit_page;
 mod count_field;
 mod device;
