@@ -12,6 +12,7 @@ use time::{Date, Month};
 
 /// What a retention period is counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CountedFrom {
     /// The history's last event.
@@ -22,10 +23,14 @@ pub enum CountedFrom {
 
 /// A product's retention (the tenant's default where the product has none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RetentionPolicy {
     /// Years a history is kept after it comes to rest; `None`: kept for ever (regulated industries).
+    #[cfg_attr(feature = "utoipa", schema(minimum = 1, maximum = 100))]
     pub keep_years: Option<u16>,
     /// Years after which it moves to the archive; `None`: it stays in the hot tables until purged.
+    #[cfg_attr(feature = "utoipa", schema(minimum = 1, maximum = 100))]
     pub archive_after_years: Option<u16>,
     pub counted_from: CountedFrom,
 }

@@ -81,6 +81,8 @@ pub struct ProductRecord {
     pub next_counter: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// JSON: attributes, retention and yield range (`ProductDetails`).
+    pub details: String,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +94,7 @@ pub struct NewProduct {
     pub serial_source: String,
     pub serial_scheme: String,
     pub workflow: String,
+    pub details: String,
 }
 
 /// Changes to a product; `None` leaves a field as it is.
@@ -101,6 +104,7 @@ pub struct ProductChanges {
     pub serial_source: Option<String>,
     pub serial_scheme: Option<String>,
     pub workflow: Option<String>,
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
