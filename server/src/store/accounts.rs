@@ -1,8 +1,8 @@
 //! Tenants, partnerships, users, sessions and API keys.
 
 use super::{
-    ApiKeyRecord, AuditEntry, NewApiKey, NewUser, PrincipalRecord, SignInFailureRecord, StoreError, TenantRecord,
-    UserRecord,
+    ApiKeyRecord, AuditEntry, NewApiKey, NewSession, NewUser, PrincipalRecord, SignInFailureRecord, StoreError,
+    TenantRecord, UserRecord,
 };
 
 #[async_trait::async_trait]
@@ -26,8 +26,10 @@ pub trait AccountStore {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn users(&self, tenant_id: &str) -> Result<Vec<UserRecord>, StoreError>;
 
-    async fn session_create(&self, token_hash: &str, user: &UserRecord, expires_at: i64) -> Result<(), StoreError>;
-    /// The user behind a session that has not expired at `now`.
+    /// Starts a session for a user whose password was just checked; its public id, or `None` when the user was
+    /// disabled or given a new password since (nothing is written then).
+    async fn session_create(&self, session: NewSession, user: &UserRecord) -> Result<Option<String>, StoreError>;
+    /// The enabled user behind a session that has not expired at `now`.
     async fn session_principal(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalRecord>, StoreError>;
     async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError>;
 

@@ -21,6 +21,9 @@ pub struct UserRecord {
     pub role: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// When an admin disabled the user; `None` while enabled.
+    pub disabled_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
