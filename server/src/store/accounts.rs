@@ -32,6 +32,11 @@ pub trait AccountStore {
     /// The enabled user behind a session that has not expired at `now`.
     async fn session_principal(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalRecord>, StoreError>;
     async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Notes that a session authenticated a request at `now`, unless it was noted at `stale_before` or later:
+    /// bookkeeping for the Users screen, throttled so a busy session does not write on every request.
+    async fn session_seen(&self, token_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError>;
+    /// The same for an API key (`last_used_at`).
+    async fn api_key_used(&self, key_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError>;
 
     /// The failed sign-ins counted against these subjects, of those that failed at `since` or later.
     async fn sign_in_failures(&self, subjects: &[String], since: i64) -> Result<Vec<SignInFailureRecord>, StoreError>;

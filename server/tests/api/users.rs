@@ -293,3 +293,21 @@ async fn a_user_s_sessions_are_listed_by_a_public_id_and_ended_one_by_one() {
         (json!({"session_id": session_id}), Some("key:acme-admin-key"))
     );
 }
+
+#[tokio::test]
+async fn a_session_s_last_sight_is_written_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let operator_id = user_id(&app, "acme-operator").await;
+    let client = cookie_client();
+    let login = app.sessions_create(&client, "acme-operator", PASSWORD).await;
+    let cookie = login.headers["set-cookie"].to_str().unwrap().to_owned();
+    let token = cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned();
+    let path = format!("/users/{operator_id}/sessions");
+    let seen = |answer: Answer| answer.body["sessions"][0]["last_seen_at"].clone();
+    let at_sign_in = seen(app.get_as(Role::Admin, &path).await);
+    assert_eq!(at_sign_in, app.get_as(Role::Admin, &path).await.body["sessions"][0]["created_at"]);
+    me(&app, &client).await.expect(200);
+    assert_eq!(seen(app.get_as(Role::Admin, &path).await), at_sign_in, "seen within the minute: not written");
+    app.store.session_seen(&hash_token(&token), 4_000_000_000_000, 3_999_999_999_999).await.unwrap();
+    assert_eq!(seen(app.get_as(Role::Admin, &path).await), "2096-10-02T07:06:40Z");
+}

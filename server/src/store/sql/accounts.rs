@@ -281,7 +281,7 @@ macro_rules! impl_account_store {
                 now: i64,
             ) -> Result<Option<PrincipalRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT u.id, u.tenant_id, u.username AS name, u.display_name, u.role FROM sessions s \
+                    "SELECT u.id, u.tenant_id, u.username AS name, u.display_name, u.role, s.last_seen_at FROM sessions s \
                      JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 \
                      AND u.disabled_at IS NULL",
                 )
@@ -396,6 +396,36 @@ macro_rules! impl_account_store {
                 Ok(row.is_some())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_seen"))]
+            async fn session_seen(&self, token_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError> {
+                // The condition, not the caller's earlier read, decides: several servers seeing the session in
+                // the same minute write once.
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 \
+                     AND (last_seen_at IS NULL OR last_seen_at < $3)",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .bind(stale_before)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_used"))]
+            async fn api_key_used(&self, key_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 \
+                     AND (last_used_at IS NULL OR last_used_at < $3)",
+                )
+                .bind(key_hash)
+                .bind(now)
+                .bind(stale_before)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_create"))]
             async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
                 let record = ApiKeyRecord {
@@ -406,6 +436,7 @@ macro_rules! impl_account_store {
                     prefix: key.prefix,
                     created_at: now_millis(),
                     revoked_at: None,
+                    last_used_at: None,
                     grants: key.grants,
                 };
                 let mut transaction = self.writer().begin().await?;
@@ -438,7 +469,7 @@ macro_rules! impl_account_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_principal"))]
             async fn api_key_principal(&self, key_hash: &str) -> Result<Option<PrincipalRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, tenant_id, name, name AS display_name, role FROM api_keys \
+                    "SELECT id, tenant_id, name, name AS display_name, role, last_used_at AS last_seen_at FROM api_keys \
                      WHERE key_hash = $1 AND revoked_at IS NULL",
                 )
                 .bind(key_hash)
@@ -449,8 +480,9 @@ macro_rules! impl_account_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_keys", tenant.id = %tenant_id))]
             async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, max_serials_per_request, \
-                     reads_extra <> 0 AS reads_extra FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id",
+                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, last_used_at, \
+                     max_serials_per_request, reads_extra <> 0 AS reads_extra FROM api_keys WHERE tenant_id = $1 \
+                     ORDER BY created_at, id",
                 )
                 .bind(tenant_id)
                 .fetch_all(self.reader())
