@@ -74,8 +74,8 @@ pub struct UserCreate {
     /// 1 to 100 characters without spaces; unique on the server, whatever the case of its letters.
     #[schema(min_length = 1, max_length = 100, pattern = r"^\S+$")]
     username: String,
-    /// The name screens show: 1 to 100 characters.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    /// The name screens show: 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     display_name: String,
     #[schema(schema_with = crate::auth::role_schema)]
     role: String,
@@ -117,8 +117,8 @@ pub async fn users_create(
 pub struct UserUpdate {
     #[schema(schema_with = crate::auth::role_schema)]
     role: Option<String>,
-    /// 1 to 100 characters.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     display_name: Option<String>,
     /// True disables the user and ends all their sessions; false enables them again.
     disabled: Option<bool>,
@@ -202,8 +202,8 @@ fn checked_username(username: &str) -> ApiResult<String> {
 
 fn checked_display_name(display_name: &str) -> ApiResult<String> {
     let display_name = display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
-        return Err(ApiError::invalid("invalid_display_name", "give a display name of 1 to 100 characters"));
+    if display_name.is_empty() || display_name.chars().count() > 200 {
+        return Err(ApiError::invalid("invalid_display_name", "give a display name of 1 to 200 characters"));
     }
     Ok(display_name.to_owned())
 }
