@@ -1,7 +1,7 @@
 //! The storage interface: the only place that knows SQL.
 //!
-//! One interface ([`Store`], split by topic into [`AccountStore`], [`CatalogStore`], [`LogStore`],
-//! [`OrderStore`] and [`SyncStore`]) with two
+//! One interface ([`Store`], split by topic into [`AccountStore`], [`UserStore`], [`InvitationStore`],
+//! [`CatalogStore`], [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
 //! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
 //! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
 //! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
@@ -12,6 +12,7 @@ mod accounts;
 pub mod audit;
 mod catalog;
 mod error;
+mod invitations;
 mod log;
 mod manufacturer;
 mod orders;
@@ -20,6 +21,7 @@ mod records;
 pub(crate) mod sql;
 pub mod sqlite;
 mod sync;
+mod users;
 
 pub use accounts::AccountStore;
 pub use audit::{
@@ -27,6 +29,7 @@ pub use audit::{
 };
 pub use catalog::CatalogStore;
 pub use error::StoreError;
+pub use invitations::{InvitationRecord, InvitationSettled, InvitationStore};
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use manufacturer::{
     IdempotencyClaim, IdempotencyScope, KeyGrants, ManufacturerStore, SerialExtraRecord, StoredAnswer,
@@ -35,6 +38,7 @@ pub use manufacturer::{
 pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
+pub use users::{NewSession, SessionRecord, UserChanged, UserChanges, UserStore};
 
 use crate::config::DatabaseUrl;
 use std::sync::Arc;
@@ -44,10 +48,12 @@ pub trait Store:
     AccountStore
     + AuditStore
     + CatalogStore
+    + InvitationStore
     + LogStore
     + ManufacturerStore
     + OrderStore
     + SyncStore
+    + UserStore
     + Send
     + Sync
     + std::fmt::Debug
