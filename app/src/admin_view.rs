@@ -97,6 +97,26 @@ pub fn partner_kind(kind: &str) -> &'static str {
     }
 }
 
+/// An invitation to a partnership in words, from this organisation's side.
+pub fn invitation_words(invitation: &Value) -> String {
+    let name = |side: &str| invitation.get(side).map(|party| field(party, "name")).unwrap_or_default();
+    let when = match time_field(invitation, "created_at", "") {
+        at if at.is_empty() => at,
+        at => format!(" {at}"),
+    };
+    let what = match field(invitation, "direction").as_str() {
+        "received" => format!("{} invited you{when}", name("owner")),
+        _ => format!("You invited {}{when}", name("partner")),
+    };
+    match field(invitation, "status").as_str() {
+        "pending" => format!("{what}: waiting for an answer"),
+        "accepted" => format!("{what}: accepted"),
+        "declined" => format!("{what}: declined"),
+        "withdrawn" => format!("{what}: withdrawn"),
+        other => format!("{what}: {other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +156,17 @@ mod tests {
         );
         assert!(api_key_body("", "operator", "5000", false).is_err());
         assert_eq!(api_key_body("erp", "owner", "5000", false), Err("Choose the role the key acts with.".into()));
+    }
+
+    #[test]
+    fn an_invitation_says_who_invited_whom_and_where_it_stands() {
+        let sent = json!({"direction": "sent", "owner": {"name": "Acme"}, "partner": {"name": "Demo CMO"},
+                          "status": "pending", "created_at": null});
+        assert_eq!(invitation_words(&sent), "You invited Demo CMO: waiting for an answer");
+        let received = json!({"direction": "received", "owner": {"name": "Acme"}, "partner": {"name": "Demo CMO"},
+                              "status": "accepted"});
+        assert!(invitation_words(&received).starts_with("Acme invited you"));
+        assert!(invitation_words(&received).ends_with(": accepted"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! - [`admin_view`]: the administration screens' records in words, and their small forms checked.
 //! - [`ceilings_form`]: the data-protection settings (export ceilings, label downloads, alerts) as typed.
+//! - [`product_details_form`]: a product's attributes, retention and yield range on the product form.
 //! - [`product_form`]: a product being added or changed: code, serial scheme, workflow grid, checked.
 //! - [`user_form`]: a new user or password checked, a user's state and sessions in words.
 //! - [`audit_view`]: the audit trail screen's filters, entries and chain check in words.
@@ -40,6 +41,7 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_details_form;
 pub mod product_form;
 pub mod product_view;
 pub mod product_wire;

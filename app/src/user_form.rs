@@ -21,10 +21,8 @@ pub fn checked_password(password: &str) -> Result<&str, String> {
 /// The body of `POST /users`.
 pub fn new_user_body(username: &str, display_name: &str, role: &str, password: &str) -> Result<Value, String> {
     let username = username.trim();
-    let valid = (2..=64).contains(&username.chars().count())
-        && username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
-    if !valid {
-        return Err("A username has 2 to 64 letters, digits, dots, dashes, underscores or @.".into());
+    if !(1..=100).contains(&username.chars().count()) || username.chars().any(char::is_whitespace) {
+        return Err("A username has 1 to 100 characters and no spaces.".into());
     }
     let display_name = display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 200 {
@@ -57,6 +55,10 @@ pub fn session_words(session: &Value) -> String {
         agent if agent.is_empty() => "A browser".to_owned(),
         agent => browser_name(&agent).to_owned(),
     };
+    let device = match field(session, "client_address") {
+        address if address.is_empty() => device,
+        address => format!("{device} at {address}"),
+    };
     let since = time_field(session, "created_at", "?");
     let until = time_field(session, "expires_at", "?");
     match time_field(session, "last_seen_at", "") {
@@ -84,7 +86,7 @@ mod tests {
         );
         // Given one field wrong, then the sentence names it.
         let cases = [
-            (("a", "Ada", "quality", "correct horse battery"), "A username has"),
+            (("", "Ada", "quality", "correct horse battery"), "A username has"),
             (("ada lovelace", "Ada", "quality", "correct horse battery"), "A username has"),
             (("ada", " ", "quality", "correct horse battery"), "Give the person's name"),
             (("ada", "Ada", "owner", "correct horse battery"), "Choose the person's role"),

@@ -99,3 +99,27 @@ pub async fn end_session(user_id: &str, session_id: &str) -> Result<(), ApiError
     let path = format!("/api/v1/users/{}/sessions/{}", encode(user_id), encode(session_id));
     send_json("DELETE", &path, None).await.map(drop)
 }
+
+/// Who is signed in and their organisation (`tenant.id`, `tenant.kind`), as the partners tab shows it.
+pub async fn me() -> Result<Value, ApiError> {
+    send_json("GET", "/api/v1/me", None).await
+}
+
+pub async fn invitations() -> Result<Vec<Value>, ApiError> {
+    Ok(records(send_json("GET", "/api/v1/partners/invitations", None).await?, "invitations"))
+}
+
+/// Invites a contract manufacturer, named by its organisation id, into a partnership.
+pub async fn invite_partner(partner_tenant_id: &str) -> Result<Value, ApiError> {
+    let body = serde_json::json!({ "partner_tenant_id": partner_tenant_id });
+    send_json("POST", "/api/v1/partners/invitations", Some(&body)).await
+}
+
+pub async fn accept_invitation(id: &str) -> Result<Value, ApiError> {
+    send_json("POST", &format!("/api/v1/partners/invitations/{}/accept", encode(id)), None).await
+}
+
+/// Withdraws an invitation this organisation sent, or declines one it received.
+pub async fn drop_invitation(id: &str) -> Result<(), ApiError> {
+    send_json("DELETE", &format!("/api/v1/partners/invitations/{}", encode(id)), None).await.map(drop)
+}

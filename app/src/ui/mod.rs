@@ -1,6 +1,7 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
 mod admin_exports;
+mod admin_invitations;
 mod admin_keys;
 mod admin_locations;
 mod admin_page;
@@ -30,6 +31,7 @@ mod pool_actions_panel;
 mod pool_page;
 mod pool_state;
 mod problem_list;
+mod product_details_fields;
 mod product_editor;
 mod release_form;
 pub mod scan_box;
