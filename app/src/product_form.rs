@@ -7,6 +7,7 @@ use crate::model::ProductRecord;
 use crate::product_details_form::DetailsDraft;
 use serde_json::{json, Value};
 use serialtrack_shared::ids::{CodeSchema, ProductCode};
+use serialtrack_shared::json::{from_value, to_value};
 use serialtrack_shared::serials::{Alphabet, SerialScheme, ValidScheme};
 use serialtrack_shared::unit::{Role, RoleRestriction, StatusChange, UnitStatus, WorkflowSettings, TRANSITIONS};
 use serialtrack_shared::words::thousands;
@@ -81,7 +82,7 @@ impl ProductDraft {
             details: DetailsDraft::of(&product.details),
             ..Self::default()
         };
-        match serde_json::from_value::<SerialScheme>(product.serial_scheme.clone()) {
+        match from_value::<SerialScheme>(&product.serial_scheme) {
             Ok(SerialScheme::Randomised { alphabet, length }) => {
                 draft.alphabet = alphabet;
                 draft.length = length.to_string();
@@ -129,9 +130,9 @@ impl ProductDraft {
         if name.is_empty() || name.chars().count() > 200 {
             return Err("Give the product a name of 1 to 200 characters.".into());
         }
-        let scheme = serde_json::to_value(self.scheme()?).unwrap_or_default();
-        let workflow = serde_json::to_value(&self.workflow).unwrap_or_default();
-        let details = serde_json::to_value(self.details.details()?).unwrap_or_default();
+        let scheme = to_value(&self.scheme()?).unwrap_or_default();
+        let workflow = to_value(&self.workflow).unwrap_or_default();
+        let details = to_value(&self.details.details()?).unwrap_or_default();
         let mut body = json!({
             "name": name,
             "serial_source": self.serial_source,
@@ -228,7 +229,7 @@ fn set_change(changes: &mut Vec<StatusChange>, from: UnitStatus, to: UnitStatus,
 
 /// A product's serial scheme in a few words for the list.
 pub fn scheme_words(scheme: &Value) -> String {
-    match serde_json::from_value::<SerialScheme>(scheme.clone()) {
+    match from_value::<SerialScheme>(scheme) {
         Ok(SerialScheme::Randomised { alphabet, length }) => {
             let kind = ALPHABETS.iter().find(|(known, _)| *known == alphabet).map_or("characters", |_| {
                 if alphabet == Alphabet::DIGITS {

@@ -111,6 +111,7 @@ pub fn ApiKeysTab() -> impl IntoView {
                 <td>{role_words(&field(key, "role"))}</td>
                 <td class="code">{field(key, "prefix")}"…"</td>
                 <td>{time_field(key, "created_at", "")}</td>
+                <td>{time_field(key, "last_used_at", "Never")}</td>
                 <td>{key_state(key)}</td>
                 <td>
                     <span class="inline-edit">
@@ -159,6 +160,7 @@ pub fn ApiKeysTab() -> impl IntoView {
                         <th scope="col">"Acts as"</th>
                         <th scope="col">"Starts with"</th>
                         <th scope="col">"Made"</th>
+                        <th scope="col">"Last used"</th>
                         <th scope="col">"State"</th>
                         <th scope="col">"Serials per request, exported a day"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
