@@ -113,8 +113,7 @@ pub fn UsersTab() -> impl IntoView {
         let toggle_words = if disabled { format!("Enable {login}") } else { format!("Disable {login}") };
         view! {
             <tr class:muted=disabled>
-                <td class="code">{login.clone()}</td>
-                <td>{field(user, "display_name")}</td>
+                <td><span class="code">{login.clone()}</span><br/><span class="muted">{field(user, "display_name")}</span></td>
                 <td>
                     <span class="inline-edit">
                         <select aria-label=role_label prop:value=move || new_role.get()
@@ -169,8 +168,7 @@ pub fn UsersTab() -> impl IntoView {
                 <caption class="visually-hidden">"Users"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Username"</th>
-                        <th scope="col">"Name"</th>
+                        <th scope="col">"Username and name"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"State"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
