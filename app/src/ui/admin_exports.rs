@@ -1,7 +1,7 @@
 //! The data-protection tab: how many serials each role may export in a day, how many times a printing order's
 //! labels may be downloaded, and when the audit trail raises an alert (docs/DATA_PROTECTION.md).
 
-use super::admin_page::{outcome_view, text_input, Outcome};
+use super::admin_parts::{outcome_view, text_input, Outcome};
 use crate::api;
 use crate::ceilings_form::CeilingsDraft;
 use crate::history_view::sentence_case;

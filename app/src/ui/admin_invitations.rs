@@ -2,7 +2,7 @@
 //! organisation id (which the CMO's admin reads here, on its own partners tab), the CMO accepts or declines,
 //! the brand owner may withdraw while it waits (docs/API.md, "Partner invitations").
 
-use super::admin_page::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
 use crate::admin_view::{field, invitation_words};
 use crate::api;
 use leptos::prelude::*;

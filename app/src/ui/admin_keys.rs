@@ -1,7 +1,7 @@
 //! The API keys tab: keys for machines (line systems, ERPs, partners' systems) made with a role and a limit,
 //! the key shown once when it is made, limits changed and keys revoked.
 
-use super::admin_page::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
 use crate::admin_view::{api_key_body, count_field, field, key_state, role_words, serials_limit, time_field};
 use crate::api;
 use crate::ceilings_form::{daily_words, key_ceiling};

@@ -1,6 +1,6 @@
 //! The locations tab: sites, warehouses and lines with their GLN; added and renamed here.
 
-use super::admin_page::{outcome_view, text_input, Outcome};
+use super::admin_parts::{outcome_view, text_input, Outcome};
 use crate::admin_view::{field, location_body, time_field};
 use crate::api;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! serials one assignment may give each.
 
 use super::admin_invitations::InvitationsPanel;
-use super::admin_page::{outcome_view, Outcome};
+use super::admin_parts::{outcome_view, Outcome};
 use crate::admin_view::{count_field, field, partner_kind, serials_limit};
 use crate::api;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The products tab: the tenant's products (the device's own list, read again from the server when the tab
 //! opens and after each save), and the form that adds one or changes one.
 
-use super::admin_page::{outcome_view, Outcome};
+use super::admin_parts::{outcome_view, Outcome};
 use super::app_state;
 use super::device::Device;
 use super::product_editor::ProductEditor;

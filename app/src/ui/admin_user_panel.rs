@@ -1,7 +1,7 @@
 //! What opens under the users table for one person: a new password set by an admin (which signs them out
 //! everywhere), or their live sessions, each of which an admin may end.
 
-use super::admin_page::{confirmed, outcome_view, Outcome};
+use super::admin_parts::{confirmed, outcome_view, Outcome};
 use crate::admin_view::field;
 use crate::api;
 use crate::user_form::{checked_password, session_words};

@@ -1,7 +1,7 @@
 //! The users tab: the organisation's people with their roles; an admin adds one, changes a role, disables or
 //! enables, sets a new password, and sees and ends a person's sessions.
 
-use super::admin_page::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
 use super::admin_user_panel::{PasswordForm, SessionsList};
 use crate::admin_view::{field, role_words};
 use crate::api;

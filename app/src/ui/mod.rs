@@ -6,6 +6,7 @@ mod admin_keys;
 mod admin_locations;
 mod admin_page;
 mod admin_partners;
+mod admin_parts;
 mod admin_products;
 mod admin_user_panel;
 mod admin_users;
