@@ -29,6 +29,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  // Administration is online only and a bundle of its own: neither its page nor its assets are the shell.
+  if (url.pathname.startsWith('/admin/')) return;
   if (request.mode === 'navigate') {
     // Pages: the network first (a new release), the cached shell when offline.
     event.respondWith((async () => {

@@ -8,13 +8,11 @@ use super::admin_locations::LocationsTab;
 use super::admin_partners::PartnersTab;
 use super::admin_products::ProductsTab;
 use super::admin_users::UsersTab;
-use super::device::Device;
 use super::nav::Screen;
 use leptos::prelude::*;
 
 #[component]
-pub fn AdminPage(screen: Screen, role: String) -> impl IntoView {
-    let device = expect_context::<Device>();
+pub fn AdminPage(screen: Screen, role: String, online: ReadSignal<bool>) -> impl IntoView {
     let tabs = Screen::ADMIN.into_iter().filter(|tab| tab.administered_by(&role)).map(|tab| {
         view! {
             <a href=tab.hash() class="tab" aria-current=(tab == screen).then_some("page")>{tab.title()}</a>
@@ -36,7 +34,7 @@ pub fn AdminPage(screen: Screen, role: String) -> impl IntoView {
         <section class="panel admin" aria-labelledby="admin-heading">
             <h1 id="admin-heading">"Administration"</h1>
             <nav class="tabs" aria-label="Settings">{tabs.collect_view()}</nav>
-            {move || (!device.online.get()).then(|| view! {
+            {move || (!online.get()).then(|| view! {
                 <p class="notice" role="status">"Settings are changed on the server: this device is offline."</p>
             })}
             {content}

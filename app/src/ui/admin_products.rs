@@ -1,10 +1,9 @@
-//! The products tab: the tenant's products (the device's own list, read again from the server when the tab
-//! opens and after each save), and the form that adds one or changes one.
+//! The products tab: the tenant's products (read from the server when the tab opens and after each save; the
+//! tablets read the new settings on their next refresh), and the form that adds one or changes one.
 
 use super::admin_parts::{outcome_view, Outcome};
-use super::app_state;
-use super::device::Device;
 use super::product_editor::ProductEditor;
+use crate::api;
 use crate::model::ProductRecord;
 use crate::product_form::{named, scheme_words, ProductDraft, CODE_SCHEMAS, SERIAL_SOURCES};
 use leptos::prelude::*;
@@ -12,16 +11,22 @@ use leptos::task::spawn_local;
 
 #[component]
 pub fn ProductsTab() -> impl IntoView {
-    let device = expect_context::<Device>();
+    let products = RwSignal::new(Vec::<ProductRecord>::new());
     let editing = RwSignal::new(None::<ProductDraft>);
     let outcome = RwSignal::new(Outcome::None);
-    if device.online.get_untracked() {
-        spawn_local(app_state::refresh(device));
-    }
+    let load = move || {
+        spawn_local(async move {
+            match api::pool().await {
+                Ok(list) => products.set(list),
+                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
+            }
+        })
+    };
+    load();
     let saved = Callback::new(move |words: String| {
         editing.set(None);
         outcome.set(Outcome::Done(words));
-        spawn_local(app_state::refresh(device));
+        load();
     });
     let row = move |product: &ProductRecord| {
         let draft = ProductDraft::of(product);
@@ -45,7 +50,7 @@ pub fn ProductsTab() -> impl IntoView {
     view! {
         <div class="toolbar">
             <p class="count grow">
-                {move || format!("{} products", device.products.with(Vec::len))}
+                {move || format!("{} products", products.with(Vec::len))}
             </p>
             <button type="button" on:click=move |_| { outcome.set(Outcome::None); editing.set(Some(ProductDraft::default())) }>
                 "Add a product"
@@ -68,7 +73,7 @@ pub fn ProductsTab() -> impl IntoView {
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
-                <tbody>{move || device.products.with(|products| products.iter().map(row).collect_view())}</tbody>
+                <tbody>{move || products.with(|list| list.iter().map(row).collect_view())}</tbody>
             </table>
         </div>
     }

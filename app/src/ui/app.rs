@@ -1,6 +1,5 @@
 //! The app shell: opens the device's database, decides between signing in and working, lays out the screens.
 
-use super::admin_page::AdminPage;
 use super::app_state;
 use super::attention_page::AttentionPage;
 use super::audit_page::AuditTrailPage;
@@ -136,8 +135,12 @@ pub fn App() -> impl IntoView {
                         Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
                         Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys | Screen::Partners
                         | Screen::DataProtection => {
-                            let role = user.with_untracked(|user| user.as_ref().map(|u| u.role.clone()));
-                            view! { <AdminPage screen=screen.get() role=role.unwrap_or_default()/> }.into_any()
+                            // Administration is a bundle of its own (`admin_app.rs`): an old link opens it there.
+                            let there = format!("/admin/{}", screen.get().hash());
+                            if let Some(window) = web_sys::window() {
+                                let _ = window.location().assign(&there);
+                            }
+                            view! { <p class="hint">"Opening Administration…"</p> }.into_any()
                         }
                         Screen::Attention => {
                             // Supervisors, quality and admins also settle what others escalated.

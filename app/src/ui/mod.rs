@@ -1,5 +1,6 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
+mod admin_app;
 mod admin_exports;
 mod admin_invitations;
 mod admin_keys;
@@ -45,6 +46,7 @@ mod unit_card;
 mod unit_state;
 mod workflow_grid;
 
+pub use admin_app::AdminApp;
 pub use app::App;
 
 mod app;

@@ -127,7 +127,10 @@ pub fn Nav(screen: ReadSignal<Screen>, role: Signal<String>) -> impl IntoView {
                     .into_iter()
                     .chain(audits(&role).then_some(Screen::Audit))
                     .map(|target| link(target, target.title(), |shown, target| shown == target))
-                    .chain(admin.map(|first| link(first, "Administration", |shown, _| Screen::ADMIN.contains(&shown))))
+                    .chain(admin.map(|first| view! {
+                        // Administration is its own bundle, online only (`admin_app.rs`): a page of its own.
+                        <a href=format!("/admin/{}", first.hash()) class="nav-link">"Administration"</a>
+                    }))
                     .collect_view()
             }}
         </nav>
