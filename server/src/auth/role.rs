@@ -15,13 +15,14 @@ pub enum Permission {
     RegisterUnits,
     /// Apply a command to a unit (the product's workflow may restrict particular transitions further).
     ApplyCommands,
-    /// Create and revoke API keys, and set the quotas of keys and partnerships.
+    /// Create and revoke API keys, set the quotas of keys and partnerships, and the export ceilings.
     ManageKeys,
     /// Read and settle refused changes people escalated from their devices.
     SettleEscalations,
     /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
     WorkOrders,
-    /// Read, export and verify the organisation's audit trail (docs/AUDIT.md).
+    /// Read, export and verify the organisation's audit trail (docs/AUDIT.md), its alerts, and the export
+    /// ceilings it is watched with (docs/DATA_PROTECTION.md).
     Audit,
 }
 

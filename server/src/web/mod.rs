@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod audit;
+mod audit_alerts;
 mod authenticate;
 mod browser_guard;
 mod client_address;
@@ -16,6 +17,8 @@ mod devices;
 mod error;
 mod escalations;
 mod events;
+mod export_ceilings;
+mod exports;
 mod extract;
 mod health;
 mod idempotency;
@@ -72,6 +75,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(openapi::router())
         .merge(sessions::router())
         .merge(api_keys::router())
+        .merge(export_ceilings::router())
         .merge(products::router())
         .merge(locations::router())
         .merge(devices::router())
@@ -91,6 +95,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(sync::router())
         .merge(escalations::router())
         .merge(audit::router())
+        .merge(audit_alerts::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }
