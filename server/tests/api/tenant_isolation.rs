@@ -20,7 +20,9 @@ fn body_for(path: &str) -> Option<Value> {
         "/api/v1/sync/push" => json!({"device_id": "probe", "ops": []}),
         "/api/v1/sync/escalations" => json!({"op_id": "{product_id}"}),
         p if p.ends_with("/settle") => json!({"note": "probe"}),
-        p if p.starts_with("/api/v1/api_keys/") => json!({"reads_extra": true, "max_serials_per_request": 10_000_000}),
+        p if p.starts_with("/api/v1/api_keys/") => {
+            json!({"reads_extra": true, "max_serials_per_request": 10_000_000, "max_exported_serials_per_day": null})
+        }
         p if p.starts_with("/api/v1/partners/") => json!({"max_serials_per_request": 10_000_000}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
