@@ -90,3 +90,26 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     let order = app.get_as(Role::Admin, &format!("/orders/{order_id}")).await;
     assert_eq!(order.expect(200)["status"], "released");
 }
+
+#[tokio::test]
+async fn an_organisations_export_ceilings_bind_its_own_callers_only() {
+    let app = spawn_app().await;
+    let lowered = json!({"roles": [{"role": "operator", "serials_per_day": 1}], "label_downloads_per_order": 1});
+    app.admin_does(reqwest::Method::PATCH, "/export_ceilings", Some(lowered)).await.expect(200);
+    let other = |role: Role| app.other_keys[&role].clone();
+    let theirs = app.call(reqwest::Method::GET, "/export_ceilings", Some(&other(Role::Auditor)), None).await;
+    assert_eq!(
+        (theirs.expect(200)["roles"][0]["serials_per_day"].as_i64(), theirs.body["label_downloads_per_order"].as_i64()),
+        (Some(1_000_000), Some(3))
+    );
+    let product = json!({"code_schema": "gtin", "code": "9527770001118", "name": "Their Pill"});
+    let product = app.call(reqwest::Method::POST, "/products", Some(&other(Role::Admin)), Some(product)).await;
+    let order = json!({"kind": "printing", "product_id": product.expect(201)["id"], "lot": "L1",
+                       "expiry": "2030-01-01", "quantity": 2});
+    let order = app.call(reqwest::Method::POST, "/orders", Some(&other(Role::Admin)), Some(order)).await;
+    let labels = format!("/orders/{}/labels.csv", order.expect(201)["id"].as_str().unwrap());
+    for _ in 0..2 {
+        let csv = app.call(reqwest::Method::GET, &labels, Some(&other(Role::Operator)), None).await;
+        assert_eq!(csv.status.as_u16(), 200, "{}", csv.text);
+    }
+}
