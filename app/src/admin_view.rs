@@ -50,11 +50,14 @@ pub fn location_body(name: &str, gln: &str) -> Result<Value, String> {
 
 /// A limit on serials as typed (`100,000` or `100000`): 1 to 10,000,000.
 pub fn serials_limit(text: &str) -> Result<u64, String> {
+    count_within(text, 1, MAX_SERIALS_LIMIT)
+        .ok_or_else(|| format!("Give a limit of 1 to {} serials.", thousands(MAX_SERIALS_LIMIT)))
+}
+
+/// A whole number as typed, digits grouped or not (`100,000`, `100 000`), if it lies within `min..=max`.
+pub fn count_within(text: &str, min: u64, max: u64) -> Option<u64> {
     let digits: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '.')).collect();
-    match digits.parse::<u64>() {
-        Ok(limit) if (1..=MAX_SERIALS_LIMIT).contains(&limit) => Ok(limit),
-        _ => Err(format!("Give a limit of 1 to {} serials.", thousands(MAX_SERIALS_LIMIT))),
-    }
+    digits.parse::<u64>().ok().filter(|count| (min..=max).contains(count))
 }
 
 /// The body of `POST /api_keys`: what the key is for, its role, its limit and whether it reads extra parameters.
@@ -91,6 +94,26 @@ pub fn partner_kind(kind: &str) -> &'static str {
         "brand_owner" => "Brand owner (MAH)",
         "contract_manufacturer" => "Contract manufacturer (CMO)",
         _ => "Organisation",
+    }
+}
+
+/// An invitation to a partnership in words, from this organisation's side.
+pub fn invitation_words(invitation: &Value) -> String {
+    let name = |side: &str| invitation.get(side).map(|party| field(party, "name")).unwrap_or_default();
+    let when = match time_field(invitation, "created_at", "") {
+        at if at.is_empty() => at,
+        at => format!(" {at}"),
+    };
+    let what = match field(invitation, "direction").as_str() {
+        "received" => format!("{} invited you{when}", name("owner")),
+        _ => format!("You invited {}{when}", name("partner")),
+    };
+    match field(invitation, "status").as_str() {
+        "pending" => format!("{what}: waiting for an answer"),
+        "accepted" => format!("{what}: accepted"),
+        "declined" => format!("{what}: declined"),
+        "withdrawn" => format!("{what}: withdrawn"),
+        other => format!("{what}: {other}"),
     }
 }
 
@@ -133,6 +156,17 @@ mod tests {
         );
         assert!(api_key_body("", "operator", "5000", false).is_err());
         assert_eq!(api_key_body("erp", "owner", "5000", false), Err("Choose the role the key acts with.".into()));
+    }
+
+    #[test]
+    fn an_invitation_says_who_invited_whom_and_where_it_stands() {
+        let sent = json!({"direction": "sent", "owner": {"name": "Acme"}, "partner": {"name": "Demo CMO"},
+                          "status": "pending", "created_at": null});
+        assert_eq!(invitation_words(&sent), "You invited Demo CMO: waiting for an answer");
+        let received = json!({"direction": "received", "owner": {"name": "Acme"}, "partner": {"name": "Demo CMO"},
+                              "status": "accepted"});
+        assert!(invitation_words(&received).starts_with("Acme invited you"));
+        assert!(invitation_words(&received).ends_with(": accepted"));
     }
 
     #[test]

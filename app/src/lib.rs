@@ -1,5 +1,10 @@
 //! The serialtrack browser app (Leptos, client-side rendering, compiled to WebAssembly).
 //!
+//! - [`admin_view`]: the administration screens' records in words, and their small forms checked.
+//! - [`ceilings_form`]: the data-protection settings (export ceilings, label downloads, alerts) as typed.
+//! - [`product_details_form`]: a product's attributes, retention and yield range on the product form.
+//! - [`product_form`]: a product being added or changed: code, serial scheme, workflow grid, checked.
+//! - [`user_form`]: a new user or password checked, a user's state and sessions in words.
 //! - [`audit_view`]: the audit trail screen's filters, entries and chain check in words.
 //! - [`device_names`]: the names people gave the devices, and a device in words.
 //! - [`donut`]: the pool's donut chart drawn with plotters as SVG.
@@ -25,6 +30,7 @@
 
 pub mod admin_view;
 pub mod audit_view;
+pub mod ceilings_form;
 pub mod device_names;
 pub mod donut;
 pub mod history_view;
@@ -35,6 +41,7 @@ pub mod pool_actions;
 pub mod pool_filter;
 pub mod pool_history;
 pub mod pool_import;
+pub mod product_details_form;
 pub mod product_form;
 pub mod product_view;
 pub mod product_wire;
@@ -44,6 +51,7 @@ pub mod store_changes;
 pub mod sync_view;
 pub mod sync_wire;
 pub mod unit_actions;
+pub mod user_form;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

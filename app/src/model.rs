@@ -31,6 +31,9 @@ pub struct ProductRecord {
     /// them. Records stored before it was kept read as the default workflow until the next refresh.
     #[serde(default)]
     pub workflow: WorkflowSettings,
+    /// Attributes, retention and yield range as the server sends them (`{}`: none of them set).
+    #[serde(default)]
+    pub details: serde_json::Value,
 }
 
 impl ProductRecord {
@@ -141,6 +144,7 @@ mod tests {
             available: 0,
             assigned: 0,
             workflow: WorkflowSettings::default(),
+            details: Default::default(),
         };
         let products = [coffee];
         let gtin = unit_key_of(&products, "09506000134352/A/1").unwrap();

@@ -131,6 +131,7 @@ mod tests {
             available,
             assigned,
             workflow: Default::default(),
+            details: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! checking here only says what is wrong before the form is sent.
 
 use crate::model::ProductRecord;
+use crate::product_details_form::DetailsDraft;
 use serde_json::{json, Value};
 use serialtrack_shared::ids::{CodeSchema, ProductCode};
 use serialtrack_shared::serials::{Alphabet, SerialScheme, ValidScheme};
@@ -45,6 +46,7 @@ pub struct ProductDraft {
     pub length: String,
     pub template: String,
     pub workflow: WorkflowSettings,
+    pub details: DetailsDraft,
 }
 
 impl Default for ProductDraft {
@@ -61,6 +63,7 @@ impl Default for ProductDraft {
             length: "12".into(),
             template: String::new(),
             workflow: WorkflowSettings::default(),
+            details: DetailsDraft::default(),
         }
     }
 }
@@ -75,6 +78,7 @@ impl ProductDraft {
             name: product.name.clone(),
             serial_source: product.serial_source.clone(),
             workflow: product.workflow.clone(),
+            details: DetailsDraft::of(&product.details),
             ..Self::default()
         };
         match serde_json::from_value::<SerialScheme>(product.serial_scheme.clone()) {
@@ -127,11 +131,13 @@ impl ProductDraft {
         }
         let scheme = serde_json::to_value(self.scheme()?).unwrap_or_default();
         let workflow = serde_json::to_value(&self.workflow).unwrap_or_default();
+        let details = serde_json::to_value(self.details.details()?).unwrap_or_default();
         let mut body = json!({
             "name": name,
             "serial_source": self.serial_source,
             "serial_scheme": scheme,
             "workflow": workflow,
+            "details": details,
         });
         if self.id.is_none() {
             let schema = CodeSchema::from_name(&self.code_schema).ok_or("Choose the kind of product code.")?;
@@ -316,6 +322,7 @@ mod tests {
             available: 0,
             assigned: 0,
             workflow: WorkflowSettings { restricted: vec![], approval_required: vec![], automatic: vec![] },
+            details: Default::default(),
         };
         let draft = ProductDraft::of(&product);
         assert!(draft.patterned);

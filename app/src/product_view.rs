@@ -53,6 +53,7 @@ mod tests {
             available: 0,
             assigned: 0,
             workflow: Default::default(),
+            details: Default::default(),
         }
     }
 

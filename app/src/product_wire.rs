@@ -28,6 +28,8 @@ pub struct ProductBody {
     serial_scheme: serde_json::Value,
     /// The workflow the server decides with (it sends the default one in full, never `{}`).
     workflow: WorkflowSettings,
+    #[serde(default)]
+    details: serde_json::Value,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +81,7 @@ pub fn product_records(list: ProductList, counts: PoolCounts) -> Vec<ProductReco
                 code: product.code,
                 name: product.name,
                 workflow: product.workflow,
+                details: product.details,
             }
         })
         .collect()

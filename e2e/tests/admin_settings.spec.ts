@@ -99,9 +99,10 @@ test('an admin makes an API key, sees it once, narrows it and revokes it', async
   expect((await context.request.get('/api/v1/products', asMachine)).status()).toBe(200);
 
   await page.getByLabel(`Serials per request for ${purpose}`).fill('5,000');
+  await page.getByLabel(`Exported serials a day for ${purpose}`).fill('20,000');
   await page.getByRole('row').filter({ hasText: purpose }).getByRole('button', { name: 'Set' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'per request' }))
-    .toHaveText(`${purpose} may now ask for 5,000 serials per request.`);
+    .toHaveText(`${purpose} may now ask for 5,000 serials per request; it may export 20,000 serials a day.`);
 
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: `Revoke ${purpose}` }).click();
@@ -123,6 +124,19 @@ test('an admin sets how many serials one assignment may give the CMO', async ({ 
   await page.getByRole('row').filter({ hasText: 'Demo CMO' }).getByRole('button', { name: 'Set' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'assignment' }))
     .toHaveText('One assignment may now give Demo CMO up to 2,500 serials.');
+
+  // Inviting a CMO that is a partner already says so.
+  const invite = page.getByRole('form', { name: 'Invite a partner' });
+  await invite.getByRole('button', { name: 'Send the invitation' }).click();
+  await expect(page.getByRole('alert')).toContainText("organisation id");
+});
+
+test("a CMO's admin reads the organisation id a brand owner invites it by", async ({ page }) => {
+  const app = new AppPage(page);
+  await app.signIn('cmo-admin', 'demo-cmo-2026');
+  await openAdministration(page, 'Partners');
+  await expect(page.getByText("Your organisation id, for a brand owner to invite you:")).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Demo Pharma' })).toContainText('Brand owner (MAH)');
 });
 
 test('a supervisor changes products and locations but not keys; an operator has no administration', async ({ page }) => {

@@ -3,8 +3,8 @@
 mod support;
 
 use serialtrack_server::store::{
-    Decision, NewApiKey, NewEvent, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, PoolAction, Store, StoreError,
-    UnitChange,
+    Decision, NewApiKey, NewEvent, NewProduct, NewSession, NewUnit, NewUser, OpInput, OpOutcome, PoolAction, Store,
+    StoreError, UnitChange,
 };
 use std::sync::Arc;
 use support::databases;
@@ -111,7 +111,9 @@ async fn storage_story(store: Arc<dyn Store>) {
     };
     let ada = store.user_create(user.clone()).await.unwrap();
     assert!(matches!(store.user_create(user).await, Err(StoreError::Conflict(_))));
-    store.session_create("token-hash", &ada, i64::MAX).await.unwrap();
+    let session =
+        NewSession { token_hash: "token-hash".into(), expires_at: i64::MAX, user_agent: None, client_address: None };
+    assert!(store.session_create(session, &ada).await.unwrap().is_some());
     let principal = store.session_principal("token-hash", 0).await.unwrap().unwrap();
     assert_eq!((principal.tenant_id.as_str(), principal.role.as_str()), (brand.id.as_str(), "admin"));
     store.session_delete("token-hash").await.unwrap();

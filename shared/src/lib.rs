@@ -9,6 +9,8 @@
 //! - [`pool`]: the serial number pool state machine (Available / Assigned).
 //! - [`unit`](mod@unit): the unit lifecycle state machine, its commands, events and EPCIS mapping.
 //! - [`sync`]: the offline-first sync protocol: wire types, the server's push decision, the device's outbox.
+//! - [`product_details`]: a product's attributes, retention policy and yield range, checked.
+//! - [`retention`]: how long a unit's history is kept, when it is archived and purged, what a legal hold covers.
 //! - [`json`]: typed values in and out of a `serde_json::Value`, one reader per type in the browser app.
 
 pub mod gs1;
@@ -17,6 +19,8 @@ pub mod json;
 #[cfg(feature = "utoipa")]
 pub mod openapi;
 pub mod pool;
+pub mod product_details;
+pub mod retention;
 pub mod serials;
 pub mod sync;
 pub mod unit;

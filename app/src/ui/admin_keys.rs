@@ -1,9 +1,10 @@
 //! The API keys tab: keys for machines (line systems, ERPs, partners' systems) made with a role and a limit,
 //! the key shown once when it is made, limits changed and keys revoked.
 
-use super::admin_page::{outcome_view, text_input, Outcome};
+use super::admin_page::{confirmed, outcome_view, text_input, Outcome};
 use crate::admin_view::{api_key_body, count_field, field, key_state, role_words, serials_limit, time_field};
 use crate::api;
+use crate::ceilings_form::{daily_words, key_ceiling};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{json, Value};
@@ -18,6 +19,7 @@ pub fn ApiKeysTab() -> impl IntoView {
     let role = RwSignal::new("operator".to_owned());
     let limit = RwSignal::new("100,000".to_owned());
     let reads_extra = RwSignal::new(false);
+    let daily = RwSignal::new(String::new());
     let load = move || {
         spawn_local(async move {
             match api::api_keys().await {
@@ -36,6 +38,10 @@ pub fn ApiKeysTab() -> impl IntoView {
             &limit.get_untracked(),
             reads_extra.get_untracked(),
         );
+        let body = body.and_then(|mut body| {
+            body["max_exported_serials_per_day"] = key_ceiling(&daily.get_untracked())?;
+            Ok(body)
+        });
         let body = match body {
             Ok(body) => body,
             Err(message) => return outcome.set(Outcome::Failed(message)),
@@ -57,23 +63,29 @@ pub fn ApiKeysTab() -> impl IntoView {
         let key_name = field(key, "name");
         let revoked = key.get("revoked_at").is_some_and(|at| !at.is_null());
         let new_limit = RwSignal::new(count_field(key, "max_serials_per_request"));
+        let new_daily = RwSignal::new(count_field(key, "max_exported_serials_per_day"));
         let limit_label = format!("Serials per request for {key_name}");
         let revoke_label = format!("Revoke {key_name}");
+        let daily_label = format!("Exported serials a day for {key_name}");
         let save = {
             let id = id.clone();
             move |_| {
                 let id = id.clone();
-                let max = match serials_limit(&new_limit.get_untracked()) {
-                    Ok(max) => max,
+                let limits = serials_limit(&new_limit.get_untracked())
+                    .and_then(|max| Ok((max, key_ceiling(&new_daily.get_untracked())?)));
+                let (max, daily) = match limits {
+                    Ok(limits) => limits,
                     Err(message) => return outcome.set(Outcome::Failed(message)),
                 };
                 spawn_local(async move {
-                    let done = api::update_api_key(&id, &json!({ "max_serials_per_request": max })).await;
+                    let body = json!({ "max_serials_per_request": max, "max_exported_serials_per_day": daily });
+                    let done = api::update_api_key(&id, &body).await;
                     outcome.set(match done {
                         Ok(key) => Outcome::Done(format!(
-                            "{} may now ask for {} serials per request.",
+                            "{} may now ask for {} serials per request; {}.",
                             field(&key, "name"),
-                            count_field(&key, "max_serials_per_request")
+                            count_field(&key, "max_serials_per_request"),
+                            daily_words(&key)
                         )),
                         Err(error) => Outcome::Failed(error.sentence()),
                     });
@@ -83,10 +95,7 @@ pub fn ApiKeysTab() -> impl IntoView {
         };
         let revoke = move |_| {
             let id = id.clone();
-            let confirmed = web_sys::window()
-                .and_then(|window| window.confirm_with_message("Revoke this key? Machines using it stop at once.").ok())
-                .unwrap_or(false);
-            if confirmed {
+            if confirmed("Revoke this key? Machines using it stop at once.") {
                 spawn_local(async move {
                     outcome.set(match api::revoke_api_key(&id).await {
                         Ok(()) => Outcome::Done("The key is revoked.".into()),
@@ -107,6 +116,8 @@ pub fn ApiKeysTab() -> impl IntoView {
                     <span class="inline-edit">
                         <input type="text" inputmode="numeric" aria-label=limit_label disabled=revoked
                             prop:value=move || new_limit.get() on:input=move |event| new_limit.set(event_target_value(&event))/>
+                        <input type="text" inputmode="numeric" aria-label=daily_label disabled=revoked placeholder="role's"
+                            prop:value=move || new_daily.get() on:input=move |event| new_daily.set(event_target_value(&event))/>
                         <button type="button" class="secondary small" disabled=revoked on:click=save>"Set"</button>
                     </span>
                 </td>
@@ -125,6 +136,7 @@ pub fn ApiKeysTab() -> impl IntoView {
                 </select>
             </div>
             {text_input("key-limit", "Serials per request", limit)}
+            {text_input("key-daily", "Exported serials a day (empty: the role's ceiling)", daily)}
             <label class="choice">
                 <input type="checkbox" prop:checked=move || reads_extra.get() on:change=move |event| reads_extra.set(event_target_checked(&event))/>
                 "Reads the pool's extra per-serial parameters"
@@ -148,7 +160,7 @@ pub fn ApiKeysTab() -> impl IntoView {
                         <th scope="col">"Starts with"</th>
                         <th scope="col">"Made"</th>
                         <th scope="col">"State"</th>
-                        <th scope="col">"Serials per request"</th>
+                        <th scope="col">"Serials per request, exported a day"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>

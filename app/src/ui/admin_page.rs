@@ -1,11 +1,13 @@
-//! "Administration": the organisation's settings, one tab each (products, locations, API keys, partners), for
-//! the roles the server lets change them. Settings live on the server: the tabs read and write them while
-//! online and say so offline.
+//! "Administration": the organisation's settings, one tab each (products, locations, users, API keys,
+//! partners, data protection), for the roles the server lets change them. Settings live on the server: the
+//! tabs read and write them while online and say so offline.
 
+use super::admin_exports::DataProtectionTab;
 use super::admin_keys::ApiKeysTab;
 use super::admin_locations::LocationsTab;
 use super::admin_partners::PartnersTab;
 use super::admin_products::ProductsTab;
+use super::admin_users::UsersTab;
 use super::device::Device;
 use super::nav::Screen;
 use leptos::prelude::*;
@@ -26,6 +28,8 @@ pub fn AdminPage(screen: Screen, role: String) -> impl IntoView {
         Screen::Locations => view! { <LocationsTab/> }.into_any(),
         Screen::ApiKeys => view! { <ApiKeysTab/> }.into_any(),
         Screen::Partners => view! { <PartnersTab/> }.into_any(),
+        Screen::Users => view! { <UsersTab/> }.into_any(),
+        Screen::DataProtection => view! { <DataProtectionTab/> }.into_any(),
         _ => view! { <ProductsTab/> }.into_any(),
     };
     view! {
@@ -65,4 +69,9 @@ pub fn text_input(id: &'static str, label: &'static str, value: RwSignal<String>
             <input id=id type="text" prop:value=move || value.get() on:input=move |event| value.set(event_target_value(&event))/>
         </div>
     }
+}
+
+/// Asks the person to confirm what cannot be quietly undone (revoking a key, signing someone out).
+pub fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|window| window.confirm_with_message(question).ok()).unwrap_or(false)
 }

@@ -1,6 +1,7 @@
 //! The partners tab: the organisations in a partnership with this one, and (for a brand owner) the most
 //! serials one assignment may give each.
 
+use super::admin_invitations::InvitationsPanel;
 use super::admin_page::{outcome_view, Outcome};
 use crate::admin_view::{count_field, field, partner_kind, serials_limit};
 use crate::api;
@@ -67,6 +68,7 @@ pub fn PartnersTab() -> impl IntoView {
         }
     };
     view! {
+        <InvitationsPanel on_accepted=Callback::new(move |_| load())/>
         {outcome_view(outcome)}
         <div class="table-scroll">
             <table class="pool-table">

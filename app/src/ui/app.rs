@@ -134,7 +134,8 @@ pub fn App() -> impl IntoView {
                         .into_any(),
                         Screen::Line => view! { <LinePage/> }.into_any(),
                         Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
-                        Screen::Products | Screen::Locations | Screen::ApiKeys | Screen::Partners => {
+                        Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys | Screen::Partners
+                        | Screen::DataProtection => {
                             let role = user.with_untracked(|user| user.as_ref().map(|u| u.role.clone()));
                             view! { <AdminPage screen=screen.get() role=role.unwrap_or_default()/> }.into_any()
                         }

@@ -2,6 +2,7 @@
 //! kind and period, exported as CSV, and the chain checked for edits (docs/AUDIT.md). The trail lives on the
 //! server: the screen reads it while online and says so offline.
 
+use super::audit_alerts::AuditAlerts;
 use crate::api;
 use crate::audit_view::{verify_words, AuditEntry, AuditFilters, OBJECT_KINDS};
 use crate::history_view::{sentence_case, shown_time};
@@ -85,6 +86,7 @@ pub fn AuditTrailPage(online: ReadSignal<bool>) -> impl IntoView {
                 "Every change the server recorded: who, what, when and why, in the order it happened. Each entry is \
                  linked to the one before it, so an edited, deleted or inserted entry shows in the check."
             </p>
+            {move || online.get().then(|| view! { <AuditAlerts/> })}
             <div class="audit-filters">
                 {field("audit-actor", "Who", "user:ada", |f| &f.actor, |f, v| f.actor = v)}
                 <div class="field">

@@ -1,13 +1,18 @@
 //! The Leptos components. `App` lays out the shell and owns the device's state; each screen is its own file.
 
+mod admin_exports;
+mod admin_invitations;
 mod admin_keys;
 mod admin_locations;
 mod admin_page;
 mod admin_partners;
 mod admin_products;
+mod admin_user_panel;
+mod admin_users;
 mod app_state;
 mod assign_form;
 mod attention_page;
+mod audit_alerts;
 mod audit_page;
 mod count_field;
 mod device;
@@ -26,6 +31,7 @@ mod pool_actions_panel;
 mod pool_page;
 mod pool_state;
 mod problem_list;
+mod product_details_fields;
 mod product_editor;
 mod release_form;
 pub mod scan_box;

@@ -16,10 +16,12 @@ pub enum Screen {
     Locations,
     ApiKeys,
     Partners,
+    Users,
+    DataProtection,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 12] = [
         Screen::Pool,
         Screen::Lookup,
         Screen::Settings,
@@ -30,9 +32,12 @@ impl Screen {
         Screen::Locations,
         Screen::ApiKeys,
         Screen::Partners,
+        Screen::Users,
+        Screen::DataProtection,
     ];
     /// The administration screens, in the order of their tabs.
-    pub const ADMIN: [Screen; 4] = [Screen::Products, Screen::Locations, Screen::ApiKeys, Screen::Partners];
+    pub const ADMIN: [Screen; 6] =
+        [Screen::Products, Screen::Locations, Screen::Users, Screen::ApiKeys, Screen::Partners, Screen::DataProtection];
     /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
     pub const NAV: [Screen; 4] = [Screen::Pool, Screen::Line, Screen::Lookup, Screen::Settings];
 
@@ -48,6 +53,8 @@ impl Screen {
             Screen::Locations => "#/admin/locations",
             Screen::ApiKeys => "#/admin/api-keys",
             Screen::Partners => "#/admin/partners",
+            Screen::Users => "#/admin/users",
+            Screen::DataProtection => "#/admin/data-protection",
         }
     }
 
@@ -63,16 +70,18 @@ impl Screen {
             Screen::Locations => "Locations",
             Screen::ApiKeys => "API keys",
             Screen::Partners => "Partners",
+            Screen::Users => "Users",
+            Screen::DataProtection => "Data protection",
         }
     }
 
     /// Whether a role may use an administration screen: the server's permissions (`server/src/auth/role.rs`)
     /// decide; the app only leaves out the tabs a role would be refused on. Products and locations are
-    /// `ManageCatalog` (supervisors and admins), keys and partners' limits `ManageKeys` (admins).
+    /// `ManageCatalog` (supervisors and admins); users, keys, partners and data protection are admins'.
     pub fn administered_by(self, role: &str) -> bool {
         match self {
             Screen::Products | Screen::Locations => matches!(role, "supervisor" | "admin"),
-            Screen::ApiKeys | Screen::Partners => role == "admin",
+            Screen::Users | Screen::ApiKeys | Screen::Partners | Screen::DataProtection => role == "admin",
             _ => false,
         }
     }

@@ -2,6 +2,7 @@
 //! serials come from, its serial scheme and its workflow. Checked on the device by the shared rules; the
 //! server decides.
 
+use super::product_details_fields::ProductDetailsFields;
 use super::workflow_grid::WorkflowGrid;
 use crate::api;
 use crate::product_form::{ProductDraft, ALPHABETS, CODE_SCHEMAS, SERIAL_SOURCES};
@@ -81,6 +82,9 @@ pub fn ProductEditor(draft: ProductDraft, on_saved: Callback<String>, on_cancel:
         }
     };
     let label = heading.clone();
+    // The scheme's fields are drawn again only when its kind changes: drawn on each keystroke, they would lose
+    // the focus of the field being typed in.
+    let patterned = Memo::new(move |_| draft.with(|d| d.patterned));
     view! {
         <form class="panel editor" aria-label=label on:submit=submit>
             <h2>{heading}</h2>
@@ -94,7 +98,7 @@ pub fn ProductEditor(draft: ProductDraft, on_saved: Callback<String>, on_cancel:
                 {kind(false, "Random serials")}
                 {kind(true, "A pattern with a counter")}
             </fieldset>
-            {move || if draft.with(|d| d.patterned) {
+            {move || if patterned.get() {
                 view! {
                     <div class="editor-fields">
                         {text("product-template", "Pattern, e.g. CM500-{YYYY}-{NNNN}", |d| &d.template, |d, v| d.template = v)}
@@ -115,6 +119,7 @@ pub fn ProductEditor(draft: ProductDraft, on_saved: Callback<String>, on_cancel:
                     <p class="hint">{move || draft.with(ProductDraft::room_words)}</p>
                 }.into_any()
             }}
+            <ProductDetailsFields draft=draft/>
             <WorkflowGrid draft=draft/>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-buttons">

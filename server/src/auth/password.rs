@@ -50,6 +50,28 @@ pub fn decoy_hash(cost: PasswordCost) -> &'static str {
     cell.get_or_init(|| cost.hash("decoy: no account has this password").unwrap_or_default())
 }
 
+/// The fewest characters a new password may have: long enough that guessing it under the sign-in limits is
+/// hopeless, short enough for a passphrase people type on a line tablet.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// The most: far beyond any passphrase, and it bounds what each sign-in hashes.
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// What is wrong with a password an admin chose for `username`, in words, or `None` when it may be used.
+/// (The first admin's password, from the environment or generated, is the operator's and is not checked.)
+pub fn password_problem(password: &str, username: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Some(format!("the password has {chars} characters: give it at least {MIN_PASSWORD_CHARS}"));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Some(format!("the password has {chars} characters: give it at most {MAX_PASSWORD_CHARS}"));
+    }
+    if password.trim().to_lowercase() == username.trim().to_lowercase() {
+        return Some("the password is the username: choose another".into());
+    }
+    None
+}
+
 /// True when `password` matches the stored hash; a malformed hash matches nothing.
 pub fn verify(password: &str, stored_hash: &str) -> bool {
     match PasswordHash::new(stored_hash) {
@@ -68,6 +90,18 @@ mod tests {
         assert!(verify("correct horse", &hash));
         assert!(!verify("correct horse!", &hash));
         assert!(!verify("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn a_new_password_needs_twelve_characters_and_is_not_the_username() {
+        assert!(password_problem("eleven char", "ada").unwrap().contains("at least 12"));
+        assert_eq!(password_problem("twelve chars", "ada"), None);
+        assert!(password_problem("Ada-Lovelace", "ada-lovelace").unwrap().contains("username"));
+        assert!(password_problem(&"x".repeat(201), "ada").unwrap().contains("at most 200"));
+        assert_eq!(
+            password_problem("日本語のパスワードです", "ada").unwrap(),
+            "the password has 11 characters: give it at least 12"
+        );
     }
 
     #[test]

@@ -15,8 +15,12 @@ pub enum Permission {
     RegisterUnits,
     /// Apply a command to a unit (the product's workflow may restrict particular transitions further).
     ApplyCommands,
-    /// Create and revoke API keys, set the quotas of keys and partnerships, and the export ceilings.
+    /// Create and revoke API keys, set their quotas, and set the export ceilings.
     ManageKeys,
+    /// Add people, change their roles, disable them, set their passwords and end their sessions.
+    ManageUsers,
+    /// Invite partner organisations, accept, withdraw or decline invitations, and set a partnership's limit.
+    ManagePartners,
     /// Read and settle refused changes people escalated from their devices.
     SettleEscalations,
     /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
@@ -40,7 +44,7 @@ impl RolePermissions for Role {
             Permission::ManageCatalog | Permission::ManagePool => matches!(self, Supervisor | Admin),
             Permission::RegisterUnits | Permission::WorkOrders => matches!(self, Operator | Supervisor | Admin),
             Permission::ApplyCommands => !matches!(self, Auditor),
-            Permission::ManageKeys => matches!(self, Admin),
+            Permission::ManageKeys | Permission::ManageUsers | Permission::ManagePartners => matches!(self, Admin),
             Permission::SettleEscalations => matches!(self, Supervisor | Quality | Admin),
             Permission::Audit => matches!(self, Auditor | Quality | Admin),
         }
@@ -72,6 +76,15 @@ mod tests {
         assert!(Role::Auditor.may(Permission::Read));
         for permission in [Permission::ManageCatalog, Permission::RegisterUnits, Permission::ApplyCommands] {
             assert!(!Role::Auditor.may(permission));
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_people_keys_and_partners() {
+        for role in Role::ALL {
+            for permission in [Permission::ManageKeys, Permission::ManageUsers, Permission::ManagePartners] {
+                assert_eq!(role.may(permission), role == Role::Admin, "{role:?} {permission:?}");
+            }
         }
     }
 

@@ -123,9 +123,16 @@ pub async fn failed(
     now: i64,
     purpose: Purpose<'_>,
     user: Option<&UserRecord>,
+    refused: Option<&str>,
 ) -> Result<(), StoreError> {
     let keys = keys(subjects);
-    let entry = purpose.failure_entry(user, &keys);
+    let mut entry = purpose.failure_entry(user, &keys);
+    if let Some(refused) = refused {
+        let mut value: serde_json::Value =
+            entry.new_value.as_deref().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
+        value["refused"] = refused.into();
+        entry = entry.new_value(value);
+    }
     store.sign_in_failed(&keys, now, forget_before(now), entry).await
 }
 
@@ -147,6 +154,8 @@ pub enum Attempt {
     Wait(Duration),
     /// No such user, or the wrong password: counted against every subject.
     Wrong,
+    /// The right password of a user an admin disabled: counted like a wrong one.
+    Disabled,
     Right(UserRecord),
 }
 
@@ -167,12 +176,18 @@ pub async fn attempt(
     let hash = user.as_ref().map_or(decoy_hash(cost), |user| user.password_hash.as_str());
     let verified = verify_password(password, hash);
     match user {
-        Some(user) if verified => {
+        Some(user) if verified && user.disabled_at.is_none() => {
             succeeded(store, subjects).await?;
             Ok(Attempt::Right(user))
         }
+        // Counted and recorded like a wrong password, so a disabled account's password is no easier to guess
+        // than an enabled one's; the person who knows it is told why.
+        Some(user) if verified => {
+            failed(store, subjects, now, purpose, Some(&user), Some("user_disabled")).await?;
+            Ok(Attempt::Disabled)
+        }
         user => {
-            failed(store, subjects, now, purpose, user.as_ref()).await?;
+            failed(store, subjects, now, purpose, user.as_ref(), None).await?;
             Ok(Attempt::Wrong)
         }
     }

@@ -77,6 +77,7 @@ fn gtin_product(gtin: &str, name: &str) -> NewProduct {
         serial_source: "generated".into(),
         serial_scheme: super::demo_units::randomised_scheme(),
         workflow: "{}".into(),
+        details: "{}".into(),
     }
 }
 
@@ -89,6 +90,7 @@ fn coffee_machine() -> NewProduct {
         serial_source: "generated".into(),
         serial_scheme: super::demo_units::patterned_scheme("CM500-{YYYY}-{NNNN}"),
         workflow: "{}".into(),
+        details: "{}".into(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Tenants, partnerships, users, sessions and API keys.
 
 use super::{
-    ApiKeyRecord, AuditEntry, NewApiKey, NewUser, PrincipalRecord, SignInFailureRecord, StoreError, TenantRecord,
-    UserRecord,
+    ApiKeyRecord, AuditEntry, NewApiKey, NewSession, NewUser, PrincipalRecord, SignInFailureRecord, StoreError,
+    TenantRecord, UserRecord,
 };
 
 #[async_trait::async_trait]
@@ -26,10 +26,17 @@ pub trait AccountStore {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn users(&self, tenant_id: &str) -> Result<Vec<UserRecord>, StoreError>;
 
-    async fn session_create(&self, token_hash: &str, user: &UserRecord, expires_at: i64) -> Result<(), StoreError>;
-    /// The user behind a session that has not expired at `now`.
+    /// Starts a session for a user whose password was just checked; its public id, or `None` when the user was
+    /// disabled or given a new password since (nothing is written then).
+    async fn session_create(&self, session: NewSession, user: &UserRecord) -> Result<Option<String>, StoreError>;
+    /// The enabled user behind a session that has not expired at `now`.
     async fn session_principal(&self, token_hash: &str, now: i64) -> Result<Option<PrincipalRecord>, StoreError>;
     async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Notes that a session authenticated a request at `now`, unless it was noted at `stale_before` or later:
+    /// bookkeeping for the Users screen, throttled so a busy session does not write on every request.
+    async fn session_seen(&self, token_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError>;
+    /// The same for an API key (`last_used_at`).
+    async fn api_key_used(&self, key_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError>;
 
     /// The failed sign-ins counted against these subjects, of those that failed at `since` or later.
     async fn sign_in_failures(&self, subjects: &[String], since: i64) -> Result<Vec<SignInFailureRecord>, StoreError>;

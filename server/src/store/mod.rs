@@ -1,7 +1,7 @@
 //! The storage interface: the only place that knows SQL.
 //!
-//! One interface ([`Store`], split by topic into [`AccountStore`], [`CatalogStore`], [`ExportStore`],
-//! [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
+//! One interface ([`Store`], split by topic into [`AccountStore`], [`UserStore`], [`InvitationStore`],
+//! [`CatalogStore`], [`ExportStore`], [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
 //! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
 //! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
 //! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
@@ -13,6 +13,7 @@ pub mod audit;
 mod catalog;
 mod error;
 mod exports;
+mod invitations;
 mod log;
 mod manufacturer;
 mod orders;
@@ -21,6 +22,7 @@ mod records;
 pub(crate) mod sql;
 pub mod sqlite;
 mod sync;
+mod users;
 
 pub use accounts::AccountStore;
 pub use audit::{
@@ -33,6 +35,7 @@ pub use exports::{
     DEFAULT_ALERT_EXPORTED_SERIALS_PER_HOUR, DEFAULT_ALERT_FAILED_SIGN_INS_PER_HOUR, DEFAULT_LABEL_DOWNLOADS_PER_ORDER,
     DEFAULT_SERIALS_PER_DAY, EXPORT_KINDS,
 };
+pub use invitations::{InvitationRecord, InvitationSettled, InvitationStore};
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use manufacturer::{
     IdempotencyClaim, IdempotencyScope, KeyGrants, ManufacturerStore, SerialExtraRecord, StoredAnswer,
@@ -41,6 +44,7 @@ pub use manufacturer::{
 pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
+pub use users::{NewSession, SessionRecord, UserChanged, UserChanges, UserStore};
 
 use crate::config::DatabaseUrl;
 use std::sync::Arc;
@@ -51,10 +55,12 @@ pub trait Store:
     + AuditStore
     + CatalogStore
     + ExportStore
+    + InvitationStore
     + LogStore
     + ManufacturerStore
     + OrderStore
     + SyncStore
+    + UserStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -21,6 +21,9 @@ pub struct UserRecord {
     pub role: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// When an admin disabled the user; `None` while enabled.
+    pub disabled_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +45,8 @@ pub struct PrincipalRecord {
     pub name: String,
     pub display_name: String,
     pub role: String,
+    /// When the session or key last authenticated a request, as stored (written at most once a minute).
+    pub last_seen_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -53,6 +58,8 @@ pub struct ApiKeyRecord {
     pub prefix: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// When the key last authenticated a request, to the minute.
+    pub last_used_at: Option<i64>,
     #[sqlx(flatten)]
     pub grants: super::KeyGrants,
 }
@@ -81,6 +88,8 @@ pub struct ProductRecord {
     pub next_counter: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// JSON: attributes, retention and yield range (`ProductDetails`).
+    pub details: String,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +101,7 @@ pub struct NewProduct {
     pub serial_source: String,
     pub serial_scheme: String,
     pub workflow: String,
+    pub details: String,
 }
 
 /// Changes to a product; `None` leaves a field as it is.
@@ -101,6 +111,7 @@ pub struct ProductChanges {
     pub serial_source: Option<String>,
     pub serial_scheme: Option<String>,
     pub workflow: Option<String>,
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -50,6 +50,8 @@ pub struct ApiKeyView {
     prefix: String,
     created_at: String,
     revoked_at: Option<String>,
+    /// When the key last authenticated a request, to the minute (null: never).
+    last_used_at: Option<String>,
     /// The most serials one request of the key may ask for.
     max_serials_per_request: i64,
     /// Whether the key may read the pool's extra per-serial parameters.
@@ -79,6 +81,7 @@ impl From<ApiKeyRecord> for ApiKeyView {
             prefix: record.prefix,
             created_at: rfc3339(record.created_at),
             revoked_at: record.revoked_at.map(rfc3339),
+            last_used_at: record.last_used_at.map(rfc3339),
             max_serials_per_request: record.grants.max_serials_per_request,
             reads_extra: record.grants.reads_extra,
             max_exported_serials_per_day: record.grants.max_exported_serials_per_day,

@@ -9,7 +9,8 @@ use std::net::SocketAddr;
 /// The client's address as text, or `unknown` when the server was started without peer addresses.
 pub fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for {
-        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok()).last();
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok()).next_back();
         if let Some(last) = forwarded.and_then(|header| header.rsplit(',').next()).map(str::trim) {
             if let Ok(address) = last.parse::<std::net::IpAddr>() {
                 return address.to_string();

@@ -50,6 +50,9 @@ pub enum ApiError {
     /// 403: only a signed-in person may do this, never an API key (a key never widens a key's scope).
     #[error("an API key may not {0}: a person signed in with a session does it")]
     PersonOnly(&'static str),
+    /// 403: the right password of a user an admin disabled.
+    #[error("this account is disabled: ask an admin of your organisation to enable it")]
+    UserDisabled,
     /// 403: a write that another site's page sent (its `Origin` is not this server).
     #[error("this write came from another site's page and was refused: use serialtrack itself, or an API key")]
     CrossSite,
@@ -108,7 +111,9 @@ impl ApiError {
             Self::Items { status, .. } => *status,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::BadCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } | Self::PersonOnly(_) | Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::Forbidden { .. } | Self::PersonOnly(_) | Self::UserDisabled | Self::CrossSite => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } | Self::Refused { .. } => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -133,6 +138,7 @@ impl ApiError {
             Self::BadCredentials => "bad_credentials",
             Self::Forbidden { .. } => "forbidden",
             Self::PersonOnly(_) => "person_only",
+            Self::UserDisabled => "user_disabled",
             Self::CrossSite => "cross_site_write",
             Self::NotFound(_) => "not_found",
             Self::TooLarge(_) => "too_large",

@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::state::AppState;
-use crate::store::{OrderRecord, ProductRecord};
+use crate::store::{OrderRecord, ProductRecord, UserRecord};
 
 /// The caller's product, or 404.
 pub async fn find_product(state: &AppState, tenant: &str, product_id: &str) -> ApiResult<ProductRecord> {
@@ -12,6 +12,11 @@ pub async fn find_product(state: &AppState, tenant: &str, product_id: &str) -> A
 /// The caller's order, or 404.
 pub async fn find_order(state: &AppState, tenant: &str, order_id: &str) -> ApiResult<OrderRecord> {
     state.store.order(tenant, order_id).await?.ok_or_else(|| ApiError::NotFound("an order with this id".into()))
+}
+
+/// A user of the caller's tenant, or 404.
+pub async fn find_user(state: &AppState, tenant: &str, user_id: &str) -> ApiResult<UserRecord> {
+    state.store.user(tenant, user_id).await?.ok_or_else(|| ApiError::NotFound("a user with this id".into()))
 }
 
 /// The 409 for work on a closed order.

@@ -31,6 +31,7 @@ mod openapi;
 mod order_blocks;
 mod order_labels;
 mod orders;
+mod partner_invitations;
 mod partners;
 mod pokes;
 mod pool;
@@ -54,6 +55,8 @@ mod time_format;
 mod unit_commands;
 mod unit_registration;
 mod units;
+mod user_sessions;
+mod users;
 mod views;
 mod words;
 
@@ -75,11 +78,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(openapi::router())
         .merge(sessions::router())
         .merge(api_keys::router())
+        .merge(users::router())
+        .merge(user_sessions::router())
         .merge(export_ceilings::router())
         .merge(products::router())
         .merge(locations::router())
         .merge(devices::router())
         .merge(partners::router())
+        .merge(partner_invitations::router())
         .merge(pool::router())
         .merge(pool_assignments::router())
         .merge(pool_extra::router())

@@ -21,7 +21,8 @@ use utoipa_axum::routes;
     modifiers(&SecuritySchemes),
     tags(
         (name = "health"), (name = "sessions", description = "Sign in and out; who am I"),
-        (name = "api_keys", description = "Keys for machines"), (name = "products"), (name = "locations"), (name = "devices"),
+        (name = "api_keys", description = "Keys for machines"),
+        (name = "users", description = "The organisation's people: roles, disabling, passwords, sessions"), (name = "products"), (name = "locations"), (name = "devices"),
         (name = "pool", description = "The serial number pool"),
         (name = "orders", description = "Packaging and printing orders, device blocks, commissioning"), (name = "units"), (name = "events"),
         (name = "sync", description = "How devices fill themselves for offline work and catch up"),

@@ -69,7 +69,7 @@ pub async fn partners_update(
     ApiPath(partner_id): ApiPath<String>,
     ApiJson(update): ApiJson<PartnerUpdate>,
 ) -> ApiResult<Json<Partner>> {
-    principal.require(Permission::ManageKeys, "set a partner's limit")?;
+    principal.require(Permission::ManagePartners, "set a partner's limit")?;
     principal.require_person("set a partner's limit")?;
     let max = update.max_serials_per_request;
     if !(1..=10_000_000).contains(&max) {

@@ -2,6 +2,7 @@
 
 use super::error::{ApiError, ApiResult};
 use serde::{Deserialize, Serialize};
+use serialtrack_shared::product_details::ProductDetails;
 
 /// Where a product's serials come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
@@ -26,6 +27,12 @@ impl SerialSource {
             SerialSource::Partner => "partner",
         }
     }
+}
+
+/// Checks a product's details (attributes, retention, yield range) and returns them as stored JSON.
+pub fn validate_details(details: ProductDetails) -> ApiResult<String> {
+    details.validate().map_err(|error| ApiError::invalid("invalid_product_details", error.to_string()))?;
+    Ok(serde_json::to_string(&details).unwrap_or_else(|_| "{}".into()))
 }
 
 /// Checks a serial scheme and returns it as stored JSON; `None` gives the default randomised scheme.

@@ -5,7 +5,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::lookups::find_product;
 use super::openapi::CommonErrors;
 use super::principal::Principal;
-use super::product_settings::{validate_scheme, validate_workflow, SerialSource};
+use super::product_settings::{validate_details, validate_scheme, validate_workflow, SerialSource};
 use super::state::AppState;
 use super::time_format::rfc3339;
 use crate::auth::Permission;
@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serialtrack_shared::ids::{CodeSchema, ProductCode};
+use serialtrack_shared::product_details::ProductDetails;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -60,6 +61,9 @@ pub struct ProductCreate {
     /// Role restrictions, approvals and automatic transitions.
     #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
+    /// Attributes, the product's own retention (absent: the organisation's), the expected yield range.
+    #[serde(default)]
+    details: Option<ProductDetails>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -72,6 +76,8 @@ pub struct ProductUpdate {
     serial_scheme: Option<serde_json::Value>,
     #[schema(value_type = Option<serialtrack_shared::unit::WorkflowSettings>)]
     workflow: Option<serde_json::Value>,
+    /// Replaces the details as a whole: attributes, retention, yield range.
+    details: Option<ProductDetails>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -88,6 +94,7 @@ pub struct ProductView {
     /// The workflow the server decides this product's commands with: the default one in full when none was set.
     #[schema(value_type = serialtrack_shared::unit::WorkflowSettings)]
     pub workflow: serde_json::Value,
+    pub details: ProductDetails,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -139,6 +146,7 @@ impl From<ProductRecord> for ProductView {
             serial_source: record.serial_source,
             serial_scheme: serde_json::from_str(&record.serial_scheme).unwrap_or_default(),
             workflow,
+            details: serde_json::from_str(&record.details).unwrap_or_default(),
             created_at: rfc3339(record.created_at),
             updated_at: rfc3339(record.updated_at),
         }
@@ -189,6 +197,7 @@ pub async fn products_create(
         serial_source: create.serial_source.unwrap_or(SerialSource::Generated).as_str().to_owned(),
         serial_scheme: validate_scheme(create.serial_scheme)?,
         workflow: validate_workflow(create.workflow)?,
+        details: validate_details(create.details.unwrap_or_default())?,
     };
     let record = state.store.product_create(&principal.tenant_id, product).await.map_err(|error| match error {
         crate::store::StoreError::Conflict(_) => ApiError::Conflict {
@@ -212,7 +221,7 @@ pub async fn products_show(
     Ok(Json(find_product(&state, &principal.tenant_id, &product_id).await?.into()))
 }
 
-/// Changes a product's name, serial settings or workflow; the code is fixed. Supervisors and admins.
+/// Changes a product's name, serial settings, workflow or details; the code is fixed. Supervisors and admins.
 #[utoipa::path(patch, path = "/products/{product_id}", tag = "products", params(("product_id" = String, Path)),
     request_body = ProductUpdate, security(("session" = []), ("api_key" = [])),
     responses((status = 200, body = ProductView), CommonErrors))]
@@ -228,6 +237,7 @@ pub async fn products_update(
         serial_source: update.serial_source.map(|source| source.as_str().to_owned()),
         serial_scheme: update.serial_scheme.map(|scheme| validate_scheme(Some(scheme))).transpose()?,
         workflow: update.workflow.map(|workflow| validate_workflow(Some(workflow))).transpose()?,
+        details: update.details.map(validate_details).transpose()?,
     };
     if let Some(scheme) = &changes.serial_scheme {
         // A new scheme must still leave 10,000 × the serials already issued (EU FMD: guessing stays hopeless).

@@ -8,7 +8,7 @@ use super::principal::{cookie, session_token, Principal, PrincipalKind, SESSION_
 use super::state::AppState;
 use crate::auth::sign_in_limit::{self, Attempt, Purpose, Subject};
 use crate::auth::{hash_token, new_session_token, Role};
-use crate::store::now_millis;
+use crate::store::{now_millis, NewSession};
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{request::Parts, StatusCode};
@@ -79,7 +79,8 @@ async fn me_for(state: &AppState, principal: &Principal) -> ApiResult<Me> {
     responses((status = 201, body = Me, description = "Signed in; the cookie is set"),
         (status = 401, body = ErrorBody, description = "Wrong username or password"),
         (status = 429, body = ErrorBody, description = "Too many failed attempts: wait `Retry-After` seconds"),
-        CommonErrors))]
+        CommonErrors,
+        (status = 403, body = ErrorBody, description = "The right password of a disabled account (`user_disabled`)")))]
 pub async fn sessions_create(
     State(state): State<AppState>,
     parts: Parts,
@@ -109,6 +110,7 @@ pub async fn sessions_create(
         {
             Attempt::Wait(wait) => return Err(ApiError::TooManyAttempts(wait)),
             Attempt::Wrong => return Err(ApiError::BadCredentials),
+            Attempt::Disabled => return Err(ApiError::UserDisabled),
             Attempt::Right(user) => user,
         };
     // The browser becomes (or stays) a known device of this user; one cookie serves every user of a tablet.
@@ -116,8 +118,16 @@ pub async fn sessions_create(
     let device_hash = new_device_token.as_deref().map(hash_token).or(device_hash).unwrap_or_default();
     store.known_device_seen(&device_hash, &user.id, now).await?;
     let token = new_session_token();
-    let expires_at = now + SESSION_HOURS * 3_600_000;
-    state.store.session_create(&hash_token(&token), &user, expires_at).await?;
+    let session = NewSession {
+        token_hash: hash_token(&token),
+        expires_at: now + SESSION_HOURS * 3_600_000,
+        user_agent: user_agent(&parts),
+        client_address: Some(client_address(&parts, state.trust_forwarded_for)),
+    };
+    if state.store.session_create(session, &user).await?.is_none() {
+        // An admin disabled the user, or set a new password, while this password was being checked.
+        return Err(ApiError::BadCredentials);
+    }
     let role = user.role.parse::<Role>().map_err(ApiError::Internal)?;
     let principal = Principal {
         id: user.id,
@@ -144,6 +154,12 @@ pub async fn sessions_create(
         }
     }
     Ok(response)
+}
+
+/// The browser's own description of itself, cut to 300 characters: for people to recognise a session.
+fn user_agent(parts: &Parts) -> Option<String> {
+    let text = parts.headers.get(axum::http::header::USER_AGENT)?.to_str().ok()?.trim();
+    (!text.is_empty()).then(|| text.chars().take(300).collect())
 }
 
 /// Signs out: ends the session and clears the cookie. Answers 204 even when there was no session.

@@ -214,6 +214,9 @@ async fn check_approval(
             Attempt::Wrong => {
                 return Err(ApiError::invalid("invalid_approval", "the approver's username or password is wrong"))
             }
+            Attempt::Disabled => {
+                return Err(ApiError::invalid("invalid_approval", "the approver's account is disabled"))
+            }
             Attempt::Right(user) => user,
         };
     let role = user.role.parse().map_err(ApiError::Internal)?;

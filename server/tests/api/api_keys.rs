@@ -37,3 +37,25 @@ async fn a_key_with_an_unknown_role_or_empty_name_is_refused() {
     let missing = app.call(Method::DELETE, "/api_keys/nope", Some(app.key(Role::Admin)), None).await;
     Answer::expect(&missing, 404);
 }
+
+#[tokio::test]
+async fn a_key_s_last_use_is_listed_and_written_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let key_of = |list: &serde_json::Value, name: &str| {
+        list["api_keys"].as_array().unwrap().iter().find(|key| key["name"] == name).cloned().unwrap()
+    };
+    let before = app.get_as(Role::Admin, "/api_keys").await;
+    assert!(key_of(before.expect(200), "acme-operator-key")["last_used_at"].is_null(), "not used yet");
+    app.get_as(Role::Operator, "/me").await.expect(200);
+    let after = app.get_as(Role::Admin, "/api_keys").await;
+    let used = key_of(after.expect(200), "acme-operator-key")["last_used_at"].clone();
+    assert!(used.as_str().is_some_and(|at| at.ends_with('Z')), "{used}");
+
+    // The store writes only over a value older than the throttle's bound, whoever asks and how often.
+    let hash = serialtrack_server::auth::hash_token(app.key(Role::Operator));
+    let listed = |answer: &Answer| key_of(&answer.body, "acme-operator-key")["last_used_at"].clone();
+    app.store.api_key_used(&hash, 4_000_000_000_000, 0).await.unwrap();
+    assert_eq!(listed(&app.get_as(Role::Admin, "/api_keys").await), used, "fresh: not written again");
+    app.store.api_key_used(&hash, 4_000_000_000_000, 3_999_999_999_999).await.unwrap();
+    assert_eq!(listed(&app.get_as(Role::Admin, "/api_keys").await), "2096-10-02T07:06:40Z", "stale: written");
+}

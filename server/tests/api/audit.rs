@@ -147,6 +147,101 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     client.delete(format!("{}/api/v1/sessions/current", app.address)).send().await.unwrap();
     steps.expect("signing out", &["session.signed_out"]).await;
 
+    // People, as the admin in person (each sign-in an entry of its own); sessions ended with the admin's key.
+    let grace =
+        json!({"username": "grace", "display_name": "Grace", "role": "operator", "password": "correct horse battery"});
+    let made = app.admin_does(Method::POST, "/users", Some(grace.clone())).await;
+    let grace_id = made.expect(201)["id"].as_str().unwrap().to_owned();
+    steps.expect("a user", &["session.signed_in", "user.created"]).await;
+    app.admin_does(Method::POST, "/users", Some(grace)).await.expect(409);
+    steps.expect("a taken username (refused)", &["session.signed_in"]).await;
+    let promote = json!({"role": "supervisor", "display_name": "Grace H."});
+    app.admin_does(Method::PATCH, &format!("/users/{grace_id}"), Some(promote)).await.expect(200);
+    steps.expect("her role and name", &["session.signed_in", "user.changed"]).await;
+    let admin_id = app.get_as(Role::Admin, "/users").await.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["username"] == "acme-admin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.admin_does(Method::PATCH, &format!("/users/{admin_id}"), Some(json!({"disabled": true}))).await.expect(409);
+    steps.expect("disabling the last admin (refused)", &["session.signed_in"]).await;
+    let password = json!({"password": "another long password"});
+    app.admin_does(Method::POST, &format!("/users/{grace_id}/password"), Some(password)).await.expect(204);
+    steps.expect("her new password", &["session.signed_in", "user.password_set"]).await;
+    app.sessions_create(&client, "grace", "another long password").await.expect(201);
+    steps.expect("she signs in", &["session.signed_in"]).await;
+    let sessions = app.get_as(Role::Admin, &format!("/users/{grace_id}/sessions")).await;
+    let session_id = sessions.expect(200)["sessions"][0]["id"].as_str().unwrap().to_owned();
+    steps.expect("her sessions (a read)", &[]).await;
+    let session = format!("/users/{grace_id}/sessions/{session_id}");
+    app.call(Method::DELETE, &session, Some(app.key(Role::Admin)), None).await;
+    steps.expect("ending her session", &["session.revoked"]).await;
+    app.call(Method::DELETE, &session, Some(app.key(Role::Admin)), None).await.expect(404);
+    steps.expect("ending it again (refused)", &[]).await;
+    app.sessions_create(&client, "grace", "another long password").await.expect(201);
+    steps.expect("she signs in again", &["session.signed_in"]).await;
+    app.admin_does(Method::PATCH, &format!("/users/{grace_id}"), Some(json!({"disabled": true}))).await.expect(200);
+    steps.expect("disabling her (her session ends with it)", &["session.signed_in", "user.changed"]).await;
+    app.sessions_create(&client, "grace", "another long password").await.expect(403);
+    steps.expect("a disabled user's sign-in", &["session.sign_in_failed"]).await;
+
+    // Invitations: each entry in both organisations' chains; the invited side's sign-in is in its own.
+    let (bottlers, bottlers_keys) = app.a_contract_manufacturer("Bottlers Ltd", "bottlers").await;
+    steps.expect("a contract manufacturer (its own chain)", &[]).await;
+    let invite = json!({"partner_tenant_id": bottlers});
+    let sent = app.admin_does(Method::POST, "/partners/invitations", Some(invite.clone())).await;
+    let first = sent.expect(201)["id"].as_str().unwrap().to_owned();
+    steps.expect("an invitation", &["session.signed_in", "partner.invited"]).await;
+    app.admin_does(Method::POST, "/partners/invitations", Some(invite.clone())).await.expect(409);
+    steps.expect("a second one while it waits (refused)", &["session.signed_in"]).await;
+    let first_path = format!("/partners/invitations/{first}");
+    app.call(Method::DELETE, &first_path, Some(app.key(Role::Admin)), None).await;
+    steps.expect("withdrawing it", &["partner.invitation_withdrawn"]).await;
+    app.call(Method::DELETE, &first_path, Some(app.key(Role::Admin)), None).await.expect(409);
+    steps.expect("withdrawing it again (refused)", &[]).await;
+    let sent = app.admin_does(Method::POST, "/partners/invitations", Some(invite.clone())).await;
+    let second = sent.expect(201)["id"].as_str().unwrap().to_owned();
+    steps.expect("another invitation", &["session.signed_in", "partner.invited"]).await;
+    app.call(Method::DELETE, &format!("/partners/invitations/{second}"), Some(&bottlers_keys[&Role::Admin]), None)
+        .await;
+    steps.expect("declined by the invited", &["partner.invitation_declined"]).await;
+    let sent = app.admin_does(Method::POST, "/partners/invitations", Some(invite)).await;
+    let third = sent.expect(201)["id"].as_str().unwrap().to_owned();
+    steps.expect("a third invitation", &["session.signed_in", "partner.invited"]).await;
+    let accept = format!("/partners/invitations/{third}/accept");
+    app.person_does("bottlers-admin", Method::POST, &accept, None).await.expect(200);
+    steps.expect("accepted by the invited (its sign-in in its own chain)", &["partner.accepted"]).await;
+    app.person_does("bottlers-admin", Method::POST, &accept, None).await.expect(409);
+    steps.expect("accepted again (refused)", &[]).await;
+    let filter = AuditFilter { limit: 100, ..Default::default() };
+    let theirs = app.store.audit_entries(&bottlers, &filter).await.unwrap();
+    let since_seeded: Vec<String> = theirs
+        .iter()
+        .map(|entry| entry.action.clone().unwrap())
+        .skip_while(|kind| kind.ends_with(".created"))
+        .collect();
+    assert_eq!(
+        since_seeded,
+        [
+            "partner.invited",
+            "partner.invitation_withdrawn",
+            "partner.invited",
+            "partner.invitation_declined",
+            "partner.invited",
+            "session.signed_in",
+            "partner.accepted",
+            "session.signed_in",
+        ],
+        "the invited organisation's chain (the last, the sign-in of the refused second accept)"
+    );
+    let accepted = &theirs[theirs.len() - 2];
+    assert_eq!(accepted.actor.as_deref(), Some("user:bottlers-admin"));
+    assert_eq!(theirs[theirs.len() - 4].actor_tenant.as_deref(), Some(app.tenant_id.as_str()), "on whose behalf");
+
     let (partner_id, _) = app.a_partner().await;
     steps.expect("a partnership", &["partnership.created"]).await;
     let limit = json!({"max_serials_per_request": 10});

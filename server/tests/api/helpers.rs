@@ -132,9 +132,15 @@ impl TestApp {
 
     /// A partner (CMO) of tenant A, with a user `cmo-<role>` and an API key per role: its id and keys.
     pub async fn a_partner(&self) -> (String, HashMap<Role, String>) {
-        let (partner_id, keys) = seed_tenant(&self.store, "Partner CMO", "contract_manufacturer", "cmo").await;
+        let (partner_id, keys) = self.a_contract_manufacturer("Partner CMO", "cmo").await;
         self.store.partnership_create(&self.tenant_id, &partner_id).await.expect("creating a partnership");
         (partner_id, keys)
+    }
+
+    /// A contract manufacturer that is nobody's partner yet, with a user `<prefix>-<role>` (password
+    /// [`PASSWORD`]) and an API key per role: its id and keys.
+    pub async fn a_contract_manufacturer(&self, name: &str, prefix: &str) -> (String, HashMap<Role, String>) {
+        seed_tenant(&self.store, name, "contract_manufacturer", prefix).await
     }
 
     pub async fn call(&self, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> Answer {

@@ -84,3 +84,45 @@ async fn a_serial_scheme_is_checked_with_the_shared_generator() {
     let unknown = json!({"code_schema": "internal", "code": "X-2", "name": "X", "serial_scheme": {"kind": "magic"}});
     app.products_create(Role::Admin, unknown).await.expect(422);
 }
+
+#[tokio::test]
+async fn a_products_attributes_retention_and_yield_range_are_kept_and_checked() {
+    let app = spawn_app().await;
+    let details = json!({
+        "attributes": {"strength": "20 mg", "pack": "30 tablets"},
+        "retention": {"keep_years": 10, "archive_after_years": 3, "counted_from": "expiry"},
+        "yield_range": {"min_percent": 95, "max_percent": 100},
+    });
+    let body = json!({"code_schema": "gtin", "code": "09520123456788", "name": "Pill", "details": details});
+    let product = app.products_create(Role::Supervisor, body).await.expect(201).clone();
+    assert_eq!(product["details"], details);
+    let product_id = product["id"].as_str().unwrap();
+
+    // Kept for ever, no yield range: the details are replaced as a whole.
+    let kept = json!({"retention": {"keep_years": null, "archive_after_years": 2, "counted_from": "last_event"}});
+    let changed = app.products_update(Role::Admin, product_id, json!({"details": kept})).await;
+    assert_eq!(changed.expect(200)["details"], kept);
+    let shown = app.products_list(Role::Auditor, "?q=pill").await;
+    assert_eq!(shown.expect(200)["products"][0]["details"], kept);
+    let plain = app.products_create(Role::Admin, json!({"code_schema": "internal", "code": "CM-5", "name": "M"})).await;
+    assert_eq!(plain.expect(201)["details"], json!({}), "no details: the organisation's retention, no range");
+
+    // Given details that are wrong, then each is refused with what to correct, and nothing changes.
+    let given_then = [
+        (json!({"yield_range": {"min_percent": 99, "max_percent": 95}}), "99–95 is not"),
+        (
+            json!({"retention": {"keep_years": 2, "archive_after_years": 5, "counted_from": "expiry"}}),
+            "archived before",
+        ),
+        (json!({"attributes": {" pack": "30"}}), "attribute's name"),
+        (json!({"attributes": {"pack": ""}}), "needs a value"),
+        (json!({"yeld_range": {"min_percent": 90, "max_percent": 100}}), "yeld_range"),
+    ];
+    for (details, words) in given_then {
+        let refused = app.products_update(Role::Admin, product_id, json!({"details": details})).await;
+        refused.expect(422);
+        assert!(refused.text.contains(words), "{details}: {}", refused.text);
+    }
+    let after = app.get_as(Role::Admin, &format!("/products/{product_id}")).await;
+    assert_eq!(after.expect(200)["details"], kept);
+}

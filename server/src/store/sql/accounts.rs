@@ -182,8 +182,20 @@ macro_rules! impl_account_store {
                     role: user.role,
                     password_hash: user.password_hash,
                     created_at: now_millis(),
+                    disabled_at: None,
+                    last_sign_in_at: None,
                 };
                 let mut transaction = self.writer().begin().await?;
+                // Sign-in finds a user by the exact name, and the sign-in limits count names in any case: two
+                // names that differ only in case would be two people behind one count, and one mistyped letter
+                // away from each other.
+                let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE lower(username) = lower($1)")
+                    .bind(&record.username)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict("a user with this username".into()));
+                }
                 sqlx::query(
                     "INSERT INTO users (id, tenant_id, username, display_name, role, password_hash, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -223,27 +235,43 @@ macro_rules! impl_account_store {
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_create"))]
-            async fn session_create(
-                &self,
-                token_hash: &str,
-                user: &UserRecord,
-                expires_at: i64,
-            ) -> Result<(), StoreError> {
+            async fn session_create(&self, session: NewSession, user: &UserRecord) -> Result<Option<String>, StoreError> {
                 let mut transaction = self.writer().begin().await?;
-                sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                let now = now_millis();
+                // The user as the password was checked: an admin who disabled the user or set a new password
+                // since then has ended every session, and this one must not start after them.
+                let still: Option<(String,)> = sqlx::query_as(
+                    "UPDATE users SET last_sign_in_at = $2 WHERE id = $1 AND disabled_at IS NULL \
+                     AND password_hash = $3 RETURNING id",
                 )
-                .bind(token_hash)
+                .bind(&user.id)
+                .bind(now)
+                .bind(&user.password_hash)
+                .fetch_optional(&mut *transaction)
+                .await?;
+                if still.is_none() {
+                    return Ok(None);
+                }
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, id, user_id, tenant_id, created_at, expires_at, last_seen_at, \
+                     user_agent, client_address) VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)",
+                )
+                .bind(&session.token_hash)
+                .bind(&id)
                 .bind(&user.id)
                 .bind(&user.tenant_id)
-                .bind(now_millis())
-                .bind(expires_at)
+                .bind(now)
+                .bind(session.expires_at)
+                .bind(&session.user_agent)
+                .bind(&session.client_address)
                 .execute(&mut *transaction)
                 .await?;
                 let entry = AuditEntry::new(&user.tenant_id, "session.signed_in", "user", &user.id)
                     .by(&format!("user:{}", user.username))
-                    .new_value(serde_json::json!({ "username": user.username, "expires_at": expires_at }));
-                audit_commit(transaction, &[entry]).await
+                    .new_value(serde_json::json!({ "username": user.username, "expires_at": session.expires_at }));
+                audit_commit(transaction, &[entry]).await?;
+                Ok(Some(id))
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_principal"))]
@@ -253,8 +281,9 @@ macro_rules! impl_account_store {
                 now: i64,
             ) -> Result<Option<PrincipalRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT u.id, u.tenant_id, u.username AS name, u.display_name, u.role FROM sessions s \
-                     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    "SELECT u.id, u.tenant_id, u.username AS name, u.display_name, u.role, s.last_seen_at FROM sessions s \
+                     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 \
+                     AND u.disabled_at IS NULL",
                 )
                 .bind(token_hash)
                 .bind(now)
@@ -367,6 +396,36 @@ macro_rules! impl_account_store {
                 Ok(row.is_some())
             }
 
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "session_seen"))]
+            async fn session_seen(&self, token_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError> {
+                // The condition, not the caller's earlier read, decides: several servers seeing the session in
+                // the same minute write once.
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 \
+                     AND (last_seen_at IS NULL OR last_seen_at < $3)",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .bind(stale_before)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_used"))]
+            async fn api_key_used(&self, key_hash: &str, now: i64, stale_before: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 \
+                     AND (last_used_at IS NULL OR last_used_at < $3)",
+                )
+                .bind(key_hash)
+                .bind(now)
+                .bind(stale_before)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_create"))]
             async fn api_key_create(&self, key: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
                 let record = ApiKeyRecord {
@@ -377,6 +436,7 @@ macro_rules! impl_account_store {
                     prefix: key.prefix,
                     created_at: now_millis(),
                     revoked_at: None,
+                    last_used_at: None,
                     grants: key.grants,
                 };
                 let mut transaction = self.writer().begin().await?;
@@ -412,7 +472,7 @@ macro_rules! impl_account_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_principal"))]
             async fn api_key_principal(&self, key_hash: &str) -> Result<Option<PrincipalRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, tenant_id, name, name AS display_name, role FROM api_keys \
+                    "SELECT id, tenant_id, name, name AS display_name, role, last_used_at AS last_seen_at FROM api_keys \
                      WHERE key_hash = $1 AND revoked_at IS NULL",
                 )
                 .bind(key_hash)
@@ -423,8 +483,9 @@ macro_rules! impl_account_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_keys", tenant.id = %tenant_id))]
             async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, max_serials_per_request, \
-                     reads_extra <> 0 AS reads_extra, max_exported_serials_per_day FROM api_keys WHERE tenant_id = $1 \
+                    "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, last_used_at, \
+                     max_serials_per_request, reads_extra <> 0 AS reads_extra, max_exported_serials_per_day \
+                     FROM api_keys WHERE tenant_id = $1 \
                      ORDER BY created_at, id",
                 )
                 .bind(tenant_id)

@@ -34,8 +34,8 @@ macro_rules! impl_catalog_store {
                 };
                 let after: ProductRecord = sqlx::query_as(
                     "UPDATE products SET name = COALESCE($3, name), serial_source = COALESCE($4, serial_source), \
-                     serial_scheme = COALESCE($5, serial_scheme), workflow = COALESCE($6, workflow), updated_at = $7 \
-                     WHERE tenant_id = $1 AND id = $2 RETURNING *",
+                     serial_scheme = COALESCE($5, serial_scheme), workflow = COALESCE($6, workflow), updated_at = $7, \
+                     details = COALESCE($8, details) WHERE tenant_id = $1 AND id = $2 RETURNING *",
                 )
                 .bind(tenant_id)
                 .bind(product_id)
@@ -44,6 +44,7 @@ macro_rules! impl_catalog_store {
                 .bind(changes.serial_scheme)
                 .bind(changes.workflow)
                 .bind(now_millis())
+                .bind(changes.details)
                 .fetch_one(&mut *transaction)
                 .await?;
                 let (old, new) = changed_fields(&product_settings(&before), &product_settings(&after));
@@ -429,6 +430,7 @@ macro_rules! impl_catalog_store {
             serde_json::json!({
                 "code_schema": record.code_schema, "code": record.code, "gtin": record.gtin, "name": record.name,
                 "serial_source": record.serial_source, "serial_scheme": record.serial_scheme, "workflow": record.workflow,
+                "details": record.details,
             })
         }
 
@@ -448,6 +450,7 @@ macro_rules! impl_catalog_store {
                 next_counter: 0,
                 created_at: now,
                 updated_at: now,
+                details: product.details,
             }
         }
 
@@ -457,7 +460,8 @@ macro_rules! impl_catalog_store {
         ) -> Result<(), StoreError> {
             sqlx::query(
                 "INSERT INTO products (id, tenant_id, code_schema, code, gtin, name, serial_source, serial_scheme, \
-                 workflow, next_counter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+                 workflow, next_counter, created_at, updated_at, details) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11)",
             )
             .bind(&record.id)
             .bind(&record.tenant_id)
@@ -469,6 +473,7 @@ macro_rules! impl_catalog_store {
             .bind(&record.serial_scheme)
             .bind(&record.workflow)
             .bind(record.created_at)
+            .bind(&record.details)
             .execute(executor)
             .await
             .map_err(|error| StoreError::from_insert(error, "a product with this code"))?;

@@ -284,6 +284,7 @@ macro_rules! impl_manufacturer_store {
                         serial_source: "partner".into(),
                         serial_scheme: owner.serial_scheme.clone(),
                         workflow: owner.workflow.clone(),
+                        details: owner.details.clone(),
                     };
                     let partner_product = product_record(partner_tenant_id, product);
                     insert_product(&mut **transaction, &partner_product).await.map_err(|error| match error {

@@ -12,20 +12,24 @@ mod accounts;
 mod audit;
 mod catalog;
 mod exports;
+mod invitations;
 mod log;
 mod manufacturer;
 mod orders;
 mod sync;
+mod users;
 
 pub(crate) use accounts::impl_account_store;
 pub(crate) use audit::{define_audit_append, impl_audit_store};
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use exports::impl_export_store;
+pub(crate) use invitations::{impl_invitation_store, INVITATION_SELECT};
 pub(crate) use log::impl_log_store;
 pub(crate) use manufacturer::impl_manufacturer_store;
 pub(crate) use orders::impl_order_store;
 pub use orders::{NOT_COMMISSIONED, ORDER_COLUMNS};
 pub(crate) use sync::{impl_sync_store, ESCALATION_SELECT};
+pub(crate) use users::impl_user_store;
 
 /// The most bind parameters one statement gets: below SQLite's 32,766 and PostgreSQL's 65,535.
 pub const MAX_BIND_PARAMS: usize = 30_000;
@@ -51,18 +55,19 @@ where
 
 /// What the SQL macros expect to find in scope.
 pub mod prelude {
-    pub(crate) use super::ESCALATION_SELECT;
     pub use super::{event_records, push_list, APPEND_ACTION, MAX_BIND_PARAMS, ROWS_PER_INSERT};
+    pub(crate) use super::{ESCALATION_SELECT, INVITATION_SELECT};
     pub use crate::store::audit::{changed_fields, VisitEntry};
     pub use crate::store::log::Decide;
     pub use crate::store::{
         new_id, now_millis, AlertRecord, ApiKeyRecord, AuditCheckpointRecord, AuditEntry, AuditFilter, AuditHeadRecord,
         AuditRecord, Decision, EscalationRecord, EventRecord, Export, ExportRefusal, ExportSettings,
-        ExportSettingsChange, IdempotencyClaim, IdempotencyScope, KeyGrants, LocationRecord, NewApiKey, NewEvent,
-        NewOrder, NewProduct, NewUnit, NewUser, OpInput, OpOutcome, OpResultRecord, OrderCountsRecord, OrderRecord,
-        OrderSerialRecord, PartnerSerialRecord, PoolAction, PoolActionRecord, PoolCountRecord, PoolHoldRecord,
-        PoolSerialRecord, PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord, SerialExtraRecord,
-        SignInFailureRecord, StoreError, StoredAnswer, StoredSettings, TenantRecord, UnitRecord, UserRecord,
+        ExportSettingsChange, IdempotencyClaim, IdempotencyScope, InvitationRecord, InvitationSettled, KeyGrants,
+        LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewSession, NewUnit, NewUser, OpInput, OpOutcome,
+        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction,
+        PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
+        ProductChanges, ProductRecord, SerialExtraRecord, SessionRecord, SignInFailureRecord, StoreError, StoredAnswer,
+        StoredSettings, TenantRecord, UnitRecord, UserChanged, UserChanges, UserRecord,
     };
 }
 

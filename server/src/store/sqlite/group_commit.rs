@@ -355,7 +355,7 @@ fn accepted(events: &[(String, String)], change: &crate::store::UnitChange, last
 /// The command's audit entry, appended inside its savepoint (the group's one writer holds the chains' heads),
 /// then the savepoint released.
 async fn record_audit(connection: &mut PoolConnection<Sqlite>, entry: AuditEntry) -> Result<(), StoreError> {
-    super::audit_append(&mut **connection, &[entry]).await?;
+    super::audit_append(connection, &[entry]).await?;
     sqlx::query("RELEASE command").execute(&mut **connection).await?;
     Ok(())
 }

@@ -8,8 +8,9 @@
 mod group_commit;
 
 use crate::store::sql::{
-    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_export_store, impl_log_store,
-    impl_manufacturer_store, impl_order_store, impl_sync_store, prelude::*,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_export_store,
+    impl_invitation_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store, impl_user_store,
+    prelude::*,
 };
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -295,3 +296,5 @@ impl_log_store!(SqliteStore, sqlx::Sqlite);
 impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
 impl_order_store!(SqliteStore, sqlx::Sqlite);
 impl_sync_store!(SqliteStore, sqlx::Sqlite);
+impl_user_store!(SqliteStore);
+impl_invitation_store!(SqliteStore);

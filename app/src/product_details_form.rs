@@ -1,0 +1,157 @@
+//! A product's details on the product form: its attributes as rows of name and value, its own retention or the
+//! organisation's, and its yield range. Read from the server's JSON field by field, checked with the shared
+//! `ProductDetails` rules before the form is sent.
+
+use crate::admin_view::field;
+use serde_json::Value;
+use serialtrack_shared::product_details::{ProductDetails, YieldRange};
+use serialtrack_shared::retention::{CountedFrom, RetentionPolicy};
+
+/// What a retention period may be counted from, with its words on the form.
+pub const COUNTED_FROM: [(&str, &str); 2] =
+    [("expiry", "the later of its last event and its expiry"), ("last_event", "its last event")];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsDraft {
+    /// Name and value per row; a row with both empty is left out.
+    pub attributes: Vec<(String, String)>,
+    /// `false`: the organisation's retention.
+    pub own_retention: bool,
+    /// Years kept; empty: for ever.
+    pub keep_years: String,
+    /// Years until archived; empty: never archived.
+    pub archive_years: String,
+    pub counted_from: String,
+    /// Both empty: no yield range.
+    pub yield_min: String,
+    pub yield_max: String,
+}
+
+impl Default for DetailsDraft {
+    /// No attributes, the organisation's retention (the form shows the usual 7 and 2 years if one is chosen),
+    /// no yield range.
+    fn default() -> Self {
+        Self {
+            attributes: Vec::new(),
+            own_retention: false,
+            keep_years: "7".into(),
+            archive_years: "2".into(),
+            counted_from: "expiry".into(),
+            yield_min: String::new(),
+            yield_max: String::new(),
+        }
+    }
+}
+
+impl DetailsDraft {
+    /// The draft of the details the server sent (`{}` or absent: the default).
+    pub fn of(details: &Value) -> Self {
+        let mut draft = Self::default();
+        if let Some(attributes) = details.get("attributes").and_then(Value::as_object) {
+            draft.attributes = attributes
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().to_owned()))
+                .collect();
+        }
+        if let Some(retention) = details.get("retention").filter(|retention| retention.is_object()) {
+            draft.own_retention = true;
+            draft.keep_years = field(retention, "keep_years");
+            draft.archive_years = field(retention, "archive_after_years");
+            draft.counted_from = field(retention, "counted_from");
+        }
+        if let Some(range) = details.get("yield_range").filter(|range| range.is_object()) {
+            draft.yield_min = field(range, "min_percent");
+            draft.yield_max = field(range, "max_percent");
+        }
+        draft
+    }
+
+    /// The details the form describes, checked by the shared rules; the first problem is the error.
+    pub fn details(&self) -> Result<ProductDetails, String> {
+        let years = |typed: &str, what: &str| -> Result<Option<u16>, String> {
+            match typed.trim() {
+                "" => Ok(None),
+                typed => typed.parse().map(Some).map_err(|_| format!("Give {what} as a whole number of years.")),
+            }
+        };
+        let retention = if self.own_retention {
+            let counted_from = match self.counted_from.as_str() {
+                "last_event" => CountedFrom::LastEvent,
+                _ => CountedFrom::Expiry,
+            };
+            Some(RetentionPolicy {
+                keep_years: years(&self.keep_years, "how long histories are kept")?,
+                archive_after_years: years(&self.archive_years, "when histories are archived")?,
+                counted_from,
+            })
+        } else {
+            None
+        };
+        let yield_range = match (self.yield_min.trim(), self.yield_max.trim()) {
+            ("", "") => None,
+            (min, max) => {
+                let percent = |typed: &str| typed.trim_end_matches('%').trim().parse::<u8>().ok();
+                let (Some(min_percent), Some(max_percent)) = (percent(min), percent(max)) else {
+                    return Err("Give the yield range as two whole percentages, e.g. 95 and 100.".into());
+                };
+                Some(YieldRange { min_percent, max_percent })
+            }
+        };
+        let attributes = self
+            .attributes
+            .iter()
+            .filter(|(name, value)| !(name.trim().is_empty() && value.trim().is_empty()))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        let details = ProductDetails { attributes, retention, yield_range };
+        details.validate().map_err(|error| format!("{}.", sentence(&error.to_string())))?;
+        Ok(details)
+    }
+}
+
+/// A shared rule's message as a sentence: its first letter a capital.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_servers_details_read_into_the_form_and_back() {
+        let sent = json!({
+            "attributes": {"pack": "30 tablets", "strength": "20 mg"},
+            "retention": {"keep_years": null, "archive_after_years": 3, "counted_from": "last_event"},
+            "yield_range": {"min_percent": 95, "max_percent": 100},
+        });
+        let draft = DetailsDraft::of(&sent);
+        assert_eq!(draft.attributes[1], ("strength".into(), "20 mg".into()));
+        assert_eq!((draft.own_retention, draft.keep_years.as_str(), draft.archive_years.as_str()), (true, "", "3"));
+        assert_eq!(serde_json::to_value(draft.details().unwrap()).unwrap(), sent);
+        assert_eq!(DetailsDraft::of(&json!({})), DetailsDraft::default());
+        assert_eq!(serde_json::to_value(DetailsDraft::default().details().unwrap()).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn the_form_says_what_is_wrong_before_anything_is_sent() {
+        let with = |change: fn(&mut DetailsDraft)| {
+            let mut draft = DetailsDraft::default();
+            change(&mut draft);
+            draft.details().err().unwrap_or_default()
+        };
+        let given_then: [(fn(&mut DetailsDraft), &str); 5] = [
+            (|d| d.attributes = vec![("".into(), "".into())], ""),
+            (|d| d.attributes = vec![("".into(), "30 tablets".into())], "An attribute's name is 1 to 40"),
+            (|d| (d.yield_min, d.yield_max) = ("95".into(), "".into()), "two whole percentages"),
+            (|d| (d.yield_min, d.yield_max) = ("100 %".into(), "95%".into()), "100–95 is not"),
+            (|d| (d.own_retention, d.keep_years) = (true, "seven".into()), "how long histories are kept"),
+        ];
+        for (change, words) in given_then {
+            let error = with(change);
+            assert!(if words.is_empty() { error.is_empty() } else { error.contains(words) }, "{words}: {error}");
+        }
+    }
+}
