@@ -151,7 +151,9 @@ pub async fn sync_pull(
     let mut records = state.store.events_since(tenant, after, i64::from(limit) + 1).await?;
     let has_more = records.len() > limit as usize;
     records.truncate(limit as usize);
-    super::exports::count_log_page(&state, &principal, after, &records, has_more, query.device_id.as_deref()).await?;
+    // The entry names the device when it is a well-formed device id (the query's is not checked otherwise).
+    let device = query.device_id.as_deref().filter(|device| check_device_id(device).is_ok());
+    super::exports::count_log_page(&state, &principal, after, &records, has_more, device).await?;
     let mut events = Vec::with_capacity(records.len());
     for record in records {
         let payload: serde_json::Value = serde_json::from_str(&record.payload).unwrap_or_default();
