@@ -24,7 +24,7 @@ async fn large_request_key(server: &mut Bench) {
     use serialtrack_server::auth::{hash_token, new_api_key};
     use serialtrack_server::store::{KeyGrants, NewApiKey};
     let key = new_api_key();
-    let grants = KeyGrants { max_serials_per_request: 500_000, reads_extra: false };
+    let grants = KeyGrants { max_serials_per_request: 500_000, ..KeyGrants::default() };
     let new_key = NewApiKey {
         tenant_id: server.tenant_id.clone(),
         name: "line integrator".into(),

@@ -82,6 +82,7 @@ async fn a_chain(store: &Arc<dyn Store>) -> String {
             serial_source: "generated".into(),
             serial_scheme: "{\"kind\":\"randomised\",\"length\":12}".into(),
             workflow: "{}".into(),
+            details: "{}".into(),
         };
         store.product_create(&tenant.id, product).await.unwrap();
     }
@@ -273,6 +274,7 @@ async fn a_write_whose_entry_cannot_be_appended_is_not_written(database: TestDat
         serial_source: "generated".into(),
         serial_scheme: "{\"kind\":\"randomised\",\"length\":12}".into(),
         workflow: "{}".into(),
+        details: "{}".into(),
     };
     assert!(store.product_create(&tenant, product).await.is_err(), "the write fails with its entry");
     let listed = store.products(&tenant, Some("NEVER"), 10, 0).await.unwrap();

@@ -49,6 +49,7 @@ async fn tenant_with_units(store: &Arc<dyn Store>, count: usize) -> (String, Vec
         serial_source: "generated".into(),
         serial_scheme: "{}".into(),
         workflow: "{}".into(),
+        details: "{}".into(),
     };
     let product = store.product_create(&tenant.id, product).await.unwrap();
     let (units, events): (Vec<NewUnit>, Vec<NewEvent>) = (0..count)

@@ -44,6 +44,7 @@ fn product(code: &str, gtin: Option<&str>, name: &str) -> NewProduct {
         serial_source: "generated".into(),
         serial_scheme: "{}".into(),
         workflow: "{}".into(),
+        details: "{}".into(),
     }
 }
 

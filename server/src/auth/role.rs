@@ -15,7 +15,7 @@ pub enum Permission {
     RegisterUnits,
     /// Apply a command to a unit (the product's workflow may restrict particular transitions further).
     ApplyCommands,
-    /// Create and revoke API keys, and set their quotas.
+    /// Create and revoke API keys, set their quotas, and set the export ceilings.
     ManageKeys,
     /// Add people, change their roles, disable them, set their passwords and end their sessions.
     ManageUsers,
@@ -25,7 +25,8 @@ pub enum Permission {
     SettleEscalations,
     /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
     WorkOrders,
-    /// Read, export and verify the organisation's audit trail (docs/AUDIT.md).
+    /// Read, export and verify the organisation's audit trail (docs/AUDIT.md), its alerts, and the export
+    /// ceilings it is watched with (docs/DATA_PROTECTION.md).
     Audit,
 }
 

@@ -10,11 +10,27 @@ pub struct KeyGrants {
     pub max_serials_per_request: i64,
     /// Whether the key may read extra per-serial parameters.
     pub reads_extra: bool,
+    /// The most serials the key may export per UTC day; `None`: its role's ceiling (docs/DATA_PROTECTION.md).
+    pub max_exported_serials_per_day: Option<i64>,
 }
 
 impl Default for KeyGrants {
     fn default() -> Self {
-        Self { max_serials_per_request: DEFAULT_MAX_SERIALS_PER_REQUEST, reads_extra: false }
+        Self {
+            max_serials_per_request: DEFAULT_MAX_SERIALS_PER_REQUEST,
+            reads_extra: false,
+            max_exported_serials_per_day: None,
+        }
+    }
+}
+
+impl KeyGrants {
+    /// The grants as a key's audit entries show them.
+    pub fn audited(&self) -> serde_json::Value {
+        serde_json::json!({
+            "max_serials_per_request": self.max_serials_per_request, "reads_extra": self.reads_extra,
+            "max_exported_serials_per_day": self.max_exported_serials_per_day,
+        })
     }
 }
 

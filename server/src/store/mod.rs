@@ -1,7 +1,7 @@
 //! The storage interface: the only place that knows SQL.
 //!
 //! One interface ([`Store`], split by topic into [`AccountStore`], [`UserStore`], [`InvitationStore`],
-//! [`CatalogStore`], [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
+//! [`CatalogStore`], [`ExportStore`], [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
 //! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
 //! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
 //! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
@@ -12,6 +12,7 @@ mod accounts;
 pub mod audit;
 mod catalog;
 mod error;
+mod exports;
 mod invitations;
 mod log;
 mod manufacturer;
@@ -29,6 +30,11 @@ pub use audit::{
 };
 pub use catalog::CatalogStore;
 pub use error::StoreError;
+pub use exports::{
+    AlertRecord, Export, ExportRefusal, ExportSettings, ExportSettingsChange, ExportStore, StoredSettings, Tally,
+    DEFAULT_ALERT_EXPORTED_SERIALS_PER_HOUR, DEFAULT_ALERT_FAILED_SIGN_INS_PER_HOUR, DEFAULT_LABEL_DOWNLOADS_PER_ORDER,
+    DEFAULT_SERIALS_PER_DAY, EXPORT_KINDS,
+};
 pub use invitations::{InvitationRecord, InvitationSettled, InvitationStore};
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use manufacturer::{
@@ -48,6 +54,7 @@ pub trait Store:
     AccountStore
     + AuditStore
     + CatalogStore
+    + ExportStore
     + InvitationStore
     + LogStore
     + ManufacturerStore

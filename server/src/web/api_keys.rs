@@ -35,6 +35,10 @@ pub struct ApiKeyCreate {
     max_serials_per_request: Option<u64>,
     /// Whether the key may read the pool's extra per-serial parameters (default false).
     reads_extra: Option<bool>,
+    /// The most serials the key may export per UTC day (1 to 1,000,000,000); null or left out: its role's
+    /// ceiling (`GET /export_ceilings`).
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
+    max_exported_serials_per_day: Option<i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -52,6 +56,8 @@ pub struct ApiKeyView {
     max_serials_per_request: i64,
     /// Whether the key may read the pool's extra per-serial parameters.
     reads_extra: bool,
+    /// The most serials the key may export per UTC day; null: its role's ceiling.
+    max_exported_serials_per_day: Option<i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -78,6 +84,7 @@ impl From<ApiKeyRecord> for ApiKeyView {
             last_used_at: record.last_used_at.map(rfc3339),
             max_serials_per_request: record.grants.max_serials_per_request,
             reads_extra: record.grants.reads_extra,
+            max_exported_serials_per_day: record.grants.max_exported_serials_per_day,
         }
     }
 }
@@ -115,6 +122,7 @@ pub async fn api_keys_create(
             create.max_serials_per_request.unwrap_or(DEFAULT_MAX_SERIALS_PER_REQUEST as u64),
         )?,
         reads_extra: create.reads_extra.unwrap_or(false),
+        max_exported_serials_per_day: create.max_exported_serials_per_day.map(export_ceiling).transpose()?,
     };
     let key = new_api_key();
     let record = state
@@ -147,6 +155,27 @@ fn quota(max_serials_per_request: u64) -> ApiResult<i64> {
     Ok(max_serials_per_request as i64)
 }
 
+/// A key's own export ceiling in range, or a 422 that says the range.
+fn export_ceiling(serials_per_day: i64) -> ApiResult<i64> {
+    let most = super::export_ceilings::MOST_SERIALS_PER_DAY;
+    if !(1..=most).contains(&serials_per_day) {
+        return Err(ApiError::invalid(
+            "invalid_ceiling",
+            "max_exported_serials_per_day must be 1 to 1,000,000,000, or null for the role's ceiling",
+        ));
+    }
+    Ok(serials_per_day)
+}
+
+/// A field that may be left out, null or a value: `None`, `Some(None)`, `Some(Some(value))`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyUpdate {
@@ -155,10 +184,14 @@ pub struct ApiKeyUpdate {
     max_serials_per_request: Option<u64>,
     /// Whether the key may read the pool's extra per-serial parameters.
     reads_extra: Option<bool>,
+    /// The most serials the key may export per UTC day (1 to 1,000,000,000); null: its role's ceiling.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1_000_000_000)]
+    max_exported_serials_per_day: Option<Option<i64>>,
 }
 
 /// Changes what a key may do beyond its role: its serials per request, whether it reads extra per-serial
-/// parameters. Takes effect on the key's next request. Admins signed in as themselves: a key never changes
+/// parameters, its own export ceiling. Takes effect on the key's next request. Admins signed in as themselves: a key never changes
 /// its own or another key's limits.
 #[utoipa::path(patch, path = "/api_keys/{key_id}", tag = "api_keys", params(("key_id" = String, Path)),
     request_body = ApiKeyUpdate, security(("session" = []), ("api_key" = [])),
@@ -179,6 +212,9 @@ pub async fn api_keys_update(
     }
     if let Some(reads_extra) = update.reads_extra {
         grants.reads_extra = reads_extra;
+    }
+    if let Some(ceiling) = update.max_exported_serials_per_day {
+        grants.max_exported_serials_per_day = ceiling.map(export_ceiling).transpose()?;
     }
     state.store.api_key_set_grants(tenant, &key_id, grants).await?;
     let keys = state.store.api_keys(tenant).await?;

@@ -84,6 +84,10 @@ pub enum ApiError {
     /// 429: the caller holds too many of something a server keeps open for it (e.g. change streams).
     #[error("{message}")]
     TooMany { code: &'static str, message: String },
+    /// 429: the caller exported as many serials today as its ceiling allows; `Retry-After` says when the UTC
+    /// day ends (docs/DATA_PROTECTION.md).
+    #[error("{message}")]
+    ExportCeilingReached { message: String, retry_after: Duration },
     /// 503: the database is busy or unreachable; retry with backoff.
     #[error("the server is busy: retry in a moment")]
     Unavailable(String),
@@ -114,7 +118,9 @@ impl ApiError {
             Self::Conflict { .. } | Self::Refused { .. } => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyAttempts(_) | Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts(_) | Self::TooMany { .. } | Self::ExportCeilingReached { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -138,6 +144,7 @@ impl ApiError {
             Self::TooLarge(_) => "too_large",
             Self::NotJson => "not_json",
             Self::TooManyAttempts(_) => "too_many_attempts",
+            Self::ExportCeilingReached { .. } => "export_ceiling_reached",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -177,7 +184,9 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let retry_after = match &self {
-            Self::TooManyAttempts(wait) => Some((wait.as_secs_f64().ceil() as u64).max(1).to_string()),
+            Self::TooManyAttempts(wait) | Self::ExportCeilingReached { retry_after: wait, .. } => {
+                Some((wait.as_secs_f64().ceil() as u64).max(1).to_string())
+            }
             Self::Unavailable(_) => Some("1".to_owned()),
             _ => None,
         };

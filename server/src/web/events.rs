@@ -2,7 +2,7 @@
 
 use super::error::ApiResult;
 use super::extract::ApiQuery;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::state::AppState;
 use super::views::EventView;
@@ -41,9 +41,12 @@ pub struct EventPage {
     has_more: bool,
 }
 
-/// The tenant's events after a seq, ascending, at most 500 a page.
+/// The tenant's events after a seq, ascending, at most 500 a page. A page with more behind it counts the units
+/// it names against the caller's export ceiling of the day; the page that reaches the head counts nothing
+/// (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/events", tag = "events", params(EventsQuery),
-    security(("session" = []), ("api_key" = [])), responses((status = 200, body = EventPage), CommonErrors))]
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = EventPage), CommonErrors, ExportCeiling))]
 pub async fn events_list(
     State(state): State<AppState>,
     principal: Principal,
@@ -56,9 +59,11 @@ pub async fn events_list(
     let limit = i64::from(query.limit.unwrap_or(500).clamp(1, 500));
     let events = state.store.events_since(&tenant.id, after, limit).await?;
     let next_after = events.last().map_or(after.min(tenant.last_seq), |event| event.seq);
+    let has_more = next_after < tenant.last_seq;
+    super::exports::count_log_page(&state, &principal, after, &events, has_more, None).await?;
     Ok(Json(EventPage {
         log_epoch: tenant.log_epoch,
-        has_more: next_after < tenant.last_seq,
+        has_more,
         head_seq: tenant.last_seq,
         next_after,
         events: events.into_iter().map(EventView::from).collect(),

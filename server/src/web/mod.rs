@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod audit;
+mod audit_alerts;
 mod authenticate;
 mod browser_guard;
 mod client_address;
@@ -16,6 +17,8 @@ mod devices;
 mod error;
 mod escalations;
 mod events;
+mod export_ceilings;
+mod exports;
 mod extract;
 mod health;
 mod idempotency;
@@ -77,6 +80,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(users::router())
         .merge(user_sessions::router())
+        .merge(export_ceilings::router())
         .merge(products::router())
         .merge(locations::router())
         .merge(devices::router())
@@ -97,6 +101,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(sync::router())
         .merge(escalations::router())
         .merge(audit::router())
+        .merge(audit_alerts::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

@@ -26,7 +26,8 @@ use utoipa_axum::routes;
         (name = "pool", description = "The serial number pool"),
         (name = "orders", description = "Packaging and printing orders, device blocks, commissioning"), (name = "units"), (name = "events"),
         (name = "sync", description = "How devices fill themselves for offline work and catch up"),
-        (name = "audit", description = "The audit trail: every write, who, when and why; its export and its check")
+        (name = "audit", description = "The audit trail: every write, who, when and why; its export, its check and its alerts"),
+        (name = "exports", description = "How many serials each role may export per day, and how often an order's labels may be downloaded")
     )
 )]
 struct BaseDocument;
@@ -119,4 +120,15 @@ pub enum CommonErrors {
     /// The database is busy; retry.
     #[response(status = 503)]
     Unavailable(ErrorBody),
+}
+
+/// The answer of a route that hands out serials when its caller's export ceiling of the day is reached
+/// (docs/DATA_PROTECTION.md).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ExportCeiling {
+    /// The caller exported as many serials today as its ceiling allows; nothing was sent. `Retry-After` says
+    /// when the UTC day ends.
+    #[response(status = 429)]
+    Reached(ErrorBody),
 }

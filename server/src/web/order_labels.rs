@@ -2,10 +2,10 @@
 //! element string and the GS1 Digital Link (both written by the shared `gs1` module). A product with an
 //! internal code has no GS1 data carrier: its file holds the code, serial, lot and expiry only.
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::ApiPath;
 use super::lookups::find_order;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::state::AppState;
 use crate::auth::Permission;
@@ -27,11 +27,14 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(orders_labels))
 }
 
-/// The order's serials as label data, one CSV row per serial in serial order.
+/// The order's serials as label data, one CSV row per serial in serial order. Each download counts against
+/// the caller's export ceiling of the day (429 `export_ceiling_reached` beyond it) and uses up one of the
+/// order's downloads (409 `label_downloads_used_up` when none is left; docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/orders/{order_id}/labels.csv", tag = "orders", params(("order_id" = String, Path)),
     security(("session" = []), ("api_key" = [])),
     responses((status = 200, content_type = "text/csv", description = "gtin,serial,lot,expiry,element_string,digital_link"),
-        CommonErrors))]
+        (status = 409, body = ErrorBody, description = "The order's labels were downloaded as often as allowed"),
+        CommonErrors, ExportCeiling))]
 pub async fn orders_labels(
     State(state): State<AppState>,
     principal: Principal,
@@ -57,9 +60,10 @@ pub async fn orders_labels(
             _ => break,
         }
     }
-    // Serials are what counterfeiters want: who downloaded how many is in the audit trail (docs/AUDIT.md).
-    let entry = AuditEntry::new(tenant, "labels.downloaded", "order", &order.id).serials(labels);
-    state.store.audit_record(entry).await?;
+    // Serials are what counterfeiters want: the download counts against the caller's ceiling of the day and
+    // the order's downloads, and who downloaded how many is in the audit trail (docs/DATA_PROTECTION.md).
+    let entry = AuditEntry::new(tenant, "labels.downloaded", "order", &order.id);
+    super::exports::count_labels(&state, &principal, entry, labels, &order.id).await?;
     let disposition = format!("attachment; filename=\"order-{}-labels.csv\"", order.id);
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],

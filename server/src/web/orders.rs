@@ -6,12 +6,12 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::input::parse_expiry;
 use super::lookups::{find_order, find_product};
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::state::AppState;
 use super::time_format::rfc3339;
 use crate::auth::Permission;
-use crate::store::{NewOrder, OrderCountsRecord, OrderCreated, OrderFilter, OrderRecord, StoreError};
+use crate::store::{AuditEntry, NewOrder, OrderCountsRecord, OrderCreated, OrderFilter, OrderRecord, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -312,10 +312,12 @@ pub struct OrderSerials {
     serials: Vec<OrderSerial>,
 }
 
-/// The serials assigned to an order, in serial order.
+/// The serials assigned to an order, in serial order. They count against the caller's export ceiling of the
+/// day (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/orders/{order_id}/serials", tag = "orders",
     params(("order_id" = String, Path), OrderSerialsQuery), security(("session" = []), ("api_key" = [])),
-    responses((status = 200, body = OrderSerials), CommonErrors))]
+    responses((status = 200, body = OrderSerials),
+        CommonErrors, ExportCeiling))]
 pub async fn orders_serials(
     State(state): State<AppState>,
     principal: Principal,
@@ -331,6 +333,9 @@ pub async fn orders_serials(
     find_order(&state, tenant, &order_id).await?;
     let after = query.after.as_deref().unwrap_or("");
     let rows = state.store.order_serials(tenant, &order_id, after, i64::from(limit)).await?;
+    let entry = AuditEntry::new(tenant, "order.serials_read", "order", &order_id)
+        .new_value(serde_json::json!({ "after": query.after }));
+    super::exports::count(&state, &principal, entry, rows.len()).await?;
     let serials = rows
         .into_iter()
         .map(|row| OrderSerial { serial: row.serial, device_id: row.device_id, unit_status: row.unit_status })

@@ -4,11 +4,11 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::item_errors::{counted, ItemErrors};
 use super::lookups::find_product;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::state::AppState;
 use crate::auth::Permission;
-use crate::store::{PartnerSerialRecord, PoolAction, PoolStateRecord};
+use crate::store::{AuditEntry, PartnerSerialRecord, PoolAction, PoolStateRecord};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -237,9 +237,11 @@ impl From<PartnerSerialRecord> for PartnerSerial {
     }
 }
 
-/// For a partner (CMO): the serials brand owners assigned to it, and nothing else of theirs.
+/// For a partner (CMO): the serials brand owners assigned to it, and nothing else of theirs. They count
+/// against the caller's export ceiling of the day (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/pool/partner_serials", tag = "pool", params(PartnerSerialsQuery),
-    security(("session" = []), ("api_key" = [])), responses((status = 200, body = PartnerSerials), CommonErrors))]
+    security(("session" = []), ("api_key" = [])), responses((status = 200, body = PartnerSerials),
+        CommonErrors, ExportCeiling))]
 pub async fn pool_partner_serials(
     State(state): State<AppState>,
     principal: Principal,
@@ -248,6 +250,10 @@ pub async fn pool_partner_serials(
     principal.require(Permission::Read, "read the pool")?;
     let after = (query.after_product.as_deref().unwrap_or(""), query.after_serial.as_deref().unwrap_or(""));
     let limit = i64::from(query.limit.unwrap_or(500).clamp(1, 1000));
-    let rows = state.store.pool_partner_serials(&principal.tenant_id, after, limit).await?;
+    let tenant = &principal.tenant_id;
+    let rows = state.store.pool_partner_serials(tenant, after, limit).await?;
+    let entry = AuditEntry::new(tenant, "pool.partner_serials_read", "tenant", tenant)
+        .new_value(serde_json::json!({ "after_product": after.0, "after_serial": after.1 }));
+    super::exports::count(&state, &principal, entry, rows.len()).await?;
     Ok(Json(PartnerSerials { serials: rows.into_iter().map(PartnerSerial::from).collect() }))
 }

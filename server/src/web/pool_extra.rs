@@ -5,7 +5,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery};
 use super::lookups::find_product;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::{Principal, PrincipalKind};
 use super::state::AppState;
 use crate::auth::Permission;
@@ -42,10 +42,12 @@ pub struct SerialExtras {
     serials: Vec<SerialExtra>,
 }
 
-/// The extra parameters of these serials of a product's pool. API keys made with `reads_extra` only.
+/// The extra parameters of these serials of a product's pool. API keys made with `reads_extra` only. The serials
+/// answered count against the key's export ceiling of the day (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/products/{product_id}/pool/extra", tag = "pool",
     params(("product_id" = String, Path), ExtraQuery), security(("api_key" = [])),
-    responses((status = 200, body = SerialExtras), CommonErrors))]
+    responses((status = 200, body = SerialExtras),
+        CommonErrors, ExportCeiling))]
 pub async fn pool_extra(
     State(state): State<AppState>,
     principal: Principal,
@@ -78,6 +80,8 @@ pub async fn pool_extra(
     }
     find_product(&state, tenant, &product_id).await?;
     let rows = state.store.pool_extra(tenant, &product_id, &serials).await?;
+    let entry = crate::store::AuditEntry::new(tenant, "pool.extra_read", "product", &product_id);
+    super::exports::count(&state, &principal, entry, rows.len()).await?;
     let serials = rows
         .into_iter()
         .map(|row| SerialExtra {

@@ -3,7 +3,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::ApiQuery;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::state::AppState;
 use super::views::EventView;
@@ -55,9 +55,11 @@ pub struct SnapshotView {
     has_more: bool,
 }
 
-/// One page of the tenant's units with their recent history, ordered by unit id.
+/// One page of the tenant's units with their recent history, ordered by unit id. Its units count against the
+/// caller's export ceiling of the day (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/snapshot", tag = "sync", params(SnapshotQuery),
-    security(("session" = []), ("api_key" = [])), responses((status = 200, body = SnapshotView), CommonErrors))]
+    security(("session" = []), ("api_key" = [])),
+    responses((status = 200, body = SnapshotView), CommonErrors, ExportCeiling))]
 pub async fn snapshot_page(
     State(state): State<AppState>,
     principal: Principal,
@@ -83,9 +85,8 @@ pub async fn snapshot_page(
     }
     let has_more = page.units.len() == limit as usize;
     let entry = crate::store::AuditEntry::new(tenant, "snapshot.page_read", "snapshot", tenant)
-        .new_value(serde_json::json!({ "after": query.after, "as_of_seq": page.head_seq, "history": per_unit }))
-        .serials(page.units.len());
-    state.store.audit_record(entry).await?;
+        .new_value(serde_json::json!({ "after": query.after, "as_of_seq": page.head_seq, "history": per_unit }));
+    super::exports::count(&state, &principal, entry, page.units.len()).await?;
     let next_after = page.units.last().map(|unit| unit.id.clone());
     let units = page
         .units

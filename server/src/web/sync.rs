@@ -4,7 +4,7 @@
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiQuery};
 use super::input::check_device_id;
-use super::openapi::CommonErrors;
+use super::openapi::{CommonErrors, ExportCeiling};
 use super::principal::Principal;
 use super::request_log;
 use super::state::AppState;
@@ -124,9 +124,12 @@ pub struct PullQuery {
 }
 
 /// The tenant's events after the cursor, ascending, ≤ 500 a page, with this device's op results — or
-/// `{"answer": "reset"}` when the device's data is from another log epoch or beyond the server's head.
+/// `{"answer": "reset"}` when the device's data is from another log epoch or beyond the server's head. A page
+/// with more behind it counts the units it names against the caller's export ceiling of the day; the page that
+/// reaches the head counts nothing (docs/DATA_PROTECTION.md).
 #[utoipa::path(get, path = "/sync/pull", tag = "sync", params(PullQuery), security(("session" = []), ("api_key" = [])),
-    responses((status = 200, body = PullAnswer, description = "A page of events, or a reset"), CommonErrors))]
+    responses((status = 200, body = PullAnswer, description = "A page of events, or a reset"), CommonErrors,
+        ExportCeiling))]
 pub async fn sync_pull(
     State(state): State<AppState>,
     principal: Principal,
@@ -145,10 +148,14 @@ pub async fn sync_pull(
         return Ok(Json(PullAnswer::Reset { why }));
     }
     let after = i64::try_from(query.cursor).unwrap_or(i64::MAX);
-    let records = state.store.events_since(tenant, after, i64::from(limit) + 1).await?;
+    let mut records = state.store.events_since(tenant, after, i64::from(limit) + 1).await?;
     let has_more = records.len() > limit as usize;
-    let mut events = Vec::with_capacity(records.len().min(limit as usize));
-    for record in records.into_iter().take(limit as usize) {
+    records.truncate(limit as usize);
+    // The entry names the device when it is a well-formed device id (the query's is not checked otherwise).
+    let device = query.device_id.as_deref().filter(|device| check_device_id(device).is_ok());
+    super::exports::count_log_page(&state, &principal, after, &records, has_more, device).await?;
+    let mut events = Vec::with_capacity(records.len());
+    for record in records {
         let payload: serde_json::Value = serde_json::from_str(&record.payload).unwrap_or_default();
         let recorded =
             upcast(payload.clone()).map_err(|error| ApiError::Internal(format!("event {}: {error}", record.seq)))?;

@@ -82,6 +82,8 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("return", &["pool.returned"]).await;
     app.get_as(Role::Operator, &format!("/orders/{order_id}/labels.csv")).await.expect(200);
     steps.expect("the labels CSV", &["labels.downloaded"]).await;
+    app.get_as(Role::Operator, &format!("/orders/{order_id}/serials")).await.expect(200);
+    steps.expect("the order's serials", &["order.serials_read"]).await;
     app.post_as(Role::Admin, &format!("/orders/{order_id}/close"), json!({})).await.expect(200);
     steps.expect("close", &["pool.released", "order.closed"]).await;
 
@@ -112,6 +114,10 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("settling it", &["escalation.settled"]).await;
     app.get_as(Role::Operator, "/snapshot?limit=10").await.expect(200);
     steps.expect("a snapshot page", &["snapshot.page_read"]).await;
+    app.events_list(Role::Operator, "?limit=1").await.expect(200);
+    steps.expect("a page of the log's history", &["events.page_read"]).await;
+    app.events_list(Role::Operator, "?after=0").await.expect(200);
+    steps.expect("the log's pages up to its head (the live tail)", &[]).await;
     app.post_as(Role::Admin, "/devices", json!({"device_id": "tab-1", "name": "Line 1 tablet"})).await.expect(200);
     steps.expect("naming a device", &["device.named"]).await;
 
@@ -126,6 +132,12 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     steps.expect("revoking it", &["api_key.revoked"]).await;
     app.call(Method::DELETE, &format!("/api_keys/{key_id}"), Some(app.key(Role::Admin)), None).await.expect(204);
     steps.expect("revoking it again (changes nothing)", &[]).await;
+    let ceilings = json!({"roles": [{"role": "operator", "serials_per_day": 500_000}], "label_downloads_per_order": 5});
+    app.admin_does(Method::PATCH, "/export_ceilings", Some(ceilings)).await.expect(200);
+    steps.expect("the export ceilings", &["session.signed_in", "export_ceilings.changed"]).await;
+    let out_of_range = json!({"roles": [{"role": "operator", "serials_per_day": 0}]});
+    app.admin_does(Method::PATCH, "/export_ceilings", Some(out_of_range)).await.expect(422);
+    steps.expect("a ceiling out of range (refused)", &["session.signed_in"]).await;
 
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     app.sessions_create(&client, "acme-admin", "wrong").await.expect(401);

@@ -171,6 +171,20 @@ impl TestApp {
         Answer::read(request.send().await.expect("sending a request")).await
     }
 
+    /// Runs SQL straight on the test database, past the store: what a test does to move a day on.
+    #[allow(dead_code)]
+    pub async fn sql(&self, statement: &str) {
+        let url = &self._database.url;
+        let done = if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("opening the SQLite file");
+            sqlx::query(statement).execute(&pool).await.map(|_| ())
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.expect("connecting to PostgreSQL");
+            sqlx::query(statement).execute(&pool).await.map(|_| ())
+        };
+        done.unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+
     pub async fn get_as(&self, role: Role, path: &str) -> Answer {
         self.call(Method::GET, path, Some(self.key(role)), None).await
     }

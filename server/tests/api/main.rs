@@ -9,6 +9,7 @@ mod attacks;
 mod audit;
 mod bad_input;
 mod escalations;
+mod export_ceilings;
 mod idempotency;
 mod locations;
 mod openapi;

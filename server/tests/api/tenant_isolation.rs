@@ -27,7 +27,9 @@ fn body_for(path: &str) -> Option<Value> {
         p if p.ends_with("/password") => json!({"password": "a-long-probe-password"}),
         p if p.starts_with("/api/v1/users/") => json!({"role": "operator", "disabled": true}),
         "/api/v1/partners/invitations" => json!({"partner_tenant_id": "{product_id}"}),
-        p if p.starts_with("/api/v1/api_keys/") => json!({"reads_extra": true, "max_serials_per_request": 10_000_000}),
+        p if p.starts_with("/api/v1/api_keys/") => {
+            json!({"reads_extra": true, "max_serials_per_request": 10_000_000, "max_exported_serials_per_day": null})
+        }
         p if p.starts_with("/api/v1/partners/") => json!({"max_serials_per_request": 10_000_000}),
         p if p.ends_with("/commands") => json!({"command": {"type": "add_note", "text": "probe"}}),
         p if p.starts_with("/api/v1/products/") => json!({"name": "Hijacked"}),
@@ -161,4 +163,27 @@ async fn another_tenant_s_admin_in_person_finds_none_of_our_users_sessions_or_in
     let me = app.get_as(Role::Admin, "/users").await;
     let secret = me.expect(200)["users"].as_array().unwrap().iter().find(|u| u["username"] == "secret-user").cloned();
     assert_eq!(secret.unwrap()["disabled"], false);
+}
+
+#[tokio::test]
+async fn an_organisations_export_ceilings_bind_its_own_callers_only() {
+    let app = spawn_app().await;
+    let lowered = json!({"roles": [{"role": "operator", "serials_per_day": 1}], "label_downloads_per_order": 1});
+    app.admin_does(Method::PATCH, "/export_ceilings", Some(lowered)).await.expect(200);
+    let other = |role: Role| app.other_keys[&role].clone();
+    let theirs = app.call(Method::GET, "/export_ceilings", Some(&other(Role::Auditor)), None).await;
+    assert_eq!(
+        (theirs.expect(200)["roles"][0]["serials_per_day"].as_i64(), theirs.body["label_downloads_per_order"].as_i64()),
+        (Some(1_000_000), Some(3))
+    );
+    let product = json!({"code_schema": "gtin", "code": "9527770001118", "name": "Their Pill"});
+    let product = app.call(Method::POST, "/products", Some(&other(Role::Admin)), Some(product)).await;
+    let order = json!({"kind": "printing", "product_id": product.expect(201)["id"], "lot": "L1",
+                       "expiry": "2030-01-01", "quantity": 2});
+    let order = app.call(Method::POST, "/orders", Some(&other(Role::Admin)), Some(order)).await;
+    let labels = format!("/orders/{}/labels.csv", order.expect(201)["id"].as_str().unwrap());
+    for _ in 0..2 {
+        let csv = app.call(Method::GET, &labels, Some(&other(Role::Operator)), None).await;
+        assert_eq!(csv.status.as_u16(), 200, "{}", csv.text);
+    }
 }

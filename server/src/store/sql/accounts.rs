@@ -442,7 +442,8 @@ macro_rules! impl_account_store {
                 let mut transaction = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO api_keys (id, tenant_id, name, role, prefix, key_hash, created_at, \
-                     max_serials_per_request, reads_extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     max_serials_per_request, reads_extra, max_exported_serials_per_day) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(&record.id)
                 .bind(&record.tenant_id)
@@ -453,15 +454,17 @@ macro_rules! impl_account_store {
                 .bind(record.created_at)
                 .bind(record.grants.max_serials_per_request)
                 .bind(i64::from(record.grants.reads_extra))
+                .bind(record.grants.max_exported_serials_per_day)
                 .execute(&mut *transaction)
                 .await
                 .map_err(|error| StoreError::from_insert(error, "this API key"))?;
                 // The key's prefix names it; the secret and its hash are never recorded.
-                let entry = AuditEntry::new(&record.tenant_id, "api_key.created", "api_key", &record.id).new_value(
-                    serde_json::json!({"name": record.name, "role": record.role, "prefix": record.prefix,
-                        "max_serials_per_request": record.grants.max_serials_per_request,
-                        "reads_extra": record.grants.reads_extra}),
-                );
+                let mut created = record.grants.audited();
+                created["name"] = record.name.clone().into();
+                created["role"] = record.role.clone().into();
+                created["prefix"] = record.prefix.clone().into();
+                let entry =
+                    AuditEntry::new(&record.tenant_id, "api_key.created", "api_key", &record.id).new_value(created);
                 audit_commit(transaction, &[entry]).await?;
                 Ok(record)
             }
@@ -481,7 +484,8 @@ macro_rules! impl_account_store {
             async fn api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT id, tenant_id, name, role, prefix, created_at, revoked_at, last_used_at, \
-                     max_serials_per_request, reads_extra <> 0 AS reads_extra FROM api_keys WHERE tenant_id = $1 \
+                     max_serials_per_request, reads_extra <> 0 AS reads_extra, max_exported_serials_per_day \
+                     FROM api_keys WHERE tenant_id = $1 \
                      ORDER BY created_at, id",
                 )
                 .bind(tenant_id)

@@ -8,8 +8,8 @@ macro_rules! impl_manufacturer_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "api_key_grants", tenant.id = %tenant_id))]
             async fn api_key_grants(&self, tenant_id: &str, key_id: &str) -> Result<Option<KeyGrants>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT max_serials_per_request, reads_extra <> 0 AS reads_extra FROM api_keys \
-                     WHERE tenant_id = $1 AND id = $2",
+                    "SELECT max_serials_per_request, reads_extra <> 0 AS reads_extra, max_exported_serials_per_day \
+                     FROM api_keys WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant_id)
                 .bind(key_id)
@@ -25,30 +25,31 @@ macro_rules! impl_manufacturer_store {
                 grants: KeyGrants,
             ) -> Result<bool, StoreError> {
                 let mut transaction = self.writer().begin().await?;
-                let before: Option<(i64, i64)> = sqlx::query_as(&format!(
-                    "SELECT max_serials_per_request, reads_extra FROM api_keys WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"
+                let before: Option<KeyGrants> = sqlx::query_as(&format!(
+                    "SELECT max_serials_per_request, reads_extra <> 0 AS reads_extra, max_exported_serials_per_day \
+                     FROM api_keys WHERE tenant_id = $1 AND id = $2{LOCK_ROW}"
                 ))
                 .bind(tenant_id)
                 .bind(key_id)
                 .fetch_optional(&mut *transaction)
                 .await?;
-                let Some((max_before, reads_before)) = before else {
+                let Some(before) = before else {
                     return Ok(false);
                 };
                 sqlx::query(
-                    "UPDATE api_keys SET max_serials_per_request = $3, reads_extra = $4 WHERE tenant_id = $1 AND id = $2",
+                    "UPDATE api_keys SET max_serials_per_request = $3, reads_extra = $4, \
+                     max_exported_serials_per_day = $5 WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant_id)
                 .bind(key_id)
                 .bind(grants.max_serials_per_request)
                 .bind(i64::from(grants.reads_extra))
+                .bind(grants.max_exported_serials_per_day)
                 .execute(&mut *transaction)
                 .await?;
                 let entry = AuditEntry::new(tenant_id, "api_key.changed", "api_key", key_id)
-                    .old(serde_json::json!({"max_serials_per_request": max_before, "reads_extra": reads_before != 0}))
-                    .new_value(serde_json::json!({
-                        "max_serials_per_request": grants.max_serials_per_request, "reads_extra": grants.reads_extra,
-                    }));
+                    .old(before.audited())
+                    .new_value(grants.audited());
                 audit_commit(transaction, &[entry]).await?;
                 Ok(true)
             }

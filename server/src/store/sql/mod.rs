@@ -4,12 +4,14 @@
 //! skips rows another transaction holds), the bulk inserts `insert_units` and `insert_events` (multi-row
 //! `VALUES` on SQLite, array binds with `UNNEST` on PostgreSQL), the method `apply_command` behind
 //! `unit_apply` (group commit on SQLite, row locks on PostgreSQL), `LOCK_ROW` (how to lock a row read inside a
-//! transaction), `BEGIN_SNAPSHOT` (the first statement of a read transaction that must see one snapshot) and
+//! transaction), `BEGIN_SNAPSHOT` (the first statement of a read transaction that must see one snapshot),
+//! `ENTRY_SERIALS` (the `serials` of an audit entry's JSON new value, as a number) and
 //! brings [`prelude`] into scope, then invokes the macros.
 
 mod accounts;
 mod audit;
 mod catalog;
+mod exports;
 mod invitations;
 mod log;
 mod manufacturer;
@@ -20,6 +22,7 @@ mod users;
 pub(crate) use accounts::impl_account_store;
 pub(crate) use audit::{define_audit_append, impl_audit_store};
 pub(crate) use catalog::impl_catalog_store;
+pub(crate) use exports::impl_export_store;
 pub(crate) use invitations::{impl_invitation_store, INVITATION_SELECT};
 pub(crate) use log::impl_log_store;
 pub(crate) use manufacturer::impl_manufacturer_store;
@@ -57,13 +60,14 @@ pub mod prelude {
     pub use crate::store::audit::{changed_fields, VisitEntry};
     pub use crate::store::log::Decide;
     pub use crate::store::{
-        new_id, now_millis, ApiKeyRecord, AuditCheckpointRecord, AuditEntry, AuditFilter, AuditHeadRecord, AuditRecord,
-        Decision, EscalationRecord, EventRecord, IdempotencyClaim, IdempotencyScope, InvitationRecord,
-        InvitationSettled, KeyGrants, LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewSession, NewUnit,
-        NewUser, OpInput, OpOutcome, OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord,
-        PartnerSerialRecord, PoolAction, PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord,
-        PoolStateRecord, PrincipalRecord, ProductChanges, ProductRecord, SerialExtraRecord, SessionRecord,
-        SignInFailureRecord, StoreError, StoredAnswer, TenantRecord, UnitRecord, UserChanged, UserChanges, UserRecord,
+        new_id, now_millis, AlertRecord, ApiKeyRecord, AuditCheckpointRecord, AuditEntry, AuditFilter, AuditHeadRecord,
+        AuditRecord, Decision, EscalationRecord, EventRecord, Export, ExportRefusal, ExportSettings,
+        ExportSettingsChange, IdempotencyClaim, IdempotencyScope, InvitationRecord, InvitationSettled, KeyGrants,
+        LocationRecord, NewApiKey, NewEvent, NewOrder, NewProduct, NewSession, NewUnit, NewUser, OpInput, OpOutcome,
+        OpResultRecord, OrderCountsRecord, OrderRecord, OrderSerialRecord, PartnerSerialRecord, PoolAction,
+        PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
+        ProductChanges, ProductRecord, SerialExtraRecord, SessionRecord, SignInFailureRecord, StoreError, StoredAnswer,
+        StoredSettings, TenantRecord, UnitRecord, UserChanged, UserChanges, UserRecord,
     };
 }
 

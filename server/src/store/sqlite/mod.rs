@@ -8,8 +8,9 @@
 mod group_commit;
 
 use crate::store::sql::{
-    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_invitation_store,
-    impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store, impl_user_store, prelude::*,
+    define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_export_store,
+    impl_invitation_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store, impl_user_store,
+    prelude::*,
 };
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -27,6 +28,9 @@ const BEGIN_SNAPSHOT: &str = "SELECT 1";
 
 /// SQLite has no UPDATE inside WITH: the head moves in a statement of its own.
 const AUDIT_HEAD_IN_INSERT: bool = false;
+
+/// The `serials` of an audit entry's new value (JSON text), as a number: what the exports alert adds up.
+const ENTRY_SERIALS: &str = "CAST(json_extract(new_value, '$.serials') AS BIGINT)";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/sqlite/migrations");
 
@@ -287,6 +291,7 @@ define_audit_append!(sqlx::Sqlite);
 impl_account_store!(SqliteStore);
 impl_audit_store!(SqliteStore, sqlx::Sqlite);
 impl_catalog_store!(SqliteStore, sqlx::Sqlite);
+impl_export_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
 impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
 impl_order_store!(SqliteStore, sqlx::Sqlite);
