@@ -125,7 +125,8 @@ mod tests {
         assert_eq!(body["alert_failed_sign_ins_per_hour"], 10);
 
         // Given one figure out of range, then the sentence names it.
-        let cases: [(fn(&mut CeilingsDraft), &str); 4] = [
+        type Spoil = fn(&mut CeilingsDraft);
+        let cases: [(Spoil, &str); 4] = [
             (|d| d.per_role[1].1 = "0".into(), "ceiling as 1 to 1,000,000,000"),
             (|d| d.label_downloads = "1001".into(), "1 to 1,000 downloads"),
             (|d| d.alert_exports = "lots".into(), "exported serials"),

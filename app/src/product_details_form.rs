@@ -142,7 +142,8 @@ mod tests {
             change(&mut draft);
             draft.details().err().unwrap_or_default()
         };
-        let given_then: [(fn(&mut DetailsDraft), &str); 5] = [
+        type Change = fn(&mut DetailsDraft);
+        let given_then: [(Change, &str); 5] = [
             (|d| d.attributes = vec![("".into(), "".into())], ""),
             (|d| d.attributes = vec![("".into(), "30 tablets".into())], "An attribute's name is 1 to 40"),
             (|d| (d.yield_min, d.yield_max) = ("95".into(), "".into()), "two whole percentages"),

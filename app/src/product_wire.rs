@@ -46,6 +46,10 @@ impl ProductList {
         self.products.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
     pub fn add_page(&mut self, page: ProductList) -> bool {
         let full = page.products.len() >= PRODUCT_PAGE;
         self.products.extend(page.products);

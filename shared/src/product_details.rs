@@ -48,7 +48,7 @@ impl YieldRange {
     /// `good` units of `planned`, in whole percent (rounded down), against the range.
     pub fn judge(&self, planned: u64, good: u64) -> YieldVerdict {
         let percent =
-            if planned == 0 { 0 } else { u32::try_from(good.saturating_mul(100) / planned).unwrap_or(u32::MAX) };
+            good.saturating_mul(100).checked_div(planned).map_or(0, |share| u32::try_from(share).unwrap_or(u32::MAX));
         if percent < u32::from(self.min_percent) {
             YieldVerdict::Below { percent }
         } else if percent > u32::from(self.max_percent) {
@@ -119,7 +119,8 @@ mod tests {
             change(&mut details);
             details.validate().err()
         };
-        let given_then: [(fn(&mut ProductDetails), Option<DetailsError>); 6] = [
+        type Change = fn(&mut ProductDetails);
+        let given_then: [(Change, Option<DetailsError>); 6] = [
             (|d| _ = d.attributes.insert("strength".into(), "20 mg".into()), None),
             (
                 |d| _ = d.attributes.insert(" strength".into(), "20 mg".into()),

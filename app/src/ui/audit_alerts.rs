@@ -23,8 +23,8 @@ pub fn AuditAlerts() -> impl IntoView {
             }
             Some(Ok(list)) => Some(
                 view! {
-                    <section class="audit-alerts" role="alert" aria-label="Alerts">
-                        <h2>{format!("{} alerts in the last hour", list.len())}</h2>
+                    <section class="audit-alerts" aria-label="Alerts">
+                        <h2>{match list.len() { 1 => "1 alert in the last hour".to_owned(), many => format!("{many} alerts in the last hour") }}</h2>
                         <ul>{list.iter().map(|alert| view! { <li>{field(alert, "words")}</li> }).collect_view()}</ul>
                         <button type="button" class="secondary small" on:click=move |_| load()>"Check again"</button>
                     </section>
