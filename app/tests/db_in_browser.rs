@@ -23,6 +23,7 @@ fn product(id: &str, code: &str) -> ProductRecord {
         available: 10,
         assigned: 5,
         workflow: Default::default(),
+        details: Default::default(),
     }
 }
 

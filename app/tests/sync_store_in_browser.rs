@@ -197,6 +197,7 @@ async fn upgrading_a_version_1_database_with_data_keeps_it_and_adds_the_sync_sto
         available: 3,
         assigned: 2,
         workflow: Default::default(),
+        details: Default::default(),
     };
     v1.put_products(std::slice::from_ref(&product)).await.unwrap();
     v1.set_meta("last_refreshed", &"2026-11-20T10:00:00Z").await.unwrap();
