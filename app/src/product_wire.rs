@@ -41,7 +41,7 @@ pub struct ProductList {
 pub const PRODUCT_PAGE: usize = 500;
 
 impl ProductList {
-    /// Adds the next page; whether it was full, so another may follow.
+    /// How many products the pages read so far hold.
     pub fn len(&self) -> usize {
         self.products.len()
     }
@@ -50,6 +50,7 @@ impl ProductList {
         self.products.is_empty()
     }
 
+    /// Adds the next page; whether it was full, so another may follow.
     pub fn add_page(&mut self, page: ProductList) -> bool {
         let full = page.products.len() >= PRODUCT_PAGE;
         self.products.extend(page.products);
