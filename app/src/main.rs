@@ -10,6 +10,6 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!(
-        "serialtrack-app runs in a browser: build it with `trunk build` and open it through `serialtrack serve`."
+        "serialtrack-app runs in a browser: build it with `scripts/build-app` and open it through `serialtrack serve`."
     );
 }

@@ -2,7 +2,7 @@
 //! organisation id (which the CMO's admin reads here, on its own partners tab), the CMO accepts or declines,
 //! the brand owner may withdraw while it waits (docs/API.md, "Partner invitations").
 
-use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, list_reader, outcome_view, text_input, Outcome};
 use crate::admin_view::{field, invitation_words};
 use crate::api;
 use leptos::prelude::*;
@@ -15,21 +15,13 @@ pub fn InvitationsPanel(on_accepted: Callback<()>) -> impl IntoView {
     let invitations = RwSignal::new(Vec::<Value>::new());
     let outcome = RwSignal::new(Outcome::None);
     let invited = RwSignal::new(String::new());
-    let load = move || {
-        spawn_local(async move {
-            match api::invitations().await {
-                Ok(list) => invitations.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
+    let load = list_reader(invitations, outcome, api::invitations);
     spawn_local(async move {
         if let Ok(me) = api::me().await {
             let tenant = me.get("tenant").cloned().unwrap_or_default();
             organisation.set(Some((field(&tenant, "id"), field(&tenant, "kind"))));
         }
     });
-    load();
     let invite = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let id = invited.get_untracked().trim().to_owned();

@@ -1,7 +1,7 @@
 //! The API keys tab: keys for machines (line systems, ERPs, partners' systems) made with a role and a limit,
 //! the key shown once when it is made, limits changed and keys revoked.
 
-use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, list_reader, outcome_view, text_input, Outcome};
 use crate::admin_view::{api_key_body, count_field, field, key_state, role_words, serials_limit, time_field};
 use crate::api;
 use crate::ceilings_form::{daily_words, key_ceiling};
@@ -20,15 +20,7 @@ pub fn ApiKeysTab() -> impl IntoView {
     let limit = RwSignal::new("100,000".to_owned());
     let reads_extra = RwSignal::new(false);
     let daily = RwSignal::new(String::new());
-    let load = move || {
-        spawn_local(async move {
-            match api::api_keys().await {
-                Ok(list) => keys.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load = list_reader(keys, outcome, api::api_keys);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         made.set(None);

@@ -1,6 +1,6 @@
 //! The locations tab: sites, warehouses and lines with their GLN; added and renamed here.
 
-use super::admin_parts::{outcome_view, text_input, Outcome};
+use super::admin_parts::{list_reader, outcome_view, text_input, Outcome};
 use crate::admin_view::{field, location_body, time_field};
 use crate::api;
 use leptos::prelude::*;
@@ -15,15 +15,7 @@ pub fn LocationsTab() -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
     let gln = RwSignal::new(String::new());
-    let load = move || {
-        spawn_local(async move {
-            match api::locations().await {
-                Ok(list) => locations.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load = list_reader(locations, outcome, api::locations);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let body = match location_body(&name.get_untracked(), &gln.get_untracked()) {

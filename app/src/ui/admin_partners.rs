@@ -2,7 +2,7 @@
 //! serials one assignment may give each.
 
 use super::admin_invitations::InvitationsPanel;
-use super::admin_parts::{outcome_view, Outcome};
+use super::admin_parts::{list_reader, outcome_view, Outcome};
 use crate::admin_view::{count_field, field, partner_kind, serials_limit};
 use crate::api;
 use leptos::prelude::*;
@@ -13,15 +13,7 @@ use serde_json::Value;
 pub fn PartnersTab() -> impl IntoView {
     let partners = RwSignal::new(Vec::<Value>::new());
     let outcome = RwSignal::new(Outcome::None);
-    let load = move || {
-        spawn_local(async move {
-            match api::partner_list().await {
-                Ok(list) => partners.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load = list_reader(partners, outcome, api::partner_list);
     let row = move |partner: &Value| {
         let id = field(partner, "id");
         let partner_name = field(partner, "name");

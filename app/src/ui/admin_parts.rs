@@ -2,7 +2,10 @@
 //! text input, and the question before what cannot be quietly undone. A leaf: the tabs take from it, and the
 //! page that holds the tabs takes the tabs.
 
+use crate::api::ApiError;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
 
 /// What a tab shows after a call: nothing yet, the server's refusal, or what was done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,4 +37,27 @@ pub fn text_input(id: &'static str, label: &'static str, value: RwSignal<String>
 /// Asks the person to confirm what cannot be quietly undone (revoking a key, signing someone out).
 pub fn confirmed(question: &str) -> bool {
     web_sys::window().and_then(|window| window.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
+/// Reads what a tab lists into `list`, now and each time the returned reader is called after a change; a
+/// refusal shows as the tab's outcome.
+pub fn list_reader<T, F>(
+    list: RwSignal<T>,
+    outcome: RwSignal<Outcome>,
+    read: impl Fn() -> F + Copy + 'static,
+) -> impl Fn() + Copy + 'static
+where
+    T: Send + Sync + 'static,
+    F: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let load = move || {
+        spawn_local(async move {
+            match read().await {
+                Ok(read) => list.set(read),
+                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
+            }
+        })
+    };
+    load();
+    load
 }

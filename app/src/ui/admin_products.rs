@@ -1,28 +1,19 @@
 //! The products tab: the tenant's products (read from the server when the tab opens and after each save; the
 //! tablets read the new settings on their next refresh), and the form that adds one or changes one.
 
-use super::admin_parts::{outcome_view, Outcome};
+use super::admin_parts::{list_reader, outcome_view, Outcome};
 use super::product_editor::ProductEditor;
 use crate::api;
 use crate::model::ProductRecord;
 use crate::product_form::{named, scheme_words, ProductDraft, CODE_SCHEMAS, SERIAL_SOURCES};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn ProductsTab() -> impl IntoView {
     let products = RwSignal::new(Vec::<ProductRecord>::new());
     let editing = RwSignal::new(None::<ProductDraft>);
     let outcome = RwSignal::new(Outcome::None);
-    let load = move || {
-        spawn_local(async move {
-            match api::pool().await {
-                Ok(list) => products.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load = list_reader(products, outcome, api::pool);
     let saved = Callback::new(move |words: String| {
         editing.set(None);
         outcome.set(Outcome::Done(words));

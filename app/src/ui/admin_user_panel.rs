@@ -1,7 +1,7 @@
 //! What opens under the users table for one person: a new password set by an admin (which signs them out
 //! everywhere), or their live sessions, each of which an admin may end.
 
-use super::admin_parts::{confirmed, outcome_view, Outcome};
+use super::admin_parts::{confirmed, list_reader, outcome_view, Outcome};
 use crate::admin_view::field;
 use crate::api;
 use crate::user_form::{checked_password, session_words};
@@ -51,15 +51,8 @@ pub fn SessionsList(id: String, username: String, on_done: Callback<Option<Strin
     let sessions = RwSignal::new(None::<Vec<Value>>);
     let outcome = RwSignal::new(Outcome::None);
     let user_id = StoredValue::new(id);
-    let load = move || {
-        spawn_local(async move {
-            match api::user_sessions(&user_id.get_value()).await {
-                Ok(list) => sessions.set(Some(list)),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load =
+        list_reader(sessions, outcome, move || async move { api::user_sessions(&user_id.get_value()).await.map(Some) });
     let item = move |session: &Value| {
         let session_id = field(session, "id");
         let words = session_words(session);

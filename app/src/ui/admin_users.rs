@@ -1,7 +1,7 @@
 //! The users tab: the organisation's people with their roles; an admin adds one, changes a role, disables or
 //! enables, sets a new password, and sees and ends a person's sessions.
 
-use super::admin_parts::{confirmed, outcome_view, text_input, Outcome};
+use super::admin_parts::{confirmed, list_reader, outcome_view, text_input, Outcome};
 use super::admin_user_panel::{PasswordForm, SessionsList};
 use crate::admin_view::{field, role_words};
 use crate::api;
@@ -29,15 +29,7 @@ pub fn UsersTab() -> impl IntoView {
         RwSignal::new("operator".to_owned()),
         RwSignal::new(String::new()),
     );
-    let load = move || {
-        spawn_local(async move {
-            match api::users().await {
-                Ok(list) => users.set(list),
-                Err(error) => outcome.set(Outcome::Failed(error.sentence())),
-            }
-        })
-    };
-    load();
+    let load = list_reader(users, outcome, api::users);
     // A change to one user; `done` says what was done with the saved record.
     let change = move |id: String, body: Value, done: fn(&Value) -> String| {
         spawn_local(async move {

@@ -136,10 +136,20 @@ pub fn App() -> impl IntoView {
                         Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys | Screen::Partners
                         | Screen::DataProtection => {
                             // Administration is a bundle of its own (`admin_app.rs`): an old link opens it there.
-                            let there = format!("/admin/{}", screen.get().hash());
-                            if let Some(window) = web_sys::window() {
-                                let _ = window.location().assign(&there);
-                            }
+                            // Served this page at /admin/, the server has no such bundle: going there again
+                            // would only come back here.
+                            let location = web_sys::window().map(|window| window.location());
+                            let Some(location) = location.filter(|here| {
+                                !here.pathname().is_ok_and(|path| path.starts_with("/admin"))
+                            }) else {
+                                return view! {
+                                    <p class="form-error" role="alert">
+                                        "Administration is not built on this server: run scripts/build-app there."
+                                    </p>
+                                }
+                                .into_any();
+                            };
+                            let _ = location.assign(&format!("/admin/{}", screen.get().hash()));
                             view! { <p class="hint">"Opening Administration…"</p> }.into_any()
                         }
                         Screen::Attention => {

@@ -19,7 +19,7 @@ pub struct ServeArgs {
     bind: SocketAddr,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder of the built browser app (`trunk build` writes it to `dist`).
+    /// Folder of the built browser app (`scripts/build-app` writes it to `dist`, administration in `dist/admin`).
     #[arg(long, env = "SERIALTRACK_APP_DIR")]
     app_dir: Option<PathBuf>,
     /// On an empty database, create the demo: tenants, one user per role, products, pools and units.
@@ -64,7 +64,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let app_dir = args.app_dir.clone().unwrap_or_else(default_app_dir);
     if !app_dir.join("index.html").is_file() {
-        tracing::warn!(app.dir = %app_dir.display(), "no built app found: run `trunk build --release` (scripts/run does)");
+        tracing::warn!(app.dir = %app_dir.display(), "no built app found: run `scripts/build-app` (scripts/run does)");
+    } else if !app_dir.join("admin/index.html").is_file() {
+        tracing::warn!(app.dir = %app_dir.display(), "no administration bundle in admin/: run `scripts/build-app`");
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {

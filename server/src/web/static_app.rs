@@ -6,7 +6,7 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 const NOT_BUILT: &str = "<!doctype html><html lang=en><title>serialtrack</title><body><h1>The app is not built</h1>\
-<p>Run <code>scripts/run</code> (or <code>trunk build --release</code>) and reload this page.</p></body></html>";
+<p>Run <code>scripts/run</code> (or <code>scripts/build-app</code>) and reload this page.</p></body></html>";
 
 pub fn service(app_dir: &Path) -> axum::routing::MethodRouter {
     let index = app_dir.join("index.html");
