@@ -25,6 +25,10 @@ pub enum Permission {
     SettleEscalations,
     /// Work orders on a line: reserve and return blocks of an order's serials, commission them.
     WorkOrders,
+    /// Set the organisation's retention policy and start a retention run (docs/RETENTION.md).
+    ManageRetention,
+    /// Place and lift legal holds, which stop archive and purge.
+    PlaceHolds,
     /// Read, export and verify the organisation's audit trail (docs/AUDIT.md), its alerts, and the export
     /// ceilings it is watched with (docs/DATA_PROTECTION.md).
     Audit,
@@ -45,6 +49,8 @@ impl RolePermissions for Role {
             Permission::RegisterUnits | Permission::WorkOrders => matches!(self, Operator | Supervisor | Admin),
             Permission::ApplyCommands => !matches!(self, Auditor),
             Permission::ManageKeys | Permission::ManageUsers | Permission::ManagePartners => matches!(self, Admin),
+            Permission::ManageRetention => matches!(self, Admin),
+            Permission::PlaceHolds => matches!(self, Quality | Admin),
             Permission::SettleEscalations => matches!(self, Supervisor | Quality | Admin),
             Permission::Audit => matches!(self, Auditor | Quality | Admin),
         }

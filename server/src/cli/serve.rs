@@ -43,6 +43,10 @@ pub struct ServeArgs {
     /// Minutes between signed checkpoints of the audit chains that moved.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), env = "SERIALTRACK_AUDIT_CHECKPOINT_MINUTES")]
     audit_checkpoint_minutes: u64,
+    /// Seconds between looks at the outbox of background work (each day's retention run, runs asked for;
+    /// docs/JOBS.md).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), env = "SERIALTRACK_JOBS_SECONDS")]
+    jobs_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,6 +101,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         state.audit_public_key = Some(audit_key.public_key());
         let interval = std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60);
         audit_checkpoints::spawn_interval(store.clone(), std::sync::Arc::new(audit_key), interval);
+        let every = std::time::Duration::from_secs(args.jobs_seconds);
+        tokio::spawn(crate::domain::outbox::run_forever(store.clone(), state.clock.clone(), every));
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;

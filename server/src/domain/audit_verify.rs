@@ -5,9 +5,19 @@
 
 use super::audit_key::signature_valid;
 use crate::store::audit::chain::{link_hash, payload_hash, GENESIS};
+use crate::store::segment::{ArchivedEntry, SegmentBody};
 use crate::store::{AuditCheckpointRecord, AuditHeadRecord, AuditRecord, Store, StoreError, SERVER_CHAIN};
 use serde::Serialize;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// The action of the entry a purge writes, whose `audit_seqs` names the entries it cleared.
+const PURGE_ACTION: &str = "retention.purged";
+
+/// The `[first, last]` ranges a purge entry's new value names.
+fn purged_seqs(new_value: Option<&str>) -> Vec<[i64; 2]> {
+    let value: serde_json::Value = new_value.and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
+    serde_json::from_value(value.get("audit_seqs").cloned().unwrap_or_default()).unwrap_or_default()
+}
 
 /// How far from its place a moved entry is looked for, to say "reordered" or "inserted" rather than "edited".
 const MOVED_SEARCH: i64 = 16;
@@ -27,8 +37,10 @@ pub struct ChainReport {
     pub tenant_id: String,
     /// Entries read.
     pub entries: u64,
-    /// Of them, entries whose fields a purge cleared (their hashes still checked).
+    /// Of them, entries whose fields a purge cleared (their hashes still checked, each named by a purge).
     pub purged: u64,
+    /// Of them, entries whose fields are in an archive segment (checked there).
+    pub archived: u64,
     /// The chain head's seq as stored.
     pub head_seq: i64,
     /// Signed checkpoints the chain was compared with.
@@ -60,6 +72,10 @@ struct ChainCheck {
     prev_hash: String,
     entries: u64,
     purged: u64,
+    archived: u64,
+    /// The purged entries seen, as merged ranges, and the ranges the chain's purge entries say they cleared.
+    purged_ranges: Vec<[i64; 2]>,
+    explained: Vec<[i64; 2]>,
     anchors: VecDeque<Anchor>,
     checkpoints: u64,
     problem: Option<Tamper>,
@@ -74,6 +90,9 @@ impl ChainCheck {
             prev_hash: GENESIS.to_owned(),
             entries: 0,
             purged: 0,
+            archived: 0,
+            purged_ranges: Vec::new(),
+            explained: Vec::new(),
             anchors: anchors.into(),
             checkpoints: 0,
             problem: None,
@@ -101,7 +120,10 @@ impl ChainCheck {
                 false => self.fail(seq, format!("entry {seq} is out of order")),
             };
         }
-        let fields_intact = row.purged_at.is_some() || payload_hash(&row.payload()) == row.payload_hash;
+        // A purged entry's fields are gone (its purge must name it, checked at the end); an archived one's are
+        // checked in its segment (`check_segments`).
+        let elsewhere = row.purged_at.is_some() || row.archived_in.is_some();
+        let fields_intact = elsewhere || payload_hash(&row.payload()) == row.payload_hash;
         let hashed_here = link_hash(&self.tenant_id, seq, &row.prev_hash, &row.payload_hash) == row.hash;
         if !fields_intact {
             return self
@@ -158,14 +180,47 @@ impl ChainCheck {
         self.entries += 1;
         if row.purged_at.is_some() {
             self.purged += 1;
+            match self.purged_ranges.last_mut() {
+                Some(range) if range[1] + 1 == seq => range[1] = seq,
+                _ => self.purged_ranges.push([seq, seq]),
+            }
+        } else if row.archived_in.is_some() {
+            self.archived += 1;
+        }
+        if row.action.as_deref() == Some(PURGE_ACTION) {
+            self.explained.extend(purged_seqs(row.new_value.as_deref()));
         }
         self.prev_hash.clone_from(&row.hash);
         self.next += 1;
         true
     }
 
+    /// The first purged entry that no purge entry of the chain names: its fields were cleared by hand.
+    fn unexplained_purge(&mut self) -> Option<Tamper> {
+        let explained = crate::store::seq_ranges_merged(std::mem::take(&mut self.explained));
+        let covered = |seq: i64| {
+            let after = explained.partition_point(|range| range[0] <= seq);
+            after > 0 && explained[after - 1][1] >= seq
+        };
+        for range in &self.purged_ranges {
+            if let Some(seq) = (range[0]..=range[1]).find(|seq| !covered(*seq)) {
+                return Some(Tamper {
+                    seq,
+                    what: format!(
+                        "entry {seq}'s fields were cleared, but no purge of the chain names it: it was edited by \
+                         hand to look purged"
+                    ),
+                });
+            }
+        }
+        None
+    }
+
     /// Compares the end of the walk with the stored head and the checkpoints beyond it.
     fn finish(mut self, head: Option<AuditHeadRecord>) -> ChainReport {
+        if self.problem.is_none() {
+            self.problem = self.unexplained_purge();
+        }
         let last = self.next - 1;
         if self.problem.is_none() {
             match &head {
@@ -213,6 +268,7 @@ impl ChainCheck {
             tenant_id: self.tenant_id,
             entries: self.entries,
             purged: self.purged,
+            archived: self.archived,
             head_seq: head.map_or(0, |head| head.seq),
             checkpoints: self.checkpoints,
             problem: self.problem,
@@ -274,12 +330,67 @@ pub async fn verify_chain(store: &dyn Store, tenant_id: &str, trust: &Trust) -> 
     let mut check = ChainCheck::new(tenant_id, anchors);
     let head = store.audit_scan(tenant_id, &mut |row| check.feed(&row)).await?;
     let mut report = check.finish(head);
+    if let Some(bad) = check_segments(store, tenant_id).await? {
+        if report.problem.as_ref().is_none_or(|problem| bad.seq < problem.seq) {
+            report.problem = Some(bad);
+        }
+    }
     if let Some(bad) = bad_checkpoint {
         if report.problem.as_ref().is_none_or(|problem| bad.seq < problem.seq) {
             report.problem = Some(bad);
         }
     }
     Ok(report)
+}
+
+/// Checks the fields of archived entries against the hashes the chain keeps for them, segment by segment (one
+/// segment in memory at a time), and that no archived entry points to a segment that is gone.
+async fn check_segments(store: &dyn Store, tenant_id: &str) -> Result<Option<Tamper>, StoreError> {
+    let mut first: Option<Tamper> = None;
+    let mut keep = |tamper: Tamper| {
+        if first.as_ref().is_none_or(|seen| tamper.seq < seen.seq) {
+            first = Some(tamper);
+        }
+    };
+    for (segment, seq) in store.entries_of_missing_segments(tenant_id).await? {
+        keep(Tamper {
+            seq,
+            what: format!("entry {seq} was archived into segment {segment}, which is gone: the segment was deleted"),
+        });
+    }
+    for id in store.segment_ids(tenant_id).await? {
+        let (Some(segment), hashes) = store.segment_with_hashes(tenant_id, &id).await? else { continue };
+        let Some(first_hash) = hashes.first() else { continue };
+        let body = match SegmentBody::decode(&segment.body, &segment.body_sha256) {
+            Ok(body) => body,
+            Err(_) => {
+                let seq = first_hash.seq;
+                keep(Tamper {
+                    seq,
+                    what: format!("archive segment {id}, which holds entry {seq}, is damaged or was altered"),
+                });
+                continue;
+            }
+        };
+        let fields: HashMap<i64, &ArchivedEntry> = body.entries.iter().map(|entry| (entry.seq, entry)).collect();
+        for hash in &hashes {
+            let seq = hash.seq;
+            match fields.get(&seq) {
+                None => keep(Tamper {
+                    seq,
+                    what: format!("entry {seq} says it was archived into segment {id}, which does not hold it"),
+                }),
+                Some(entry) if payload_hash(&entry.payload()) != hash.payload_hash => keep(Tamper {
+                    seq,
+                    what: format!(
+                        "entry {seq} was edited in archive segment {id}: its fields no longer match its hash"
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(first)
 }
 
 /// Checks the chains of these tenants, or of every tenant (and the server's own chain) when `None`.

@@ -4,8 +4,11 @@
 pub mod audit_checkpoints;
 pub mod audit_key;
 pub mod audit_verify;
+pub mod clock;
+pub mod outbox;
 pub mod pool;
 pub mod push;
 pub mod rebuild;
+pub mod retention;
 pub mod serials;
 pub mod units;

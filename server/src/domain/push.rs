@@ -118,6 +118,9 @@ impl<'a> Batch<'a> {
         let record = self.units.get(&op.unit).map(|(record, _)| record);
         self.before
             .insert(op.op_id, (record.map(|record| record.id.clone()), record.map(|record| record.status.clone())));
+        if let Some(refusal) = record.and_then(super::units::retired) {
+            return OpOutcome::Refused(RefusedOp::new(&refusal, None, None));
+        }
         if let (None, UnitCommand::Commission { .. }) = (&current, &command.command) {
             let key = (product.record.id.clone(), op.unit.serial.as_str().to_owned());
             let refusal = self.pool.get(&key).and_then(|hold| commission_refusal(hold, Some(&op.device_id)));
@@ -174,6 +177,7 @@ impl<'a> Batch<'a> {
                     version: unit.version as i64,
                     last_seq: seq,
                     updated_at: 0,
+                    place: "hot".into(),
                 };
                 self.last_changes.insert(
                     unit_id,

@@ -1,4 +1,6 @@
-//! Rebuilding the unit projection from the event log: the proof that the log is the source of truth.
+//! Rebuilding the unit projection from the event log: the proof that the log is the source of truth. Only hot
+//! histories are rebuilt: an archived or purged unit has no events in the log, and its row stays as retention
+//! left it (docs/RETENTION.md).
 
 use super::units::{apply_event, change_of, product_code};
 use crate::store::{Store, UnitRecord};
@@ -65,6 +67,7 @@ pub async fn fold_tenant(store: &dyn Store, tenant_id: &str) -> anyhow::Result<(
                 version: folded.unit.version as i64,
                 last_seq: folded.last_seq,
                 updated_at: folded.updated_at,
+                place: "hot".into(),
             })
         })
         .collect::<anyhow::Result<_>>()?;

@@ -98,6 +98,9 @@ pub fn decide(
     op_id: Uuid,
     now: OffsetDateTime,
 ) -> Decision {
+    if let Some(refusal) = retired(unit) {
+        return Decision::Refuse { code: refusal.code.code().into(), message: refusal.message };
+    }
     let current: Unit = match serde_json::from_str(&unit.state) {
         Ok(current) => current,
         Err(error) => {
@@ -114,6 +117,20 @@ pub fn decide(
         Ok((unit, events)) => Decision::Accept { events, change: change_of(&unit) },
         Err(refusal) => Decision::Refuse { code: refusal.code.code().into(), message: refusal.message },
     }
+}
+
+/// The refusal of any command on a unit whose history retention archived or purged (docs/RETENTION.md): it
+/// has been at rest for years, and its history is no longer in the log that new events would extend.
+pub fn retired(unit: &UnitRecord) -> Option<serialtrack_shared::unit::Refusal> {
+    let moved = match unit.place.as_str() {
+        "archived" => "archived",
+        "purged" => "purged",
+        _ => return None,
+    };
+    Some(serialtrack_shared::unit::Refusal::new(
+        serialtrack_shared::unit::RefusalCode::HistoryRetired,
+        format!("unit {} was at rest and its history was {moved} by retention: it takes no more events", unit.serial),
+    ))
 }
 
 /// The unit after a command and the command's events as stored (kind, payload JSON), or the refusal.

@@ -16,6 +16,9 @@ pub enum StoreError {
     /// Anything else the database refused or failed at; the text is the driver's, for the log only.
     #[error("database error: {0}")]
     Database(String),
+    /// Stored data cannot be read back as it was written (an archive segment whose hash no longer matches).
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
     #[error("database migration failed: {0}")]
     Migrate(String),
 }

@@ -1,7 +1,8 @@
 //! The storage interface: the only place that knows SQL.
 //!
 //! One interface ([`Store`], split by topic into [`AccountStore`], [`UserStore`], [`InvitationStore`],
-//! [`CatalogStore`], [`ExportStore`], [`LogStore`], [`OrderStore`] and [`SyncStore`]) with two
+//! [`CatalogStore`], [`ExportStore`], [`JobStore`], [`LogStore`], [`OrderStore`], [`RetentionStore`] and
+//! [`SyncStore`]) with two
 //! backends, [`sqlite`] (the embedded default, WAL) and [`postgres`], each with its own `migrations/` folder
 //! whose file names match. Both backends store the same portable column types (TEXT, BIGINT) and run the same
 //! runtime queries (`sqlx::query_as(..).bind(..)`, `$1` placeholders work in both), so the SQL is written once
@@ -14,11 +15,14 @@ mod catalog;
 mod error;
 mod exports;
 mod invitations;
+mod jobs;
 mod log;
 mod manufacturer;
 mod orders;
 pub mod postgres;
 mod records;
+mod retention;
+pub mod segment;
 pub(crate) mod sql;
 pub mod sqlite;
 mod sync;
@@ -36,6 +40,7 @@ pub use exports::{
     DEFAULT_SERIALS_PER_DAY, EXPORT_KINDS,
 };
 pub use invitations::{InvitationRecord, InvitationSettled, InvitationStore};
+pub use jobs::{JobRecord, JobStore, NewJob, MAX_ATTEMPTS};
 pub use log::{Decision, LogStore, OpInput, OpOutcome};
 pub use manufacturer::{
     IdempotencyClaim, IdempotencyScope, KeyGrants, ManufacturerStore, SerialExtraRecord, StoredAnswer,
@@ -43,6 +48,10 @@ pub use manufacturer::{
 };
 pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
+pub use retention::{
+    purged_state, seq_ranges, seq_ranges_merged, ArchivedHash, HoldRecord, Moved, NewHold, PlaceCount, RestingUnit,
+    RetentionStore, SegmentRecord,
+};
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
 pub use users::{NewSession, SessionRecord, UserChanged, UserChanges, UserStore};
 
@@ -56,9 +65,11 @@ pub trait Store:
     + CatalogStore
     + ExportStore
     + InvitationStore
+    + JobStore
     + LogStore
     + ManufacturerStore
     + OrderStore
+    + RetentionStore
     + SyncStore
     + UserStore
     + Send

@@ -10,6 +10,8 @@ pub struct TenantRecord {
     pub last_seq: i64,
     pub log_epoch: String,
     pub created_at: i64,
+    /// The sync protocol's retention floor (docs/RETENTION.md): every event after it is in the hot log.
+    pub retention_floor: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -165,6 +167,8 @@ pub struct UnitRecord {
     pub version: i64,
     pub last_seq: i64,
     pub updated_at: i64,
+    /// Where its history is: `hot`, `archived` or `purged` (docs/RETENTION.md).
+    pub place: String,
 }
 
 /// How many sign-ins failed for one subject (`auth::sign_in_limit`), and when the last one did.

@@ -100,6 +100,8 @@ pub struct AuditEntryView {
     reason: Option<String>,
     /// Whether a purge cleared the fields (the hashes stay).
     purged: bool,
+    /// The archive segment that holds the fields, while the entry is archived (docs/RETENTION.md).
+    archived_in: Option<String>,
     payload_hash: String,
     prev_hash: String,
     hash: String,
@@ -125,6 +127,7 @@ impl From<AuditRecord> for AuditEntryView {
             new_value: raw(record.new_value),
             reason: record.reason,
             purged: record.purged_at.is_some(),
+            archived_in: record.archived_in,
             payload_hash: record.payload_hash,
             prev_hash: record.prev_hash,
             hash: record.hash,

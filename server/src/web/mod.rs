@@ -43,6 +43,7 @@ mod product_settings;
 mod products;
 pub mod quota;
 mod request_log;
+mod retention;
 mod scan;
 mod sessions;
 mod snapshot;
@@ -102,6 +103,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(escalations::router())
         .merge(audit::router())
         .merge(audit_alerts::router())
+        .merge(retention::router())
         .fallback(health::api_not_found);
     OpenApiRouter::with_openapi(openapi::base_document()).nest("/api/v1", v1)
 }

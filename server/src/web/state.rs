@@ -27,6 +27,8 @@ pub struct AppState {
     /// The public key (hex) of the audit key file: the checkpoints `GET /audit/verify` trusts. `None` trusts
     /// each checkpoint's own key.
     pub audit_public_key: Option<String>,
+    /// The calendar retention reads "today" from (a test moves it across years).
+    pub clock: crate::domain::clock::Clock,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             credentials: Arc::new(CredentialCache::new(Duration::from_secs(5))),
             pokes: Pokes::default(),
             audit_public_key: None,
+            clock: crate::domain::clock::Clock::system(),
         }
     }
 }

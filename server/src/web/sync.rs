@@ -143,7 +143,8 @@ pub async fn sync_pull(
     let tenant = &principal.tenant_id;
     let record = state.store.tenant(tenant).await?.ok_or_else(|| ApiError::NotFound("your organisation".into()))?;
     let log_epoch = uuid::Uuid::parse_str(&record.log_epoch).map_err(|error| ApiError::Internal(error.to_string()))?;
-    let bounds = LogBounds { log_epoch, retention_floor: 0, head_seq: record.last_seq.max(0) as u64 };
+    let floor = record.retention_floor.max(0) as u64;
+    let bounds = LogBounds { log_epoch, retention_floor: floor, head_seq: record.last_seq.max(0) as u64 };
     if let Some(why) = reset_reason(&PullRequest { cursor: query.cursor, log_epoch: query.log_epoch }, &bounds) {
         return Ok(Json(PullAnswer::Reset { why }));
     }

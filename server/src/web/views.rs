@@ -23,6 +23,10 @@ pub struct UnitView {
     /// The seq of its last event.
     pub last_seq: i64,
     pub updated_at: String,
+    /// Where its history is kept (docs/RETENTION.md): `hot`; `archived` (read from the archive, it takes no
+    /// more events); `purged` (gone after its retention period; the serial is never issued again).
+    #[schema(pattern = "^(hot|archived|purged)$")]
+    pub history: String,
 }
 
 impl From<UnitRecord> for UnitView {
@@ -37,6 +41,7 @@ impl From<UnitRecord> for UnitView {
             version: record.version,
             last_seq: record.last_seq,
             updated_at: rfc3339(record.updated_at),
+            history: record.place,
         }
     }
 }

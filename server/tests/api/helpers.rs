@@ -25,6 +25,9 @@ pub struct TestApp {
     /// Tenant B ("Other"): an API key per role, for isolation probes.
     pub other_keys: HashMap<Role, String>,
     pub tenant_id: String,
+    /// The server's calendar, which a test may move forward (retention across years).
+    #[allow(dead_code)]
+    pub clock: serialtrack_server::domain::clock::Clock,
     _database: databases::TestDatabase,
 }
 
@@ -74,11 +77,12 @@ pub async fn spawn_app() -> TestApp {
     let (_, other_keys) = seed_tenant(&store, "Other", "brand_owner", "other").await;
     let mut state = AppState::new(store.clone(), std::env::temp_dir().join("serialtrack-no-app"));
     state.password_cost = PasswordCost::Minimal;
+    let clock = state.clock.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
     let address = format!("http://{}", listener.local_addr().expect("a local address"));
     tokio::spawn(async move { axum::serve(listener, service(state)).await });
     let client = reqwest::Client::new();
-    TestApp { address, store, client, keys, other_keys, tenant_id, _database: database }
+    TestApp { address, store, client, keys, other_keys, tenant_id, clock, _database: database }
 }
 
 /// A response read whole: its status, headers and JSON body (`Value::Null` when empty or not JSON). An event

@@ -20,6 +20,7 @@ mod partner_pools;
 mod pool;
 mod products;
 mod quotas;
+mod retention;
 mod sessions;
 mod snapshot;
 mod sync;

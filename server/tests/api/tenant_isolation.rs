@@ -21,6 +21,9 @@ fn body_for(path: &str) -> Option<Value> {
         "/api/v1/sync/push" => json!({"device_id": "probe", "ops": []}),
         "/api/v1/sync/escalations" => json!({"op_id": "{product_id}"}),
         p if p.ends_with("/settle") => json!({"note": "probe"}),
+        p if p.ends_with("/lift") => json!({"reason": "probe"}),
+        "/api/v1/retention/holds" => json!({"scope": "product", "product_id": "{product_id}", "reason": "probe"}),
+        "/api/v1/retention/policy" => json!({"keep_years": 7, "archive_after_years": 2, "counted_from": "expiry"}),
         "/api/v1/users" => {
             json!({"username": "probe-user", "display_name": "Probe", "role": "admin", "password": "a-long-probe-password"})
         }
@@ -53,6 +56,9 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
     let location = app.post_as(Role::Admin, "/locations", json!({"name": "Secret Dock"})).await;
     let location_id = location.expect(201)["id"].as_str().unwrap().to_owned();
     let ours = our_people_and_invitation(&app).await;
+    let hold = json!({"scope": "product", "product_id": product_id, "reason": "Secret inquiry"});
+    let hold_id =
+        app.post_as(Role::Admin, "/retention/holds", hold).await.expect(201)["id"].as_str().unwrap().to_owned();
     let markers = [
         "Secret Pill",
         "Secret Dock",
@@ -65,6 +71,8 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
         &ours.user_id,
         &ours.session_id,
         &ours.invitation_id,
+        &hold_id,
+        "Secret inquiry",
     ];
 
     for (method, path) in app.documented_operations().await {
@@ -73,7 +81,7 @@ async fn another_tenant_sees_nothing_of_ours_on_any_route() {
         let url_path = url_path.replace("{op_id}", &product_id).replace("{partner_id}", &app.tenant_id);
         let url_path = url_path.replace("{serial}", "SECRET1").replace("{location_id}", &location_id);
         let url_path = url_path.replace("{user_id}", &ours.user_id).replace("{session_id}", &ours.session_id);
-        let url_path = url_path.replace("{invitation_id}", &ours.invitation_id);
+        let url_path = url_path.replace("{invitation_id}", &ours.invitation_id).replace("{hold_id}", &hold_id);
         let relative = url_path.strip_prefix("/api/v1").unwrap_or(&url_path).to_owned();
         let body = body_for(&path)
             .map(|body| serde_json::from_str(&body.to_string().replace("{product_id}", &product_id)).unwrap_or(body));

@@ -35,6 +35,8 @@ pub enum RefusalCode {
     WrongUnit,
     /// Commissioning a pool serial that is not assigned, or is reserved to another device.
     SerialNotAssigned,
+    /// The unit's history was archived or purged by retention: it is at rest and takes no more events.
+    HistoryRetired,
 }
 
 impl RefusalCode {
@@ -54,6 +56,7 @@ impl RefusalCode {
             RefusalCode::InvalidInput => "invalid_input",
             RefusalCode::WrongUnit => "wrong_unit",
             RefusalCode::SerialNotAssigned => "serial_not_assigned",
+            RefusalCode::HistoryRetired => "history_retired",
         }
     }
 }

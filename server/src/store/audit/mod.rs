@@ -116,7 +116,8 @@ impl AuditEntry {
     }
 }
 
-/// An entry as stored. The fields from `at` to `reason` are `None` only after a purge (`purged_at`).
+/// An entry as stored. The fields after `at` are `None` only after a purge (`purged_at`) or while they are in
+/// an archive segment (`archived_in`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditRecord {
     pub tenant_id: String,
@@ -136,6 +137,8 @@ pub struct AuditRecord {
     pub prev_hash: String,
     pub hash: String,
     pub purged_at: Option<i64>,
+    /// The archive segment holding the fields (docs/RETENTION.md); they are `None` here meanwhile.
+    pub archived_in: Option<String>,
 }
 
 impl AuditRecord {

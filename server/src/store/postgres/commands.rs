@@ -28,9 +28,11 @@ const READ: &str = "SELECT u.*, o.op_id AS seen_op_id \
 
 /// Binds: $1 tenant, $2 unit, $3 op id, $4 event count, $5 actor, $6 device id, $7 device seq, $8 now,
 /// $9 kinds, $10 payloads, $11 status, $12 state, $13 the unit's version the decision was made on.
-/// No row back: the unit has changed since (or the op's result exists, which the insert reports).
+/// No row back: the unit has changed since, or retention moved it (or the op's result exists, which the insert
+/// reports).
 const ACCEPT: &str =
-    "WITH unit AS (SELECT id FROM units WHERE tenant_id = $1 AND id = $2 AND version = $13 FOR UPDATE), \
+    "WITH unit AS (SELECT id FROM units WHERE tenant_id = $1 AND id = $2 AND version = $13 AND place = 'hot' \
+       FOR UPDATE), \
      counter AS (UPDATE tenants SET last_seq = last_seq + $4 WHERE id = $1 AND EXISTS (SELECT 1 FROM unit) \
        RETURNING last_seq), \
      appended AS (INSERT INTO events (tenant_id, seq, op_id, op_index, unit_id, kind, payload, actor, device_id, \

@@ -8,8 +8,8 @@ mod commands;
 
 use crate::store::sql::{
     define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_export_store,
-    impl_invitation_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store, impl_user_store,
-    prelude::*,
+    impl_invitation_store, impl_job_store, impl_log_store, impl_manufacturer_store, impl_order_store,
+    impl_retention_store, impl_sync_store, impl_user_store, prelude::*,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -175,6 +175,8 @@ impl_export_store!(PostgresStore, sqlx::Postgres);
 impl_log_store!(PostgresStore, sqlx::Postgres);
 impl_manufacturer_store!(PostgresStore, sqlx::Postgres);
 impl_order_store!(PostgresStore, sqlx::Postgres);
+impl_job_store!(PostgresStore, sqlx::Postgres);
+impl_retention_store!(PostgresStore, sqlx::Postgres);
 impl_sync_store!(PostgresStore, sqlx::Postgres);
 impl_user_store!(PostgresStore);
 impl_invitation_store!(PostgresStore);

@@ -13,6 +13,7 @@ macro_rules! impl_account_store {
                     last_seq: 0,
                     log_epoch: new_id(),
                     created_at: now_millis(),
+                    retention_floor: 0,
                 };
                 let mut transaction = self.writer().begin().await?;
                 sqlx::query(

@@ -94,6 +94,37 @@ macro_rules! impl_log_store {
                 before_seq: Option<i64>,
                 limit: i64,
             ) -> Result<Vec<EventRecord>, StoreError> {
+                // An archived unit's history is read from its archive segment (docs/RETENTION.md).
+                let segment: Option<(Option<String>,)> = sqlx::query_as(
+                    "SELECT segment_id FROM units WHERE tenant_id = $1 AND id = $2 AND place = 'archived'",
+                )
+                .bind(tenant_id)
+                .bind(unit_id)
+                .fetch_optional(self.reader())
+                .await?;
+                if let Some((Some(segment_id),)) = segment {
+                    let stored: Option<$crate::store::SegmentRecord> =
+                        sqlx::query_as("SELECT * FROM archive_segments WHERE tenant_id = $1 AND id = $2")
+                            .bind(tenant_id)
+                            .bind(&segment_id)
+                            .fetch_optional(self.reader())
+                            .await?;
+                    let stored = stored.ok_or_else(|| {
+                        StoreError::Corrupt(format!("the archive segment {segment_id} of unit {unit_id} is missing"))
+                    })?;
+                    let body = $crate::store::segment::SegmentBody::decode(&stored.body, &stored.body_sha256)?;
+                    let before = before_seq.unwrap_or(i64::MAX);
+                    let events = body.units.iter().find(|unit| unit.unit_id == unit_id).map(|unit| {
+                        unit.events
+                            .iter()
+                            .rev()
+                            .filter(|event| event.seq < before)
+                            .take(limit.max(0) as usize)
+                            .map(|event| event.record(tenant_id, unit_id))
+                            .collect()
+                    });
+                    return Ok(events.unwrap_or_default());
+                }
                 Ok(sqlx::query_as(
                     "SELECT * FROM events WHERE tenant_id = $1 AND unit_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
                 )
@@ -159,7 +190,10 @@ macro_rules! impl_log_store {
                 after_id: &str,
                 limit: i64,
             ) -> Result<Vec<UnitRecord>, StoreError> {
-                Ok(sqlx::query_as("SELECT * FROM units WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+                // Only hot units: the log holds the events of no other (docs/RETENTION.md).
+                Ok(sqlx::query_as(
+                    "SELECT * FROM units WHERE tenant_id = $1 AND id > $2 AND place = 'hot' ORDER BY id LIMIT $3",
+                )
                     .bind(tenant_id)
                     .bind(after_id)
                     .bind(limit)
@@ -170,7 +204,10 @@ macro_rules! impl_log_store {
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "projection_replace", tenant.id = %tenant_id))]
             async fn projection_replace(&self, tenant_id: &str, units: &[UnitRecord]) -> Result<(), StoreError> {
                 let mut transaction = self.writer().begin().await?;
-                sqlx::query("DELETE FROM units WHERE tenant_id = $1").bind(tenant_id).execute(&mut *transaction).await?;
+                sqlx::query("DELETE FROM units WHERE tenant_id = $1 AND place = 'hot'")
+                    .bind(tenant_id)
+                    .execute(&mut *transaction)
+                    .await?;
                 write_unit_rows(&mut transaction, tenant_id, units).await?;
                 let entry = AuditEntry::new(tenant_id, "projection.rebuilt", "log", tenant_id)
                     .new_value(serde_json::json!({ "units": units.len() }));

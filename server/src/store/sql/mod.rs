@@ -13,9 +13,11 @@ mod audit;
 mod catalog;
 mod exports;
 mod invitations;
+mod jobs;
 mod log;
 mod manufacturer;
 mod orders;
+pub(crate) mod retention;
 mod sync;
 mod users;
 
@@ -24,10 +26,12 @@ pub(crate) use audit::{define_audit_append, impl_audit_store};
 pub(crate) use catalog::impl_catalog_store;
 pub(crate) use exports::impl_export_store;
 pub(crate) use invitations::{impl_invitation_store, INVITATION_SELECT};
+pub(crate) use jobs::impl_job_store;
 pub(crate) use log::impl_log_store;
 pub(crate) use manufacturer::impl_manufacturer_store;
 pub(crate) use orders::impl_order_store;
 pub use orders::{NOT_COMMISSIONED, ORDER_COLUMNS};
+pub(crate) use retention::impl_retention_store;
 pub(crate) use sync::{impl_sync_store, ESCALATION_SELECT};
 pub(crate) use users::impl_user_store;
 
@@ -68,6 +72,9 @@ pub mod prelude {
         PoolActionRecord, PoolCountRecord, PoolHoldRecord, PoolSerialRecord, PoolStateRecord, PrincipalRecord,
         ProductChanges, ProductRecord, SerialExtraRecord, SessionRecord, SignInFailureRecord, StoreError, StoredAnswer,
         StoredSettings, TenantRecord, UnitRecord, UserChanged, UserChanges, UserRecord,
+    };
+    pub use crate::store::{
+        ArchivedHash, HoldRecord, JobRecord, Moved, NewHold, NewJob, PlaceCount, RestingUnit, SegmentRecord,
     };
 }
 

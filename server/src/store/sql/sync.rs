@@ -22,7 +22,10 @@ macro_rules! impl_sync_store {
                         .await?;
                 let (head_seq, log_epoch) = tenant.ok_or_else(|| StoreError::NotFound("the tenant".into()))?;
                 let units: Vec<UnitRecord> =
-                    sqlx::query_as("SELECT * FROM units WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+                    // Only hot units: a device is not given what retention archived or purged (docs/RETENTION.md).
+                    sqlx::query_as(
+                        "SELECT * FROM units WHERE tenant_id = $1 AND id > $2 AND place = 'hot' ORDER BY id LIMIT $3",
+                    )
                         .bind(tenant_id)
                         .bind(after)
                         .bind(limit)

@@ -9,8 +9,8 @@ mod group_commit;
 
 use crate::store::sql::{
     define_audit_append, impl_account_store, impl_audit_store, impl_catalog_store, impl_export_store,
-    impl_invitation_store, impl_log_store, impl_manufacturer_store, impl_order_store, impl_sync_store, impl_user_store,
-    prelude::*,
+    impl_invitation_store, impl_job_store, impl_log_store, impl_manufacturer_store, impl_order_store,
+    impl_retention_store, impl_sync_store, impl_user_store, prelude::*,
 };
 use group_commit::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -145,10 +145,12 @@ const AUDIT_PAGE: i64 = 5_000;
 /// A page of a chain as one JSON array of arrays (put in seq order after parsing: an ORDER BY inside the
 /// aggregate would sort every page again).
 const AUDIT_PAGE_SQL: &str = "SELECT json_group_array(json_array(seq, at, client_time, action, actor, actor_tenant, \
-     device_id, object_kind, object_id, old_value, new_value, reason, payload_hash, prev_hash, hash, purged_at)) FROM (SELECT * FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)";
+     device_id, object_kind, object_id, old_value, new_value, reason, payload_hash, prev_hash, hash, purged_at, \
+     archived_in)) FROM (SELECT * FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)";
 
 /// An entry as [`AUDIT_PAGE_SQL`] gives it: the columns of [`AuditRecord`] after `tenant_id`, in order.
-type AuditRow = (
+#[derive(serde::Deserialize)]
+struct AuditRow(
     i64,
     i64,
     Option<i64>,
@@ -165,6 +167,7 @@ type AuditRow = (
     String,
     String,
     Option<i64>,
+    Option<String>,
 );
 
 /// Reads the page after `after` and parses it on a blocking thread, so parsing runs beside the checking of the
@@ -212,6 +215,7 @@ fn audit_record(tenant_id: &str, row: AuditRow) -> AuditRecord {
         prev_hash: row.13,
         hash: row.14,
         purged_at: row.15,
+        archived_in: row.16,
     }
 }
 
@@ -295,6 +299,8 @@ impl_export_store!(SqliteStore, sqlx::Sqlite);
 impl_log_store!(SqliteStore, sqlx::Sqlite);
 impl_manufacturer_store!(SqliteStore, sqlx::Sqlite);
 impl_order_store!(SqliteStore, sqlx::Sqlite);
+impl_job_store!(SqliteStore, sqlx::Sqlite);
+impl_retention_store!(SqliteStore, sqlx::Sqlite);
 impl_sync_store!(SqliteStore, sqlx::Sqlite);
 impl_user_store!(SqliteStore);
 impl_invitation_store!(SqliteStore);
