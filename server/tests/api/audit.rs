@@ -266,6 +266,25 @@ async fn every_write_route_leaves_exactly_its_entries_and_a_refused_write_none()
     );
     assert_eq!(theirs.last().unwrap().actor_tenant.as_deref(), Some(app.tenant_id.as_str()), "on whose behalf");
 
+    let policy = json!({"keep_years": 10, "archive_after_years": 3, "counted_from": "expiry"});
+    app.call(Method::PUT, "/retention/policy", Some(app.key(Role::Admin)), Some(policy.clone())).await.expect(200);
+    steps.expect("the retention policy", &["retention.policy_changed"]).await;
+    app.call(Method::PUT, "/retention/policy", Some(app.key(Role::Admin)), Some(policy)).await.expect(200);
+    steps.expect("the same policy again (nothing changed)", &[]).await;
+    let hold = json!({"scope": "lot", "product_id": product_id, "lot": "L1", "reason": "inquiry"});
+    let hold =
+        app.post_as(Role::Quality, "/retention/holds", hold).await.expect(201)["id"].as_str().unwrap().to_owned();
+    steps.expect("a legal hold", &["hold.placed"]).await;
+    let lift = format!("/retention/holds/{hold}/lift");
+    app.post_as(Role::Quality, &lift, json!({"reason": "closed"})).await.expect(200);
+    steps.expect("the hold lifted", &["hold.lifted"]).await;
+    app.post_as(Role::Quality, &lift, json!({"reason": "closed"})).await.expect(409);
+    steps.expect("lifted again (refused)", &[]).await;
+    app.call(Method::POST, "/retention/runs", Some(app.key(Role::Admin)), None).await.expect(202);
+    steps.expect("a retention run asked for", &["retention.queued"]).await;
+    app.get_as(Role::Auditor, "/retention/plan").await.expect(200);
+    steps.expect("the dry run (a read)", &[]).await;
+
     app.get_as(Role::Auditor, "/audit/export.csv").await.expect(200);
     steps.expect("the audit export", &["audit.exported"]).await;
     app.get_as(Role::Auditor, "/audit").await.expect(200);

@@ -189,6 +189,20 @@ impl TestApp {
         done.unwrap_or_else(|error| panic!("{statement}: {error}"));
     }
 
+    /// Runs one statement with a blob bound as `$1`, past the store (a forger rewriting an archive segment).
+    #[allow(dead_code)]
+    pub async fn sql_with_bytes(&self, statement: &str, bytes: Vec<u8>) {
+        let url = &self._database.url;
+        let done = if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("opening the SQLite file");
+            sqlx::query(statement).bind(bytes).execute(&pool).await.map(|_| ())
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.expect("connecting to PostgreSQL");
+            sqlx::query(statement).bind(bytes).execute(&pool).await.map(|_| ())
+        };
+        done.unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+
     pub async fn get_as(&self, role: Role, path: &str) -> Answer {
         self.call(Method::GET, path, Some(self.key(role)), None).await
     }

@@ -21,6 +21,7 @@ mod pool;
 mod products;
 mod quotas;
 mod retention;
+mod retention_tamper;
 mod sessions;
 mod snapshot;
 mod sync;
