@@ -88,9 +88,22 @@ mod tests {
     #[test]
     fn only_admins_manage_people_keys_and_partners() {
         for role in Role::ALL {
-            for permission in [Permission::ManageKeys, Permission::ManageUsers, Permission::ManagePartners] {
+            let admins = [
+                Permission::ManageKeys,
+                Permission::ManageUsers,
+                Permission::ManagePartners,
+                Permission::ManageRetention,
+            ];
+            for permission in admins {
                 assert_eq!(role.may(permission), role == Role::Admin, "{role:?} {permission:?}");
             }
+        }
+    }
+
+    #[test]
+    fn quality_and_admins_place_legal_holds() {
+        for role in Role::ALL {
+            assert_eq!(role.may(Permission::PlaceHolds), matches!(role, Role::Quality | Role::Admin), "{role:?}");
         }
     }
 
