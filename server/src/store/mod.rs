@@ -49,8 +49,8 @@ pub use manufacturer::{
 pub use orders::{OrderCreated, OrderFilter, OrderStore, Reserved};
 pub use records::*;
 pub use retention::{
-    purged_state, seq_ranges, seq_ranges_merged, ArchivedHash, HoldRecord, Moved, NewHold, PlaceCount, RestingUnit,
-    RetentionStore, SegmentRecord,
+    seq_ranges, seq_ranges_merged, ArchivedHash, HoldRecord, Moved, NewHold, PlaceCount, RestingUnit, RetentionStore,
+    SegmentRecord, PURGED_FIELDS,
 };
 pub use sync::{DecidePush, PushContext, PushWrites, SnapshotPage, SyncStore, DEVICE_OF_ANOTHER_TENANT};
 pub use users::{NewSession, SessionRecord, UserChanged, UserChanges, UserStore};

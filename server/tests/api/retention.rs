@@ -51,12 +51,13 @@ async fn histories_are_archived_held_and_purged_across_the_years_and_a_device_fo
     let app = spawn_app().await;
     let product_id = app.a_product(GTIN, "Pill").await;
     for (lot, serials) in [("L1", vec!["A1", "A2"]), ("L2", vec!["B1"])] {
-        let body = json!({"product_id": product_id, "serials": serials, "lot": lot, "expiry": "2027-06-30"});
+        let body = json!({"product_id": product_id, "serials": serials, "lot": lot, "expiry": "2027-06-30",
+            "location": "DC-1"});
         app.units_register(Role::Operator, body).await.expect(201);
     }
     push(&app, 1, "A1", json!({"type": "add_note", "text": "box dented"})).await.expect(200);
     let a1 = unit(&app, "A1").await;
-    assert_eq!(a1["history"], "hot");
+    assert_eq!((a1["history"].as_str(), a1["state"]["location"].as_str()), (Some("hot"), Some("DC-1")));
     let a1_history = history(&app, &a1).await;
     assert_eq!(a1_history.len(), 2);
 
@@ -129,7 +130,8 @@ async fn histories_are_archived_held_and_purged_across_the_years_and_a_device_fo
     assert_eq!((run["archived"].as_u64(), run["purged"].as_u64()), (Some(0), Some(3)), "{run}");
     let a1 = unit(&app, "A1").await;
     assert_eq!(a1["history"], "purged");
-    assert!(a1["state"]["location"].is_null());
+    assert!(a1["state"]["location"].is_null(), "where it was goes with its history: {a1}");
+    assert_eq!((a1["serial"].as_str(), a1["state"]["lot"].as_str()), (Some("A1"), Some("L1")), "that it existed stays");
     assert_eq!(history(&app, &a1).await, Vec::<Value>::new());
     let chain = verify(&app).await;
     assert!(chain["problem"].is_null(), "{chain}");

@@ -24,6 +24,12 @@ const LOCK_ROW: &str = " FOR UPDATE";
 /// Makes every statement of a read transaction see one snapshot (READ COMMITTED takes one per statement).
 const BEGIN_SNAPSHOT: &str = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
+/// A purged unit's state with its `PURGED_FIELDS` set to null (docs/RETENTION.md).
+fn purged_state_expression() -> String {
+    let fields: Vec<String> = crate::store::PURGED_FIELDS.iter().map(|field| format!("\"{field}\": null")).collect();
+    format!("CAST(CAST(state AS jsonb) || '{{{}}}'::jsonb AS TEXT)", fields.join(", "))
+}
+
 /// The head moves in the INSERT of the entries (a data-modifying WITH): one round trip fewer under its lock.
 const AUDIT_HEAD_IN_INSERT: bool = true;
 

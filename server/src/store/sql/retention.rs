@@ -1,5 +1,6 @@
 //! The SQL of [`RetentionStore`](crate::store::RetentionStore), the same for both backends (docs/RETENTION.md).
-//! A backend module provides `LOCK_ROW` and `BEGIN_SNAPSHOT`.
+//! A backend module provides `LOCK_ROW`, `BEGIN_SNAPSHOT` and `purged_state_expression()` (a purged unit's state
+//! with `PURGED_FIELDS` set to null, in its SQL).
 
 /// The columns an archive or a purge clears from an audit entry: its fields after `at`.
 pub const CLEAR_ENTRY_FIELDS: &str = "client_time = NULL, action = NULL, actor = NULL, actor_tenant = NULL, \
@@ -268,12 +269,12 @@ macro_rules! impl_retention_store {
                 let now = now_millis();
                 let mut transaction = self.writer().begin().await?;
                 let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT id, place, segment_id, last_seq, state FROM units WHERE tenant_id = ",
+                    "SELECT id, place, segment_id, last_seq FROM units WHERE tenant_id = ",
                 );
                 query.push_bind(tenant_id).push(" AND place <> 'purged' AND id IN (");
                 push_list(&mut query, unit_ids.iter());
                 query.push(")").push(LOCK_ROW);
-                let units: Vec<(String, String, Option<String>, i64, String)> =
+                let units: Vec<(String, String, Option<String>, i64)> =
                     query.build_query_as().fetch_all(&mut *transaction).await?;
                 if units.is_empty() {
                     return Ok(Moved::default());
@@ -298,7 +299,7 @@ macro_rules! impl_retention_store {
                     cleared.extend(seqs.into_iter().map(|(seq,)| seq));
                 }
                 let mut segments: std::collections::BTreeMap<&str, std::collections::HashSet<&str>> = Default::default();
-                for (id, _, segment, _, _) in units.iter().filter(|unit| unit.1 == "archived") {
+                for (id, _, segment, _) in units.iter().filter(|unit| unit.1 == "archived") {
                     if let Some(segment) = segment {
                         segments.entry(segment.as_str()).or_default().insert(id.as_str());
                     }
@@ -354,18 +355,14 @@ macro_rules! impl_retention_store {
                     cleared.extend(seqs);
                 }
                 outcome.entries = cleared.len() as u64;
-                for (id, _, _, _, state) in &units {
-                    sqlx::query(
-                        "UPDATE units SET place = 'purged', segment_id = NULL, moved_at = $3, state = $4 \
-                         WHERE tenant_id = $1 AND id = $2",
-                    )
-                    .bind(tenant_id)
-                    .bind(id)
-                    .bind(now)
-                    .bind($crate::store::retention::purged_state(state))
-                    .execute(&mut *transaction)
-                    .await?;
-                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(format!(
+                    "UPDATE units SET place = 'purged', segment_id = NULL, state = {}, moved_at = ",
+                    purged_state_expression()
+                ));
+                query.push_bind(now).push(" WHERE tenant_id = ").push_bind(tenant_id).push(" AND id IN (");
+                push_list(&mut query, units.iter().map(|unit| unit.0.as_str()));
+                query.push(")");
+                query.build().execute(&mut *transaction).await?;
                 raise_floor(&mut transaction, tenant_id, floor).await?;
                 let entry = AuditEntry::new(tenant_id, "retention.purged", "retention", run).new_value(serde_json::json!({
                     "units": outcome.units, "events": outcome.events, "entries": outcome.entries,

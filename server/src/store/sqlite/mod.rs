@@ -26,6 +26,12 @@ const LOCK_ROW: &str = "";
 /// A SQLite read transaction already sees one snapshot (taken at its first read): nothing to set.
 const BEGIN_SNAPSHOT: &str = "SELECT 1";
 
+/// A purged unit's state with its `PURGED_FIELDS` set to null (docs/RETENTION.md).
+fn purged_state_expression() -> String {
+    let fields: Vec<String> = crate::store::PURGED_FIELDS.iter().map(|field| format!("'$.{field}', NULL")).collect();
+    format!("json_set(state, {})", fields.join(", "))
+}
+
 /// SQLite has no UPDATE inside WITH: the head moves in a statement of its own.
 const AUDIT_HEAD_IN_INSERT: bool = false;
 
