@@ -133,9 +133,12 @@ async fn histories_are_archived_held_and_purged_across_the_years_and_a_device_fo
     assert!(a1["state"]["location"].is_null(), "where it was goes with its history: {a1}");
     assert_eq!((a1["serial"].as_str(), a1["state"]["lot"].as_str()), (Some("A1"), Some("L1")), "that it existed stays");
     assert_eq!(history(&app, &a1).await, Vec::<Value>::new());
+    let id = a1["id"].as_str().unwrap();
+    let left = app.get_as(Role::Auditor, &format!("/audit?object_kind=unit&object_id={id}")).await;
+    assert_eq!(left.expect(200)["entries"], json!([]), "nothing of A1's history is left, not even the refusal after its archive");
     let chain = verify(&app).await;
     assert!(chain["problem"].is_null(), "{chain}");
-    assert!(chain["purged"].as_u64() > Some(0), "{chain}");
+    assert!(chain["purged"].as_u64() >= Some(3), "the note, the two refusals: {chain}");
     let again = app.units_register(Role::Operator, json!({"product_id": product_id, "serials": ["A1"]})).await;
     assert_eq!(again.status.as_u16(), 409, "a purged serial is never issued again: {}", again.text);
     let run = run_retention(&app).await;

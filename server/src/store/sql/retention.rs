@@ -283,21 +283,22 @@ macro_rules! impl_retention_store {
                 let floor = units.iter().map(|unit| unit.3).max().unwrap_or(0);
                 let hot: Vec<&str> =
                     units.iter().filter(|unit| unit.1 == "hot").map(|unit| unit.0.as_str()).collect();
-                let mut cleared: Vec<i64> = Vec::new();
                 if !hot.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new("DELETE FROM events WHERE tenant_id = ");
                     query.push_bind(tenant_id).push(" AND unit_id IN (");
                     push_list(&mut query, hot.iter().copied());
                     query.push(")");
                     outcome.events += query.build().execute(&mut *transaction).await?.rows_affected();
-                    let mut query = sqlx::QueryBuilder::<$db>::new(format!("UPDATE audit_entries SET {CLEAR_ENTRY_FIELDS}, purged_at = "));
-                    query.push_bind(now).push(" WHERE tenant_id = ").push_bind(tenant_id);
-                    query.push(" AND object_kind = 'unit' AND archived_in IS NULL AND purged_at IS NULL AND object_id IN (");
-                    push_list(&mut query, hot.iter().copied());
-                    query.push(") RETURNING seq");
-                    let seqs: Vec<(i64,)> = query.build_query_as().fetch_all(&mut *transaction).await?;
-                    cleared.extend(seqs.into_iter().map(|(seq,)| seq));
                 }
+                // The entries still in the chain's table: all of a hot unit's, and those an archived unit got
+                // after its archive (a command refused on it).
+                let mut query = sqlx::QueryBuilder::<$db>::new(format!("UPDATE audit_entries SET {CLEAR_ENTRY_FIELDS}, purged_at = "));
+                query.push_bind(now).push(" WHERE tenant_id = ").push_bind(tenant_id);
+                query.push(" AND object_kind = 'unit' AND archived_in IS NULL AND purged_at IS NULL AND object_id IN (");
+                push_list(&mut query, units.iter().map(|unit| unit.0.as_str()));
+                query.push(") RETURNING seq");
+                let seqs: Vec<(i64,)> = query.build_query_as().fetch_all(&mut *transaction).await?;
+                let mut cleared: Vec<i64> = seqs.into_iter().map(|(seq,)| seq).collect();
                 let mut segments: std::collections::BTreeMap<&str, std::collections::HashSet<&str>> = Default::default();
                 for (id, _, segment, _) in units.iter().filter(|unit| unit.1 == "archived") {
                     if let Some(segment) = segment {
