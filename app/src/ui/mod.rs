@@ -36,6 +36,7 @@ mod problem_list;
 mod product_details_fields;
 mod product_editor;
 mod release_form;
+mod retention_fields;
 pub mod scan_box;
 mod session_ended;
 mod settings_page;
