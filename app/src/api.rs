@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 pub mod orders;
+mod retention;
 
 use crate::device_names::DeviceNames;
 use crate::history_view::{history_line, sentence_case};
@@ -22,6 +23,7 @@ mod pool_calls;
 pub use admin::*;
 pub use audit::*;
 pub use pool_calls::*;
+pub use retention::*;
 
 /// Why a call failed, sorted by what the app should do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +144,7 @@ pub async fn send_json(
 ) -> Result<serde_json::Value, ApiError> {
     let request = match method {
         "POST" => Request::post(path),
+        "PUT" => Request::put(path),
         "PATCH" => Request::patch(path),
         "DELETE" => Request::delete(path),
         _ => Request::get(path),

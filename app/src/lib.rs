@@ -2,7 +2,10 @@
 //!
 //! - [`admin_view`]: the administration screens' records in words, and their small forms checked.
 //! - [`ceilings_form`]: the data-protection settings (export ceilings, label downloads, alerts) as typed.
-//! - [`product_details_form`]: a product's attributes, retention and yield range on the product form.
+//! - [`product_details_form`]: a product's attributes, retention and yield range on the product form; a
+//!   retention policy as typed, which the Retention tab also edits.
+//! - [`hold_form`]: a legal hold placed (product, lot or unit, and why) or lifted, checked; a scanned pack code.
+//! - [`retention_view`]: the Retention tab in words: policies, holds, the dry run, runs, what a role may do.
 //! - [`product_form`]: a product being added or changed: code, serial scheme, workflow grid, checked.
 //! - [`user_form`]: a new user or password checked, a user's state and sessions in words.
 //! - [`audit_view`]: the audit trail screen's filters, entries and chain check in words.
@@ -34,6 +37,7 @@ pub mod ceilings_form;
 pub mod device_names;
 pub mod donut;
 pub mod history_view;
+pub mod hold_form;
 pub mod line_work;
 pub mod lookup_key;
 pub mod model;
@@ -46,6 +50,7 @@ pub mod product_form;
 pub mod product_view;
 pub mod product_wire;
 pub mod replica_parts;
+pub mod retention_view;
 pub mod scan_view;
 pub mod store_changes;
 pub mod sync_view;

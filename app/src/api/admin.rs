@@ -5,7 +5,7 @@ use super::{encode, send_json, ApiError};
 use serde_json::Value;
 
 /// The records under `field` of a list answer (`{"locations": [...]}`).
-fn records(answer: Value, field: &str) -> Vec<Value> {
+pub(super) fn records(answer: Value, field: &str) -> Vec<Value> {
     match answer {
         Value::Object(mut object) => match object.remove(field) {
             Some(Value::Array(records)) => records,

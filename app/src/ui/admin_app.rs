@@ -37,8 +37,10 @@ pub fn AdminApp() -> impl IntoView {
         Some(Err(error)) => view! { <p class="form-error" role="alert">{error.sentence()}</p> }.into_any(),
         Some(Ok(me)) => {
             let shown = screen.get();
-            let shown = if Screen::ADMIN.contains(&shown) { shown } else { Screen::Products };
-            view! { <AdminPage screen=shown role=field(&me, "role") online=online/> }.into_any()
+            let role = field(&me, "role");
+            let first = Screen::first_administered(&role).unwrap_or(Screen::Products);
+            let shown = if Screen::ADMIN.contains(&shown) { shown } else { first };
+            view! { <AdminPage screen=shown role=role online=online/> }.into_any()
         }
     };
     view! {
@@ -50,7 +52,10 @@ pub fn AdminApp() -> impl IntoView {
                 {move || role().filter(|role| audits(role)).map(|_| view! {
                     <a class="nav-link" href="/#/audit">"Audit trail"</a>
                 })}
-                <a class="nav-link" href=Screen::Products.hash() aria-current="page">"Administration"</a>
+                <a class="nav-link" aria-current="page"
+                    href=move || role().and_then(|role| Screen::first_administered(&role)).unwrap_or(Screen::Products).hash()>
+                    "Administration"
+                </a>
             </nav>
             <div class="header-status">
                 <OnlineBadge online=online/>

@@ -1,12 +1,14 @@
 //! "Administration": the organisation's settings, one tab each (products, locations, users, API keys,
-//! partners, data protection), for the roles the server lets change them. Settings live on the server: the
-//! tabs read and write them while online and say so offline.
+//! partners, data protection, retention), for the roles the server lets change them (retention also for those
+//! who only read it). Settings live on the server: the tabs read and write them while online and say so
+//! offline.
 
 use super::admin_exports::DataProtectionTab;
 use super::admin_keys::ApiKeysTab;
 use super::admin_locations::LocationsTab;
 use super::admin_partners::PartnersTab;
 use super::admin_products::ProductsTab;
+use super::admin_retention::RetentionTab;
 use super::admin_users::UsersTab;
 use super::nav::Screen;
 use leptos::prelude::*;
@@ -15,7 +17,7 @@ use leptos::prelude::*;
 pub fn AdminPage(screen: Screen, role: String, online: ReadSignal<bool>) -> impl IntoView {
     let tabs = Screen::ADMIN.into_iter().filter(|tab| tab.administered_by(&role)).map(|tab| {
         view! {
-            <a href=tab.hash() class="tab" aria-current=(tab == screen).then_some("page")>{tab.title()}</a>
+            <a href=tab.hash() class="tab" aria-current=(tab == screen).then_some("page")>{tab.tab_title()}</a>
         }
     });
     let content = match screen {
@@ -28,6 +30,7 @@ pub fn AdminPage(screen: Screen, role: String, online: ReadSignal<bool>) -> impl
         Screen::Partners => view! { <PartnersTab/> }.into_any(),
         Screen::Users => view! { <UsersTab/> }.into_any(),
         Screen::DataProtection => view! { <DataProtectionTab/> }.into_any(),
+        Screen::Retention => view! { <RetentionTab role=role.clone()/> }.into_any(),
         _ => view! { <ProductsTab/> }.into_any(),
     };
     view! {

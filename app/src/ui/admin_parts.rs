@@ -1,6 +1,6 @@
 //! What the administration tabs share: the line under a form that says what was done or refused, a labelled
-//! text input, and the question before what cannot be quietly undone. A leaf: the tabs take from it, and the
-//! page that holds the tabs takes the tabs.
+//! text input, the question before what cannot be quietly undone and the one that asks why. A leaf: the tabs
+//! take from it, and the page that holds the tabs takes the tabs.
 
 use crate::api::ApiError;
 use leptos::prelude::*;
@@ -37,6 +37,12 @@ pub fn text_input(id: &'static str, label: &'static str, value: RwSignal<String>
 /// Asks the person to confirm what cannot be quietly undone (revoking a key, signing someone out).
 pub fn confirmed(question: &str) -> bool {
     web_sys::window().and_then(|window| window.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
+/// Asks the person why, before what goes on the audit trail with a reason (lifting a legal hold); `None` when
+/// they cancelled.
+pub fn reason_asked(question: &str) -> Option<String> {
+    web_sys::window().and_then(|window| window.prompt_with_message(question).ok().flatten())
 }
 
 /// Reads what a tab lists into `list`, now and each time the returned reader is called after a change; a

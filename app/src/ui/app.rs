@@ -134,7 +134,7 @@ pub fn App() -> impl IntoView {
                         Screen::Line => view! { <LinePage/> }.into_any(),
                         Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
                         Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys | Screen::Partners
-                        | Screen::DataProtection => {
+                        | Screen::DataProtection | Screen::Retention => {
                             // Administration is a bundle of its own (`admin_app.rs`): an old link opens it there.
                             // Served this page at /admin/, the server has no such bundle: going there again
                             // would only come back here.

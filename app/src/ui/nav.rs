@@ -18,10 +18,11 @@ pub enum Screen {
     Partners,
     Users,
     DataProtection,
+    Retention,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 12] = [
+    pub const ALL: [Screen; 13] = [
         Screen::Pool,
         Screen::Lookup,
         Screen::Settings,
@@ -34,10 +35,18 @@ impl Screen {
         Screen::Partners,
         Screen::Users,
         Screen::DataProtection,
+        Screen::Retention,
     ];
     /// The administration screens, in the order of their tabs.
-    pub const ADMIN: [Screen; 6] =
-        [Screen::Products, Screen::Locations, Screen::Users, Screen::ApiKeys, Screen::Partners, Screen::DataProtection];
+    pub const ADMIN: [Screen; 7] = [
+        Screen::Products,
+        Screen::Locations,
+        Screen::Users,
+        Screen::ApiKeys,
+        Screen::Partners,
+        Screen::DataProtection,
+        Screen::Retention,
+    ];
     /// The screens in the navigation bar; "Needs attention" is reached from the header's count.
     pub const NAV: [Screen; 4] = [Screen::Pool, Screen::Line, Screen::Lookup, Screen::Settings];
 
@@ -55,9 +64,12 @@ impl Screen {
             Screen::Partners => "#/admin/partners",
             Screen::Users => "#/admin/users",
             Screen::DataProtection => "#/admin/data-protection",
+            Screen::Retention => "#/admin/retention",
         }
     }
 
+    /// A screen's title in the tablets' app: an administration screen is "Administration" there (its tabs are
+    /// named by [`Screen::tab_title`], which only the administration bundle carries).
     pub fn title(self) -> &'static str {
         match self {
             Screen::Pool => "Serial number pool",
@@ -66,24 +78,40 @@ impl Screen {
             Screen::Attention => "Needs attention",
             Screen::Line => "Packaging line",
             Screen::Audit => "Audit trail",
+            _ => "Administration",
+        }
+    }
+
+    /// An administration tab's title.
+    pub fn tab_title(self) -> &'static str {
+        match self {
             Screen::Products => "Products",
             Screen::Locations => "Locations",
             Screen::ApiKeys => "API keys",
             Screen::Partners => "Partners",
             Screen::Users => "Users",
             Screen::DataProtection => "Data protection",
+            Screen::Retention => "Retention",
+            _ => self.title(),
         }
     }
 
     /// Whether a role may use an administration screen: the server's permissions (`server/src/auth/role.rs`)
     /// decide; the app only leaves out the tabs a role would be refused on. Products and locations are
-    /// `ManageCatalog` (supervisors and admins); users, keys, partners and data protection are admins'.
+    /// `ManageCatalog` (supervisors and admins); users, keys, partners and data protection are admins'; retention
+    /// is read with `Audit` (auditors, quality, admins), who may change what there the tab itself says.
     pub fn administered_by(self, role: &str) -> bool {
         match self {
             Screen::Products | Screen::Locations => matches!(role, "supervisor" | "admin"),
             Screen::Users | Screen::ApiKeys | Screen::Partners | Screen::DataProtection => role == "admin",
+            Screen::Retention => audits(role),
             _ => false,
         }
+    }
+
+    /// The first administration tab a role has, if any.
+    pub fn first_administered(role: &str) -> Option<Screen> {
+        Screen::ADMIN.into_iter().find(|tab| tab.administered_by(role))
     }
 
     fn from_hash(hash: &str) -> Screen {
@@ -122,14 +150,15 @@ pub fn Nav(screen: ReadSignal<Screen>, role: Signal<String>) -> impl IntoView {
         <nav class="app-nav" aria-label="Screens">
             {move || {
                 let role = role.get();
-                let admin = Screen::ADMIN.into_iter().find(|tab| tab.administered_by(&role));
+                let admin = Screen::first_administered(&role).is_some();
                 Screen::NAV
                     .into_iter()
                     .chain(audits(&role).then_some(Screen::Audit))
                     .map(|target| link(target, target.title(), |shown, target| shown == target))
-                    .chain(admin.map(|first| view! {
-                        // Administration is its own bundle, online only (`admin_app.rs`): a page of its own.
-                        <a href=format!("/admin/{}", first.hash()) class="nav-link">"Administration"</a>
+                    .chain(admin.then(|| view! {
+                        // Administration is its own bundle, online only (`admin_app.rs`): a page of its own,
+                        // which opens the role's first tab.
+                        <a href="/admin/" class="nav-link">"Administration"</a>
                     }))
                     .collect_view()
             }}

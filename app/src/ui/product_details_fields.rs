@@ -1,7 +1,8 @@
 //! The product form's details: attributes as rows of name and value (added and removed), the product's own
 //! retention or the organisation's, and the yield range its packaging orders are expected to land in.
 
-use crate::product_details_form::{DetailsDraft, COUNTED_FROM};
+use super::retention_fields::RetentionFields;
+use crate::product_details_form::DetailsDraft;
 use crate::product_form::ProductDraft;
 use leptos::prelude::*;
 
@@ -78,21 +79,12 @@ pub fn ProductDetailsFields(draft: RwSignal<ProductDraft>) -> impl IntoView {
         <fieldset class="details">
             <legend>"History retention"</legend>
             <div class="choices">
-                {own(false, "The organisation's (7 years, archived after 2)")}
+                {own(false, "The organisation's default")}
                 {own(true, "This product's own")}
             </div>
             {move || own_retention.get().then(|| view! {
-                <div class="editor-fields">
-                    {text("retention-keep", "Kept for (years; empty: for ever)", |d| &d.keep_years, |d, v| d.keep_years = v)}
-                    {text("retention-archive", "Archived after (years; empty: never)", |d| &d.archive_years, |d, v| d.archive_years = v)}
-                    <div class="field">
-                        <label for="retention-from">"Counted from"</label>
-                        <select id="retention-from" prop:value=move || draft.with(|d| d.details.counted_from.clone())
-                            on:change=move |event| draft.update(|d| d.details.counted_from = event_target_value(&event))>
-                            {COUNTED_FROM.iter().map(|(name, words)| view! { <option value=*name>{*words}</option> }).collect_view()}
-                        </select>
-                    </div>
-                </div>
+                <RetentionFields prefix="retention" draft=Signal::derive(move || draft.with(|d| d.details.retention.clone()))
+                    change=Callback::new(move |(which, typed)| draft.update(|d| d.details.retention.set(which, typed)))/>
             })}
         </fieldset>
         <fieldset class="details">
