@@ -15,9 +15,11 @@ mod support;
 
 use pending_op::pending_op;
 use serde_json::{json, Value};
+use serialtrack_server::auth::{hash_token, new_api_key, Role};
 use serialtrack_server::domain::audit_verify::{verify_chain, Trust};
 use serialtrack_server::domain::clock::Clock;
 use serialtrack_server::domain::outbox;
+use serialtrack_server::store::{KeyGrants, NewApiKey};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -82,6 +84,28 @@ async fn notes_on_retired(server: &Bench, units: u64) {
     for batch in ops.chunks(100) {
         let (status, answer) = server.post("/sync/push", &json!({"device_id": "tab-fill", "ops": batch})).await;
         assert_eq!(status, 200, "{answer}");
+    }
+}
+
+/// The same server with an admin key whose daily export ceiling is out of reach.
+async fn unlimited(server: &Bench) -> Bench {
+    let key = new_api_key();
+    let grants = KeyGrants { max_exported_serials_per_day: Some(i64::MAX / 2), ..KeyGrants::default() };
+    let new_key = NewApiKey {
+        tenant_id: server.tenant_id.clone(),
+        name: "bench-device".into(),
+        role: Role::Admin.as_str().into(),
+        prefix: key[..10].into(),
+        key_hash: hash_token(&key),
+        grants,
+    };
+    server.store.api_key_create(new_key).await.expect("an API key");
+    Bench {
+        address: server.address.clone(),
+        key,
+        store: server.store.clone(),
+        tenant_id: server.tenant_id.clone(),
+        client: server.client.clone(),
     }
 }
 
@@ -159,7 +183,11 @@ async fn main() {
             started.elapsed().as_secs_f64()
         );
 
-        let mut at = Device::default();
+        // The device was in sync before (its cursor at the head), and its key may read the log all day: a
+        // bench device pulls far more than the default daily export ceiling allows.
+        let head = server.store.tenant(&server.tenant_id).await.expect("the tenant").expect("the tenant").last_seq;
+        let mut at = Device { cursor: head as u64, seq: 0 };
+        let server = Arc::new(unlimited(&server).await);
         let (_, alone, errors) = with_device(&server, &mut at, None, 10).await;
         println!("[{backend}] the device alone for 10 s: {}, {errors} errors", figures(&alone));
         let clock = Clock::system();

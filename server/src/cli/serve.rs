@@ -102,7 +102,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let interval = std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60);
         audit_checkpoints::spawn_interval(store.clone(), std::sync::Arc::new(audit_key), interval);
         let every = std::time::Duration::from_secs(args.jobs_seconds);
-        tokio::spawn(crate::domain::outbox::run_forever(store.clone(), state.clock.clone(), every));
+        let wake = state.outbox_wake.clone();
+        tokio::spawn(crate::domain::outbox::run_forever(store.clone(), state.clock.clone(), every, wake));
         let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| {
             format!("listening on {}: is another server using that port? try --bind 127.0.0.1:8081", args.bind)
         })?;

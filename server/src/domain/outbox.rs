@@ -89,8 +89,9 @@ async fn run_job(store: &Arc<dyn Store>, clock: &Clock, worker: &str, job: &JobR
     }
 }
 
-/// The loop `serve` runs: schedule, then work through what is due, every `every`.
-pub async fn run_forever(store: Arc<dyn Store>, clock: Clock, every: Duration) {
+/// The loop `serve` runs: schedule, then work through what is due, every `every` — or at once when `wake` is
+/// notified (a run asked for on this server; the others see it at their next look).
+pub async fn run_forever(store: Arc<dyn Store>, clock: Clock, every: Duration, wake: Arc<tokio::sync::Notify>) {
     let worker = worker_name();
     loop {
         if let Err(error) = schedule(&store, &clock).await {
@@ -99,6 +100,9 @@ pub async fn run_forever(store: Arc<dyn Store>, clock: Clock, every: Duration) {
         if let Err(error) = work_until_idle(&store, &clock, &worker).await {
             tracing::warn!(%error, "background jobs stopped; trying again later");
         }
-        tokio::time::sleep(every).await;
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = wake.notified() => {}
+        }
     }
 }

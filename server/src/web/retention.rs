@@ -314,5 +314,6 @@ pub async fn run_queue(State(state): State<AppState>, principal: Principal) -> A
         return Ok((StatusCode::OK, Json(waiting.into())));
     }
     let (job, _) = state.store.job_enqueue(retention_job(&principal.tenant_id, &state.clock, false), true).await?;
+    state.outbox_wake.notify_one();
     Ok((StatusCode::ACCEPTED, Json(job.into())))
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub audit_public_key: Option<String>,
     /// The calendar retention reads "today" from (a test moves it across years).
     pub clock: crate::domain::clock::Clock,
+    /// Wakes this server's outbox loop (`domain/outbox.rs`) when a route queues a job, so it starts at once.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             pokes: Pokes::default(),
             audit_public_key: None,
             clock: crate::domain::clock::Clock::system(),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

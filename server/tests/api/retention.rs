@@ -135,7 +135,11 @@ async fn histories_are_archived_held_and_purged_across_the_years_and_a_device_fo
     assert_eq!(history(&app, &a1).await, Vec::<Value>::new());
     let id = a1["id"].as_str().unwrap();
     let left = app.get_as(Role::Auditor, &format!("/audit?object_kind=unit&object_id={id}")).await;
-    assert_eq!(left.expect(200)["entries"], json!([]), "nothing of A1's history is left, not even the refusal after its archive");
+    assert_eq!(
+        left.expect(200)["entries"],
+        json!([]),
+        "nothing of A1's history is left, not even the refusal after its archive"
+    );
     let chain = verify(&app).await;
     assert!(chain["problem"].is_null(), "{chain}");
     assert!(chain["purged"].as_u64() >= Some(3), "the note, the two refusals: {chain}");
