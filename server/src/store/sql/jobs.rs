@@ -44,30 +44,22 @@ macro_rules! impl_job_store {
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "job_claim"))]
             async fn job_claim(&self, worker: &str, now: i64, lease_until: i64) -> Result<Option<JobRecord>, StoreError> {
-                let mut transaction = self.writer().begin().await?;
-                // A due job whose tenant has no other job of its kind under a live lease.
-                let candidate: Option<(String,)> = sqlx::query_as(&format!(
-                    "SELECT id FROM jobs j WHERE (state = 'queued' OR (state = 'running' AND lease_until < $1)) \
-                     AND due_at <= $1 AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = j.kind \
-                     AND r.tenant_id = j.tenant_id AND r.id <> j.id AND r.state = 'running' AND r.lease_until >= $1) \
-                     ORDER BY due_at, id LIMIT 1{SKIP_LOCKED}"
+                // One statement, so it takes the write lock before it reads (SQLite) and skips a row another
+                // server is claiming (PostgreSQL): a due job whose tenant has no other job of its kind under a
+                // live lease.
+                Ok(sqlx::query_as(&format!(
+                    "UPDATE jobs SET state = 'running', claimed_by = $2, lease_until = $3, attempts = attempts + 1, \
+                     started_at = COALESCE(started_at, $1) WHERE id = (SELECT id FROM jobs j \
+                     WHERE (state = 'queued' OR (state = 'running' AND lease_until < $1)) AND due_at <= $1 \
+                     AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = j.kind AND r.tenant_id = j.tenant_id \
+                     AND r.id <> j.id AND r.state = 'running' AND r.lease_until >= $1) \
+                     ORDER BY due_at, id LIMIT 1{SKIP_LOCKED}) RETURNING *"
                 ))
                 .bind(now)
-                .fetch_optional(&mut *transaction)
-                .await?;
-                let Some((id,)) = candidate else { return Ok(None) };
-                let claimed: JobRecord = sqlx::query_as(
-                    "UPDATE jobs SET state = 'running', claimed_by = $2, lease_until = $3, attempts = attempts + 1, \
-                     started_at = COALESCE(started_at, $4) WHERE id = $1 RETURNING *",
-                )
-                .bind(&id)
                 .bind(worker)
                 .bind(lease_until)
-                .bind(now)
-                .fetch_one(&mut *transaction)
-                .await?;
-                transaction.commit().await?;
-                Ok(Some(claimed))
+                .fetch_optional(self.writer())
+                .await?)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "job_renew"))]
