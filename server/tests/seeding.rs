@@ -25,6 +25,8 @@ async fn the_demo_has_every_status_and_rebuilds_to_itself(store: &dyn Store) {
     assert!(products.iter().any(|p| p.code == "CM-500"));
     assert!(products.iter().filter_map(|p| p.gtin.as_deref()).all(|gtin| gtin.starts_with("0952")));
     let cmo = tenants.iter().find(|t| t.kind == "contract_manufacturer").unwrap();
+    let nordic = tenants.iter().find(|t| t.name == "Nordic Contract Packing").expect("a CMO to invite");
+    assert!(store.partners(&nordic.id).await.unwrap().is_empty(), "nobody's partner yet");
     let given = store.pool_counts(&cmo.id).await.unwrap();
     assert_eq!(given.iter().map(|c| (c.status.as_str(), c.count)).collect::<Vec<_>>(), [("available", 1_000)]);
     let copies = store.products(&cmo.id, None, 100, 0).await.unwrap();

@@ -2,7 +2,8 @@
 //!
 //! The demo tenant "Demo Pharma" (a brand owner) has one user per role, named after the role, with the
 //! password `demo-<role>-2026` (e.g. `admin` / `demo-admin-2026`); its partner "Demo CMO" (a contract
-//! manufacturer) has `cmo-admin` / `demo-cmo-2026`. Products carry GTINs with the GS1 example prefix 952 and the
+//! manufacturer) has `cmo-admin` / `demo-cmo-2026`; "Nordic Contract Packing", a contract manufacturer that is
+//! nobody's partner yet (for a brand owner to invite), has `nordic-admin` / `demo-nordic-2026`. Products carry GTINs with the GS1 example prefix 952 and the
 //! internal code `CM-500` with serials patterned `CM500-{YYYY}-{NNNN}`.
 
 use super::demo_units::DEMO_ACTOR;
@@ -47,6 +48,15 @@ pub async fn seed_demo(store: &dyn Store, cost: PasswordCost) -> anyhow::Result<
         password_hash: cost.hash("demo-cmo-2026")?,
     };
     store.user_create(cmo_admin).await?;
+    let nordic = store.tenant_create("Nordic Contract Packing", "contract_manufacturer").await?;
+    let nordic_admin = NewUser {
+        tenant_id: nordic.id.clone(),
+        username: "nordic-admin".into(),
+        display_name: "Nordic admin".into(),
+        role: Role::Admin.as_str().into(),
+        password_hash: cost.hash("demo-nordic-2026")?,
+    };
+    store.user_create(nordic_admin).await?;
     store.location_create(&pharma.id, "Packaging line 1", Some("9520123456788")).await?;
     store.location_create(&pharma.id, "Central warehouse", None).await?;
 
