@@ -122,7 +122,7 @@ pub enum OpOutcome {
     },
     Refused {
         result: OpResultRecord,
-        unit: UnitRecord,
+        unit: Box<UnitRecord>,
     },
     /// The op id was seen before: here is what was answered then; nothing changed.
     Repeated {

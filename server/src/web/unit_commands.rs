@@ -170,7 +170,7 @@ pub async fn units_commands(
             unit: unit.into(),
             repeated: false,
         })),
-        OpOutcome::Refused { result, unit } => Err(refused(result, unit)),
+        OpOutcome::Refused { result, unit } => Err(refused(result, *unit)),
         OpOutcome::Repeated { result } => {
             let unit = state.store.unit(tenant, &unit_id).await?.ok_or_else(|| ApiError::NotFound("a unit".into()))?;
             match result.seq {

@@ -180,6 +180,6 @@ impl PostgresStore {
         }
         let entry = op.audit_entry(tenant_id, &unit, false, serde_json::json!({ "code": result.reason_code }));
         super::audit_commit(transaction, &[entry]).await?;
-        Ok(Some(OpOutcome::Refused { result, unit }))
+        Ok(Some(OpOutcome::Refused { result, unit: Box::new(unit) }))
     }
 }

@@ -339,7 +339,7 @@ async fn decide_and_record(
             };
             written.map(|_| {
                 view.ops.insert(result.op_id.clone(), result.clone());
-                OpOutcome::Refused { result, unit }
+                OpOutcome::Refused { result, unit: Box::new(unit) }
             })
         }
     };
