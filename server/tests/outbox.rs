@@ -4,9 +4,10 @@
 
 mod support;
 
+use serialtrack_server::auth::PasswordCost;
 use serialtrack_server::domain::clock::Clock;
 use serialtrack_server::domain::outbox::{self, RETENTION};
-use serialtrack_server::store::{postgres::PostgresStore, sqlite::SqliteStore, Store};
+use serialtrack_server::store::{postgres::PostgresStore, sqlite::SqliteStore, NewSession, NewUser, Store};
 use std::sync::Arc;
 use support::databases::{self, TestDatabase};
 
@@ -33,6 +34,7 @@ on_both_backends!(
     a_day_is_enqueued_once_however_many_servers_schedule_it,
     two_servers_run_each_job_once,
     a_job_whose_server_stopped_is_taken_over_when_its_lease_runs_out,
+    the_days_sweep_forgets_expired_sessions_and_keeps_live_ones,
 );
 
 /// A second server on the same database.
@@ -77,7 +79,7 @@ async fn two_servers_run_each_job_once(database: TestDatabase) {
         outbox::work_until_idle(&one, &clock, "server-one"),
         outbox::work_until_idle(&two, &clock, "server-two"),
     );
-    assert_eq!(a.unwrap() + b.unwrap(), 3, "three jobs, each run by one of the servers");
+    assert_eq!(a.unwrap() + b.unwrap(), 4, "three runs and the sweep of sessions, each run by one of the servers");
     for tenant in &tenants {
         let jobs = one.jobs(tenant, RETENTION, 10).await.unwrap();
         assert_eq!((jobs[0].state.as_str(), jobs[0].attempts), ("done", 1), "{jobs:?}");
@@ -106,4 +108,29 @@ async fn a_job_whose_server_stopped_is_taken_over_when_its_lease_runs_out(databa
     let job = &one.jobs(&tenant, RETENTION, 1).await.unwrap()[0];
     assert_eq!((job.state.as_str(), job.error.as_deref()), ("done", None));
     assert!(!one.job_renew(&claimed.id, "server-one", now + 1).await.unwrap());
+}
+
+async fn the_days_sweep_forgets_expired_sessions_and_keeps_live_ones(database: TestDatabase) {
+    let store = database.store.clone();
+    let tenant = three_tenants(&store).await.remove(0);
+    let user = NewUser {
+        tenant_id: tenant.clone(),
+        username: "ada".into(),
+        display_name: "Ada".into(),
+        role: "operator".into(),
+        password_hash: PasswordCost::Minimal.hash("a-long-password").unwrap(),
+    };
+    store.user_create(user).await.unwrap();
+    let user = store.user_by_username("ada").await.unwrap().unwrap();
+    let clock = Clock::system();
+    let now = clock.now_millis();
+    for (token, expires_at) in [("expired", now - 1_000), ("live", now + 3_600_000)] {
+        let session = NewSession { token_hash: token.into(), expires_at, user_agent: None, client_address: None };
+        store.session_create(session, &user).await.unwrap().expect("a session");
+    }
+    outbox::schedule(&store, &clock).await.unwrap();
+    outbox::work_until_idle(&store, &clock, "server-one").await.unwrap();
+    let live = store.user_sessions(&tenant, &user.id, now - 10_000).await.unwrap();
+    assert_eq!(live.len(), 1, "the expired session is forgotten, the live one kept: {live:?}");
+    assert!(store.session_principal("live", now).await.unwrap().is_some());
 }

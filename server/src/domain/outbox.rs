@@ -1,5 +1,6 @@
 //! The server's background work, from the durable outbox in the database (docs/JOBS.md, `store/jobs.rs`):
-//! every server enqueues each day's retention run per organisation (the job's dedupe key makes that once), and
+//! every server enqueues each day's retention run per organisation and the day's sweep of expired sessions
+//! (the job's dedupe key makes each once), and
 //! claims due jobs with a lease that it renews while the job runs. Several servers on one database therefore
 //! run each job once, and a job whose server stopped is taken up again when its lease runs out.
 
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 /// The kind of a retention run's job.
 pub const RETENTION: &str = "retention";
+/// The kind of the day's sweep of expired sessions (the server's, not an organisation's).
+pub const EXPIRED_SESSIONS: &str = "expired_sessions";
 
 /// How long a claim lasts without renewal: longer than any one batch of work between renewals.
 const LEASE_MILLIS: i64 = 120_000;
@@ -38,11 +41,20 @@ pub fn retention_job(tenant_id: &str, clock: &Clock, scheduled: bool) -> NewJob 
     }
 }
 
-/// Enqueues today's retention run of every organisation (a no-op for those already enqueued today).
+/// Enqueues today's retention run of every organisation and today's sweep of expired sessions (a no-op for
+/// those already enqueued today).
 pub async fn schedule(store: &Arc<dyn Store>, clock: &Clock) -> Result<(), StoreError> {
     for tenant in store.tenants().await? {
         store.job_enqueue(retention_job(&tenant.id, clock, true), false).await?;
     }
+    let sweep = NewJob {
+        kind: EXPIRED_SESSIONS.into(),
+        tenant_id: None,
+        dedupe_key: format!("{EXPIRED_SESSIONS}:{}", clock.today()),
+        payload: "{}".into(),
+        due_at: clock.now_millis(),
+    };
+    store.job_enqueue(sweep, false).await?;
     Ok(())
 }
 
@@ -84,6 +96,11 @@ async fn run_job(store: &Arc<dyn Store>, clock: &Clock, worker: &str, job: &JobR
                 .await
                 .map_err(|error| error.to_string())?;
             Ok(serde_json::to_string(&outcome).unwrap_or_default())
+        }
+        (EXPIRED_SESSIONS, None) => {
+            let forgotten =
+                store.sessions_forget_expired(clock.now_millis()).await.map_err(|error| error.to_string())?;
+            Ok(serde_json::json!({ "sessions_forgotten": forgotten }).to_string())
         }
         (kind, _) => Err(format!("this server does not know jobs of kind {kind}")),
     }

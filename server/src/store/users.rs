@@ -69,4 +69,7 @@ pub trait UserStore {
         session_id: &str,
         now: i64,
     ) -> Result<bool, StoreError>;
+    /// Deletes the sessions that expired before `before`; how many. Bookkeeping, not an entry: an expired
+    /// session lets no one in already (docs/JOBS.md).
+    async fn sessions_forget_expired(&self, before: i64) -> Result<u64, StoreError>;
 }

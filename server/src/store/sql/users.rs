@@ -170,6 +170,12 @@ macro_rules! impl_user_store {
                 audit_commit(transaction, &[entry]).await?;
                 Ok(true)
             }
+
+            #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "sessions_forget_expired"))]
+            async fn sessions_forget_expired(&self, before: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(before).execute(self.writer()).await?;
+                Ok(done.rows_affected())
+            }
         }
     };
 }
