@@ -1,8 +1,9 @@
 //! The administration bundle's shell (`app/admin/index.html`, served at `/admin/`). Settings are changed
-//! online only, so they live in a bundle of their own that the tablets' app does not download (README.md,
-//! "The app's weight"). The session is the app's own (the same cookie); who is signed in comes from `GET /me`.
+//! online only, and the audit trail is read online only, so they live in a bundle of their own that the
+//! tablets' app does not download (README.md, "The app's weight"). The session is the app's own (the same cookie); who is signed in comes from `GET /me`.
 
 use super::admin_page::AdminPage;
+use super::audit_page::AuditTrailPage;
 use super::nav::{audits, use_screen, Screen};
 use super::online_badge::{use_online, OnlineBadge};
 use crate::admin_view::field;
@@ -35,6 +36,9 @@ pub fn AdminApp() -> impl IntoView {
         }
         .into_any(),
         Some(Err(error)) => view! { <p class="form-error" role="alert">{error.sentence()}</p> }.into_any(),
+        Some(Ok(me)) if screen.get() == Screen::Audit && audits(&field(&me, "role")) => {
+            view! { <AuditTrailPage online=online/> }.into_any()
+        }
         Some(Ok(me)) => {
             let shown = screen.get();
             let role = field(&me, "role");
@@ -50,9 +54,10 @@ pub fn AdminApp() -> impl IntoView {
             <nav class="app-nav" aria-label="Screens">
                 <a class="nav-link" href="/#/pool">"Back to the app"</a>
                 {move || role().filter(|role| audits(role)).map(|_| view! {
-                    <a class="nav-link" href="/#/audit">"Audit trail"</a>
+                    <a class="nav-link" href=Screen::Audit.hash()
+                        aria-current=move || (screen.get() == Screen::Audit).then_some("page")>"Audit trail"</a>
                 })}
-                <a class="nav-link" aria-current="page"
+                <a class="nav-link" aria-current=move || (screen.get() != Screen::Audit).then_some("page")
                     href=move || role().and_then(|role| Screen::first_administered(&role)).unwrap_or(Screen::Products).hash()>
                     "Administration"
                 </a>

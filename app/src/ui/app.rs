@@ -2,7 +2,6 @@
 
 use super::app_state;
 use super::attention_page::AttentionPage;
-use super::audit_page::AuditTrailPage;
 use super::device::Device;
 use super::escalations_panel::EscalationsPanel;
 use super::line_page::LinePage;
@@ -132,10 +131,10 @@ pub fn App() -> impl IntoView {
                         }
                         .into_any(),
                         Screen::Line => view! { <LinePage/> }.into_any(),
-                        Screen::Audit => view! { <AuditTrailPage online=online/> }.into_any(),
-                        Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys | Screen::Partners
-                        | Screen::DataProtection | Screen::Retention => {
-                            // Administration is a bundle of its own (`admin_app.rs`): an old link opens it there.
+                        Screen::Audit | Screen::Products | Screen::Locations | Screen::Users | Screen::ApiKeys
+                        | Screen::Partners | Screen::DataProtection | Screen::Retention => {
+                            // The audit trail and administration are a bundle of their own (`admin_app.rs`): a
+                            // link opens them there.
                             // Served this page at /admin/, the server has no such bundle: going there again
                             // would only come back here.
                             let location = web_sys::window().map(|window| window.location());
@@ -144,7 +143,8 @@ pub fn App() -> impl IntoView {
                             }) else {
                                 return view! {
                                     <p class="form-error" role="alert">
-                                        "Administration is not built on this server: run scripts/build-app there."
+                                        "Administration and the audit trail are not built on this server: run \
+                                         scripts/build-app there."
                                     </p>
                                 }
                                 .into_any();

@@ -153,8 +153,11 @@ pub fn Nav(screen: ReadSignal<Screen>, role: Signal<String>) -> impl IntoView {
                 let admin = Screen::first_administered(&role).is_some();
                 Screen::NAV
                     .into_iter()
-                    .chain(audits(&role).then_some(Screen::Audit))
                     .map(|target| link(target, target.title(), |shown, target| shown == target))
+                    .chain(audits(&role).then(|| view! {
+                        // The audit trail is in the administration bundle, online only, like the settings.
+                        <a href="/admin/#/audit" class="nav-link">"Audit trail"</a>
+                    }))
                     .chain(admin.then(|| view! {
                         // Administration is its own bundle, online only (`admin_app.rs`): a page of its own,
                         // which opens the role's first tab.
