@@ -5,6 +5,7 @@ pub mod audit_checkpoints;
 pub mod audit_key;
 pub mod audit_verify;
 pub mod clock;
+pub mod lease;
 pub mod outbox;
 pub mod pool;
 pub mod push;

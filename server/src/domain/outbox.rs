@@ -5,6 +5,7 @@
 //! run each job once, and a job whose server stopped is taken up again when its lease runs out.
 
 use super::clock::Clock;
+use super::lease::{Lease, LEASE_MILLIS};
 use super::retention;
 use crate::store::{JobRecord, NewJob, Store, StoreError};
 use std::sync::Arc;
@@ -15,8 +16,6 @@ pub const RETENTION: &str = "retention";
 /// The kind of the day's sweep of expired sessions (the server's, not an organisation's).
 pub const EXPIRED_SESSIONS: &str = "expired_sessions";
 
-/// How long a claim lasts without renewal: longer than any one batch of work between renewals.
-const LEASE_MILLIS: i64 = 120_000;
 /// How long a failed job waits before it is tried again.
 const RETRY_MILLIS: i64 = 60_000;
 
@@ -82,17 +81,8 @@ pub async fn work_until_idle(store: &Arc<dyn Store>, clock: &Clock, worker: &str
 async fn run_job(store: &Arc<dyn Store>, clock: &Clock, worker: &str, job: &JobRecord) -> Result<String, String> {
     match (job.kind.as_str(), &job.tenant_id) {
         (RETENTION, Some(tenant_id)) => {
-            let mut renew = {
-                let (store, clock, id, worker) = (store.clone(), clock.clone(), job.id.clone(), worker.to_owned());
-                move || -> futures_util::future::BoxFuture<'static, bool> {
-                    let (store, clock, id, worker) = (store.clone(), clock.clone(), id.clone(), worker.clone());
-                    Box::pin(async move {
-                        let until = clock.now_millis() + LEASE_MILLIS;
-                        store.job_renew(&id, &worker, until).await.unwrap_or(false)
-                    })
-                }
-            };
-            let outcome = retention::run(store.as_ref(), tenant_id, clock.today(), &job.id, &mut renew)
+            let lease = Lease { store: store.as_ref(), clock, worker, job_id: &job.id };
+            let outcome = retention::run(store.as_ref(), tenant_id, clock.today(), &lease)
                 .await
                 .map_err(|error| error.to_string())?;
             Ok(serde_json::to_string(&outcome).unwrap_or_default())
@@ -110,9 +100,16 @@ async fn run_job(store: &Arc<dyn Store>, clock: &Clock, worker: &str, job: &JobR
 /// notified (a run asked for on this server; the others see it at their next look).
 pub async fn run_forever(store: Arc<dyn Store>, clock: Clock, every: Duration, wake: Arc<tokio::sync::Notify>) {
     let worker = worker_name();
+    // The day this server last enqueued the day's jobs: once a day is enough (the dedupe keys make a second
+    // time a no-op, but it would still write once per organisation every look).
+    let mut scheduled: Option<time::Date> = None;
     loop {
-        if let Err(error) = schedule(&store, &clock).await {
-            tracing::warn!(%error, "scheduling background jobs failed; trying again later");
+        let today = clock.today();
+        if scheduled != Some(today) {
+            match schedule(&store, &clock).await {
+                Ok(()) => scheduled = Some(today),
+                Err(error) => tracing::warn!(%error, "scheduling background jobs failed; trying again later"),
+            }
         }
         if let Err(error) = work_until_idle(&store, &clock, &worker).await {
             tracing::warn!(%error, "background jobs stopped; trying again later");

@@ -3,6 +3,7 @@
 //! purges them in batches, each batch one transaction with its audit entry, so the server and the devices'
 //! sync go on between batches.
 
+use super::lease::Lease;
 use crate::store::{HoldRecord, ProductRecord, RestingUnit, Store, StoreError};
 use serde::Serialize;
 use serialtrack_shared::product_details::ProductDetails;
@@ -60,7 +61,11 @@ impl Policies {
             .flatten()
             .min();
         let Some(years) = years else { return i64::MIN };
-        let day = today.replace_year(today.year() - i32::from(years)).unwrap_or(today) + time::Duration::days(1);
+        // 29 February has no day in most years back: 28 February is a day earlier, still on the safe side.
+        let back = today.replace_year(today.year() - i32::from(years));
+        let back =
+            back.or_else(|_| today.replace_day(28).and_then(|day| day.replace_year(day.year() - i32::from(years))));
+        let day = back.unwrap_or(today) + time::Duration::days(1);
         day.midnight().assume_utc().unix_timestamp() * 1000
     }
 }
@@ -237,15 +242,10 @@ pub struct RunOutcome {
 }
 
 /// Runs retention for the tenant on `today`: archives and purges what the shared rule says, a batch at a
-/// time. `keep_going` is asked between batches (the outbox renews the job's lease there) and stops the run
-/// when it answers false. Running it again moves nothing more: each batch takes only what is still due.
-pub async fn run(
-    store: &dyn Store,
-    tenant_id: &str,
-    today: Date,
-    run_id: &str,
-    keep_going: &mut (dyn FnMut() -> futures_util::future::BoxFuture<'static, bool> + Send),
-) -> Result<RunOutcome, StoreError> {
+/// time, under the outbox's `lease` on the job (renewed between batches; the run stops when it is lost).
+/// Running it again moves nothing more: each batch takes only what is still due.
+pub async fn run(store: &dyn Store, tenant_id: &str, today: Date, lease: &Lease<'_>) -> Result<RunOutcome, StoreError> {
+    let run_id = lease.job_id;
     let (policies, _) = load_policies(store, tenant_id).await?;
     let holds = Holds::new(&store.holds(tenant_id, false).await?);
     let mut outcome = RunOutcome::default();
@@ -262,7 +262,7 @@ pub async fn run(
         }
         outcome.archived += store.archive_units(tenant_id, &to_archive, run_id).await?.units;
         outcome.purged += store.purge_units(tenant_id, &to_purge, run_id).await?.units;
-        if !keep_going().await {
+        if !lease.renew().await {
             return Err(StoreError::Unavailable("the run's lease was lost: another server took it over".into()));
         }
     }
@@ -354,5 +354,6 @@ mod tests {
             &[],
         );
         assert_eq!(never.rested_by(date!(2030 - 06 - 01)), i64::MIN);
+        assert_eq!(date_of(policies.rested_by(date!(2028 - 02 - 29))), date!(2026 - 03 - 01), "from a leap day");
     }
 }

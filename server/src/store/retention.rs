@@ -88,9 +88,9 @@ pub struct ArchivedHash {
 pub trait RetentionStore {
     /// The organisation's default policy as stored (JSON); `None`: never set, the built-in default holds.
     async fn retention_policy(&self, tenant_id: &str) -> Result<Option<String>, StoreError>;
-    /// Sets the default policy (JSON), recording `retention.policy_changed` with `before_json` (the policy in
-    /// force before, as the caller shows it) when it changed.
-    async fn retention_policy_set(&self, tenant_id: &str, policy: &str, before_json: &str) -> Result<(), StoreError>;
+    /// Sets the default policy (JSON), recording `retention.policy_changed` with the policy in force before (the
+    /// built-in default when none was set) when it changed.
+    async fn retention_policy_set(&self, tenant_id: &str, policy: &str) -> Result<(), StoreError>;
     /// The sync protocol's retention floor: every event after it is in the hot log.
     async fn retention_floor(&self, tenant_id: &str) -> Result<i64, StoreError>;
 

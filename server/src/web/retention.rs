@@ -56,10 +56,8 @@ pub async fn policy_set(
 ) -> ApiResult<Json<PolicyView>> {
     principal.require(Permission::ManageRetention, "set the retention policy")?;
     policy.validate().map_err(|error| ApiError::invalid("invalid_retention", error.to_string()))?;
-    let (before, _) = retention::tenant_policy(state.store.retention_policy(&principal.tenant_id).await?.as_deref());
     let text = serde_json::to_string(&policy).unwrap_or_default();
-    let before = serde_json::to_string(&before).unwrap_or_default();
-    state.store.retention_policy_set(&principal.tenant_id, &text, &before).await?;
+    state.store.retention_policy_set(&principal.tenant_id, &text).await?;
     Ok(Json(PolicyView { policy, is_default: false }))
 }
 

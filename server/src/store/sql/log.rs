@@ -94,6 +94,20 @@ macro_rules! impl_log_store {
                 before_seq: Option<i64>,
                 limit: i64,
             ) -> Result<Vec<EventRecord>, StoreError> {
+                let hot: Vec<EventRecord> = sqlx::query_as(
+                    "SELECT * FROM events WHERE tenant_id = $1 AND unit_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+                )
+                .bind(tenant_id)
+                .bind(unit_id)
+                .bind(before_seq.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                // Only a unit with no event in the log can be archived (it takes no more): the log is read first,
+                // so a hot unit's history costs no more than it did before retention.
+                if !hot.is_empty() {
+                    return Ok(hot);
+                }
                 // An archived unit's history is read from its archive segment (docs/RETENTION.md).
                 let segment: Option<(Option<String>,)> = sqlx::query_as(
                     "SELECT segment_id FROM units WHERE tenant_id = $1 AND id = $2 AND place = 'archived'",
@@ -125,15 +139,7 @@ macro_rules! impl_log_store {
                     });
                     return Ok(events.unwrap_or_default());
                 }
-                Ok(sqlx::query_as(
-                    "SELECT * FROM events WHERE tenant_id = $1 AND unit_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
-                )
-                .bind(tenant_id)
-                .bind(unit_id)
-                .bind(before_seq.unwrap_or(i64::MAX))
-                .bind(limit)
-                .fetch_all(self.reader())
-                .await?)
+                Ok(hot)
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "unit_apply", tenant.id = %tenant_id))]

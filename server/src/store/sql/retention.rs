@@ -23,19 +23,25 @@ macro_rules! impl_retention_store {
             }
 
             #[tracing::instrument(name = "store", level = "debug", skip_all, fields(store.call = "retention_policy_set", tenant.id = %tenant_id))]
-            async fn retention_policy_set(
-                &self,
-                tenant_id: &str,
-                policy: &str,
-                before_json: &str,
-            ) -> Result<(), StoreError> {
+            async fn retention_policy_set(&self, tenant_id: &str, policy: &str) -> Result<(), StoreError> {
                 let mut transaction = self.writer().begin().await?;
+                // The policy it replaces is read under the row's lock (PostgreSQL): two admins saving at once
+                // are recorded one after the other, each with what was really there.
+                let stored: Option<(Option<String>,)> =
+                    sqlx::query_as(&format!("SELECT retention_policy FROM tenants WHERE id = $1{LOCK_ROW}"))
+                        .bind(tenant_id)
+                        .fetch_optional(&mut *transaction)
+                        .await?;
+                let before = match stored.and_then(|(policy,)| policy) {
+                    Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+                    None => serde_json::to_value(serialtrack_shared::retention::RetentionPolicy::default())
+                        .unwrap_or_default(),
+                };
                 sqlx::query("UPDATE tenants SET retention_policy = $2 WHERE id = $1")
                     .bind(tenant_id)
                     .bind(policy)
                     .execute(&mut *transaction)
                     .await?;
-                let before: serde_json::Value = serde_json::from_str(before_json).unwrap_or_default();
                 let after: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
                 let entries: Vec<AuditEntry> = (before != after)
                     .then(|| {
